@@ -1,0 +1,44 @@
+"""Training-log readers: GPX/FIT/TCX tracks and Strong/Hevy/FitNotes strength exports.
+
+Two entry points, both detecting the format from the content, not the file name:
+
+* ``read_track(path) -> list[Run]`` (``formcheck.logs.tracks``)
+* ``read_strength(path, units=None) -> StrengthLog`` (``formcheck.logs.strength``)
+
+Readers raise ``formcheck.errors.LogFormatError`` (or a subclass) and never print.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from formcheck.logs.records import LiftSet, Run, SetKind, Segment, Sport, StrengthLog, TrackPoint
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = [
+    "LiftSet",
+    "Run",
+    "Segment",
+    "SetKind",
+    "Sport",
+    "StrengthLog",
+    "TrackPoint",
+    "read_strength",
+    "read_track",
+]
+
+
+def read_track(path: "str | Path") -> list[Run]:
+    """Read a GPX, FIT or TCX file into runs (lazy import keeps CLI start-up fast)."""
+    from formcheck.logs.tracks import read_track as _read_track
+
+    return _read_track(path)
+
+
+def read_strength(path: "str | Path", units: Any = None) -> StrengthLog:
+    """Read a Strong, Hevy or FitNotes CSV export (format from the header)."""
+    from formcheck.logs.strength import read_strength as _read_strength
+
+    return _read_strength(path, units=units)
