@@ -1,0 +1,91 @@
+"""MediaPipe BlazePose, the pose model formcheck runs (it ships inside the mediapipe wheel).
+
+``mediapipe.solutions.pose`` in video (tracking) mode: the landmark model
+re-uses the previous frame's region of interest and only runs the person
+detector when tracking is lost, which is both faster and steadier than
+detecting every frame. ``model_complexity=1`` is the "full" model (the
+0.10.21 wheel carries lite and full; heavy would need a download).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PoseSettings:
+    """Everything that changes the model's output; part of the pose-cache key."""
+
+    model_complexity: int = 1
+    min_detection_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    max_side_px: int = 960  # frames are downsized to this before inference (the model sees 256 px crops)
+    version: str = "mediapipe-0.10.21/follow-v1"
+
+    @property
+    def model_name(self) -> str:
+        return {0: "blazepose-lite", 1: "blazepose-full", 2: "blazepose-heavy"}[self.model_complexity]
+
+    def cache_key(self) -> str:
+        return (
+            f"{self.version}-c{self.model_complexity}-d{self.min_detection_confidence:g}"
+            f"-t{self.min_tracking_confidence:g}-s{self.max_side_px}"
+        )
+
+
+def _quiet_mediapipe() -> None:
+    """MediaPipe's C++ logging (glog/absl) floods stderr; keep it to errors."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+class BlazePose:
+    """One BlazePose graph; ``detect`` returns (33, 4) [x_px, y_px, z_px, visibility] or None."""
+
+    def __init__(self, settings: PoseSettings, static: bool = False) -> None:
+        _quiet_mediapipe()
+        import mediapipe as mp  # imported here: ~1 s, and only pose work needs it
+
+        self._settings = settings
+        self._static = static
+        self._pose = mp.solutions.pose.Pose(
+            static_image_mode=static,
+            model_complexity=settings.model_complexity,
+            smooth_landmarks=not static,
+            enable_segmentation=False,
+            min_detection_confidence=settings.min_detection_confidence,
+            min_tracking_confidence=settings.min_tracking_confidence,
+        )
+
+    def detect(self, image_rgb: np.ndarray, offset_px: tuple[float, float] = (0.0, 0.0)) -> np.ndarray | None:
+        """Landmarks of the person MediaPipe picks in ``image_rgb``, in pixels.
+
+        ``offset_px`` is where ``image_rgb`` sits in a larger frame (for crops), so
+        the returned pixels refer to that frame.
+        """
+        height, width = image_rgb.shape[:2]
+        result = self._pose.process(image_rgb)
+        if result.pose_landmarks is None:
+            return None
+        raw = np.array([[p.x, p.y, p.z, p.visibility] for p in result.pose_landmarks.landmark], dtype=np.float64)
+        out = np.empty_like(raw)
+        out[:, 0] = raw[:, 0] * width + offset_px[0]
+        out[:, 1] = raw[:, 1] * height + offset_px[1]
+        out[:, 2] = raw[:, 2] * width
+        out[:, 3] = raw[:, 3]
+        return out
+
+    def close(self) -> None:
+        self._pose.close()
+
+    def __enter__(self) -> "BlazePose":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,106 @@
+"""From a video file to a ``PoseTrack``: stream frames, follow one person, note cuts and tilt.
+
+This is the only stage that looks at pixels; everything after it works on
+the track. Frames are pulled one at a time (bounded memory whatever the
+length) and landmarks are scaled back to the pixels of the upright original
+frame, so downsizing for speed does not change any angle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from formcheck.pose.blazepose import PoseSettings
+from formcheck.pose.follow import PersonFollower
+from formcheck.pose.landmarks import LANDMARK_NAMES
+from formcheck.pose.track import PoseTrack
+from formcheck.video.frames import DecodeStats, iter_frames
+from formcheck.video.probe import VideoInfo
+from formcheck.video.scenecut import SceneCutDetector
+from formcheck.video.tilt import estimate_tilt, line_deviations
+
+ProgressFn = Callable[[float], None]
+"""Called with the time (s) of each processed frame, for progress bars."""
+
+TILT_SAMPLE_EVERY_S = 1.0
+TILT_MAX_SAMPLES = 12
+
+
+def extract_pose(
+    info: VideoInfo,
+    settings: PoseSettings = PoseSettings(),
+    start_s: float | None = None,
+    end_s: float | None = None,
+    progress: ProgressFn | None = None,
+    stats: DecodeStats | None = None,
+) -> PoseTrack:
+    """Run BlazePose over ``info``'s frames between ``start_s`` and ``end_s``."""
+    follower = PersonFollower(settings)
+    cuts = SceneCutDetector()
+    rows: list[tuple[int, float, np.ndarray | None, bool, bool]] = []
+    tilt_dev: list[np.ndarray] = []
+    tilt_len: list[np.ndarray] = []
+    next_tilt_s = start_s or 0.0
+    scale: tuple[float, float] | None = None
+    try:
+        for frame in iter_frames(info, start_s, end_s, max_side=settings.max_side_px, stats=stats):
+            if scale is None:
+                h, w = frame.image.shape[:2]
+                scale = (info.width / w, info.height / h)
+            cut = cuts.is_cut(frame.image)
+            if cut:
+                follower.reset()
+            landmarks, rejected = follower.step(frame.image, frame.time_s)
+            rows.append((frame.index, frame.time_s, landmarks, cut, rejected))
+            if frame.time_s >= next_tilt_s and len(tilt_dev) < TILT_MAX_SAMPLES:
+                dev, length = line_deviations(frame.image, _body_box(landmarks))
+                tilt_dev.append(dev)
+                tilt_len.append(length)
+                next_tilt_s = frame.time_s + TILT_SAMPLE_EVERY_S
+            if progress is not None:
+                progress(frame.time_s)
+    finally:
+        follower.close()
+    tilt = estimate_tilt(tilt_dev, tilt_len)
+    return _assemble(rows, info, settings, scale or (1.0, 1.0), tilt.tilt_deg, tilt.lines)
+
+
+def _body_box(landmarks: np.ndarray | None) -> tuple[float, float, float, float] | None:
+    if landmarks is None:
+        return None
+    xy = landmarks[:, :2]
+    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+    pad = 0.15 * max(x1 - x0, y1 - y0)
+    return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+
+
+def _assemble(rows: list[tuple[int, float, np.ndarray | None, bool, bool]], info: VideoInfo,
+              settings: PoseSettings, scale: tuple[float, float], tilt_deg: float | None, tilt_lines: int) -> PoseTrack:
+    n, k = len(rows), len(LANDMARK_NAMES)
+    xy = np.full((n, k, 2), np.nan)
+    z = np.full((n, k), np.nan)
+    visibility = np.zeros((n, k))
+    for i, (_, _, landmarks, _, _) in enumerate(rows):
+        if landmarks is not None:
+            xy[i, :, 0] = landmarks[:, 0] * scale[0]
+            xy[i, :, 1] = landmarks[:, 1] * scale[1]
+            z[i] = landmarks[:, 2] * scale[0]
+            visibility[i] = landmarks[:, 3]
+    return PoseTrack(
+        time_s=np.array([r[1] for r in rows], dtype=np.float64),
+        frame_index=np.array([r[0] for r in rows], dtype=np.int64),
+        xy_px=xy,
+        z=z,
+        visibility=visibility,
+        found=np.array([r[2] is not None for r in rows], dtype=bool),
+        scene_cut=np.array([r[3] for r in rows], dtype=bool),
+        identity_rejected=np.array([r[4] for r in rows], dtype=bool),
+        width=info.width,
+        height=info.height,
+        fps=info.fps,
+        model=settings.model_name,
+        tilt_deg=tilt_deg,
+        tilt_lines=tilt_lines,
+    )
