@@ -1,0 +1,221 @@
+"""Read Garmin FIT activity files (watches, Strava, rowing machines) with fitdecode.
+
+FIT is a binary stream of messages; we keep ``record`` (one sample per second
+or per "smart recording" change), ``session``/``lap`` (the device's own totals)
+and ``file_id``/``device_info`` (which device).  Files that break part-way
+(a Strava Android build writes an undefined local message ~5 minutes in) are
+kept up to the break with a warning, because five good minutes of a run are
+still evidence; a file whose very first bytes are wrong is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import warnings as pywarnings
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import fitdecode
+
+from formcheck.errors import LogFormatError
+from formcheck.logs.records import Run, Sport, TrackPoint
+from formcheck.logs.track_common import RunDraft, cadence_to_spm, check_readable, finish_run, sport_from_name
+
+SEMICIRCLE_TO_DEG = 180.0 / 2**31
+
+FIT_MAGIC = b".FIT"
+
+_RECORD_FIELDS = (
+    "timestamp", "position_lat", "position_long", "enhanced_altitude", "altitude", "distance",
+    "enhanced_speed", "speed", "heart_rate", "cadence", "fractional_cadence",
+    "vertical_oscillation", "stance_time",
+)
+
+
+def is_fit(head: bytes) -> bool:
+    """A FIT file says ".FIT" at bytes 8-11 of its 12- or 14-byte header."""
+    return len(head) >= 12 and head[0] in (12, 14) and head[8:12] == FIT_MAGIC
+
+
+def read_fit(path: str | Path) -> list[Run]:
+    """Read one FIT activity into a one-element list of Runs (raises LogFormatError if unreadable)."""
+    p, data = check_readable(path)
+    if not is_fit(data[:14]):
+        raise LogFormatError(f"{p} is not a FIT file (no '.FIT' header): export the activity as FIT, GPX or TCX.")
+    messages, problem = _decode(data)
+    records = _merge_same_time(messages["record"])
+    if not records:
+        why = f" ({problem})" if problem else ""
+        raise LogFormatError(
+            f"{p} is a FIT file without any activity records{why}: it may be a settings/course file "
+            f"or damaged; export the activity again."
+        )
+    run = finish_run(_draft(messages, records), p, data, "fit")
+    if problem:
+        covered_s = (run.points[-1].time - run.points[0].time).total_seconds()
+        broke = (
+            f"The FIT file breaks part-way ({problem}); kept the {len(run.points)} samples recorded "
+            f"before the break (up to {run.points[-1].time:%H:%M:%S} UTC)."
+        )
+        run = replace(run, warnings=(broke,) + run.warnings)
+        if run.duration_s > covered_s + 60:
+            run = replace(
+                run,
+                warnings=run.warnings
+                + (
+                    f"Only the first {covered_s / 60:.1f} min of the {run.duration_s / 60:.1f} min activity "
+                    f"have samples; duration and distance are the file's own session totals.",
+                ),
+            )
+    return [run]
+
+
+def _decode(data: bytes) -> tuple[dict[str, list[dict[str, Any]]], str | None]:
+    """All data messages by name, and the parser's complaint if it stopped early."""
+    messages: dict[str, list[dict[str, Any]]] = {k: [] for k in ("record", "session", "lap", "file_id", "device_info", "sport")}
+    problem: str | None = None
+    with pywarnings.catch_warnings(record=True) as caught:
+        pywarnings.simplefilter("always")
+        try:
+            reader = fitdecode.FitReader(
+                io.BytesIO(data),
+                check_crc=fitdecode.CrcCheck.WARN,
+                error_handling=fitdecode.ErrorHandling.WARN,
+            )
+            for frame in reader:
+                if isinstance(frame, fitdecode.FitDataMessage) and frame.name in messages:
+                    messages[frame.name].append(_fields(frame))
+        except fitdecode.FitError as exc:
+            problem = str(exc).strip() or type(exc).__name__
+        except Exception as exc:  # noqa: BLE001 - fitdecode raises raw errors on corrupt bytes
+            problem = f"{type(exc).__name__}: {exc}".strip()
+    crc = [str(w.message) for w in caught if "crc" in str(w.message).lower()]
+    if crc and problem is None:
+        problem = "CRC mismatch: the file was altered or cut"
+    return messages, problem
+
+
+def _fields(frame: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in frame.fields:
+        if f.value is not None and f.name not in out:
+            out[f.name] = f.value
+    return out
+
+
+def _num(value: Any) -> float | None:
+    """A finite float, or None for missing/invalid values (fitdecode can yield tuples on bad data)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    v = float(value)
+    return v if math.isfinite(v) else None
+
+
+def _merge_same_time(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Join the two halves of one sample: Strava writes position and distance as two records.
+
+    Only records with the same timestamp and no field in common are joined; two
+    full records within one second (smart recording does this) both stay.
+    """
+    merged: list[dict[str, Any]] = []
+    for rec in records:
+        if (
+            merged
+            and rec.get("timestamp") is not None
+            and rec.get("timestamp") == merged[-1].get("timestamp")
+            and set(rec) & set(merged[-1]) == {"timestamp"}
+        ):
+            for k, v in rec.items():
+                merged[-1].setdefault(k, v)
+        else:
+            merged.append(dict(rec))
+    return merged
+
+
+def fit_sport(sport: Any, sub_sport: Any) -> Sport:
+    """FIT sport/sub_sport names to a Sport; indoor rowing is fitness_equipment + indoor_rowing."""
+    sport_s = str(sport).lower() if sport is not None else ""
+    sub_s = str(sub_sport).lower() if sub_sport is not None else ""
+    if "rowing" in sport_s or "rowing" in sub_s:
+        return Sport.ROWING
+    if sport_s == "fitness_equipment" and sub_s == "treadmill":
+        return Sport.RUN
+    return sport_from_name(sport_s) or Sport.OTHER
+
+
+def _device(messages: dict[str, list[dict[str, Any]]]) -> str | None:
+    fid = messages["file_id"][0] if messages["file_id"] else {}
+    maker = fid.get("manufacturer")
+    product = fid.get("garmin_product") or fid.get("product_name") or fid.get("product")
+    name = " ".join(str(x) for x in (maker, product) if x is not None) or None
+    for info in messages["device_info"]:
+        model = info.get("device_model")
+        if model:
+            phone = " ".join(str(x) for x in (info.get("device_manufacturer"), model) if x)
+            return f"{phone} ({name})" if name else phone
+    return name
+
+
+def _draft(messages: dict[str, list[dict[str, Any]]], records: list[dict[str, Any]]) -> RunDraft:
+    session = messages["session"][0] if messages["session"] else {}
+    source = session or (messages["sport"][0] if messages["sport"] else {}) or (messages["lap"][0] if messages["lap"] else {})
+    sport = fit_sport(source.get("sport"), source.get("sub_sport"))
+    laps = messages["lap"]
+    duration = _num(session.get("total_elapsed_time"))
+    if duration is None and laps:
+        lap_times = [_num(lap.get("total_elapsed_time")) for lap in laps]
+        duration = sum(t for t in lap_times if t) or None
+    distance = _num(session.get("total_distance"))
+    if distance is None and laps:
+        distance = sum(d for d in (_num(lap.get("total_distance")) for lap in laps) if d) or None
+    start = session.get("start_time") if isinstance(session.get("start_time"), dt.datetime) else None
+    sub = source.get("sub_sport")
+    draft = RunDraft(
+        sport=sport,
+        start=start,
+        duration_s=duration,
+        distance_m=distance,
+        device=_device(messages),
+        sub_sport=str(sub) if sub not in (None, "generic") else None,
+        avg_heart_rate_bpm=_num(session.get("avg_heart_rate")),
+    )
+    no_time = 0
+    for rec in records:
+        t = rec.get("timestamp")
+        if not isinstance(t, dt.datetime):
+            no_time += 1
+            continue
+        draft.points.append(_point(rec, t, sport))
+    if no_time:
+        draft.warnings.append(f"Skipped {no_time} record(s) without a timestamp.")
+    if len(messages["session"]) > 1:
+        draft.warnings.append(
+            f"The file holds {len(messages['session'])} sessions (multisport); they were read as one activity "
+            f"with the first session's sport and totals."
+        )
+    return draft
+
+
+def _point(rec: dict[str, Any], t: dt.datetime, sport: Sport) -> TrackPoint:
+    lat, lon = _num(rec.get("position_lat")), _num(rec.get("position_long"))
+    lat_deg = lat * SEMICIRCLE_TO_DEG if lat is not None else None
+    lon_deg = lon * SEMICIRCLE_TO_DEG if lon is not None else None
+    if lat_deg is None or lon_deg is None or abs(lat_deg) > 90 or abs(lon_deg) > 180:
+        lat_deg = lon_deg = None
+    altitude = _num(rec.get("enhanced_altitude"))
+    speed = _num(rec.get("enhanced_speed"))
+    return TrackPoint(
+        time=t,
+        lat_deg=lat_deg,
+        lon_deg=lon_deg,
+        elevation_m=altitude if altitude is not None else _num(rec.get("altitude")),
+        distance_m=_num(rec.get("distance")),
+        speed_mps=speed if speed is not None else _num(rec.get("speed")),
+        heart_rate_bpm=_num(rec.get("heart_rate")),
+        cadence_spm=cadence_to_spm(_num(rec.get("cadence")), sport, _num(rec.get("fractional_cadence"))),
+        vertical_oscillation_mm=_num(rec.get("vertical_oscillation")),
+        stance_time_ms=_num(rec.get("stance_time")),
+    )

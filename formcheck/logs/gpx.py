@@ -1,0 +1,102 @@
+"""Read GPX tracks (Strava, Garmin, phone apps) with gpxpy.
+
+GPX carries positions, elevation and time; heart rate and cadence ride along in
+Garmin's TrackPointExtension (``gpxtpx:hr``, ``gpxtpx:cad``).  GPX has no
+summary, so duration comes from the points and distance from the GPS path.
+Each ``<trk>`` with timed points becomes one Run; routes and waypoints (plans,
+not recordings) are ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import gpxpy
+import gpxpy.gpx
+
+from formcheck.errors import LogFormatError
+from formcheck.logs.records import Run, Sport, TrackPoint
+from formcheck.logs.track_common import RunDraft, cadence_to_spm, check_readable, finish_run, sport_from_name
+
+
+def read_gpx(path: str | Path) -> list[Run]:
+    """Read every recorded track of a GPX file (raises LogFormatError when none has timed points)."""
+    p, data = check_readable(path)
+    try:
+        gpx = gpxpy.parse(data.decode("utf-8", errors="replace"))
+    except Exception as exc:  # noqa: BLE001 - gpxpy raises GPXException but also raw errors on odd values
+        raise LogFormatError(
+            f"{p} is not a readable GPX file ({_short(exc)}): export the activity again as GPX, FIT or TCX."
+        ) from exc
+    runs: list[Run] = []
+    for track in gpx.tracks:
+        draft = _draft(track, gpx)
+        if draft.points:
+            runs.append(finish_run(draft, p, data, "gpx"))
+    if not runs:
+        raise LogFormatError(
+            f"{p} is a GPX file without timed track points (maybe a planned route): "
+            f"export the recorded activity, not the course."
+        )
+    return runs
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _draft(track: gpxpy.gpx.GPXTrack, gpx: gpxpy.gpx.GPX) -> RunDraft:
+    sport = sport_from_name(track.type, track.name) or Sport.OTHER
+    draft = RunDraft(sport=sport, device=gpx.creator or None)
+    untimed = 0
+    for segment in track.segments:
+        for pt in segment.points:
+            if pt.time is None:
+                untimed += 1
+                continue
+            hr, cad = _extension_values(pt.extensions)
+            draft.points.append(
+                TrackPoint(
+                    time=pt.time,
+                    lat_deg=_coord(pt.latitude, 90.0),
+                    lon_deg=_coord(pt.longitude, 180.0),
+                    elevation_m=_finite(pt.elevation),
+                    speed_mps=_finite(pt.speed),
+                    heart_rate_bpm=hr,
+                    cadence_spm=cadence_to_spm(cad, sport),
+                )
+            )
+    if untimed:
+        draft.warnings.append(f"Skipped {untimed} track point(s) without a time.")
+    if draft.points:
+        draft.start = draft.points[0].time
+    return draft
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _coord(value: Any, limit: float) -> float | None:
+    v = _finite(value)
+    return v if v is not None and abs(v) <= limit else None
+
+
+def _extension_values(extensions: list[Any]) -> tuple[float | None, float | None]:
+    """Heart rate and raw cadence from any TrackPointExtension-like element, whatever its prefix."""
+    hr = cad = None
+    for ext in extensions or []:
+        for el in ext.iter():
+            tag = str(el.tag).rsplit("}", 1)[-1].lower()
+            if tag in ("hr", "heartrate") and hr is None:
+                hr = _finite(el.text)
+            elif tag in ("cad", "cadence", "runcadence") and cad is None:
+                cad = _finite(el.text)
+    return hr, cad

@@ -1,0 +1,224 @@
+"""What the three track readers share: opening files, naming sports, cadence units, building a Run.
+
+Each reader (``gpx.py``, ``fit.py``, ``tcx.py``) only translates its format into
+a :class:`RunDraft`: raw points plus what the file's own summary says.  Turning a
+draft into a :class:`~formcheck.logs.records.Run` happens once, here, so every
+format gets the same repairs (``track_cleaning``), the same fallbacks (distance
+from GPS when the file says 0, average heart rate from the points when the
+summary lacks it) and the same plain-sentence warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.errors import InputFileError, LogFormatError
+from formcheck.logs import track_cleaning as cleaning
+from formcheck.logs.records import Run, Segment, Sport, TrackPoint
+
+FOOT_SPORTS = frozenset({Sport.RUN, Sport.WALK})
+
+# Words that name a sport in file metadata (TCX Sport/Notes/plan name, GPX <type>,
+# FIT sport).  Polar writes the user's language ("Hardlopen" is Dutch for running);
+# Strava GPX writes its numeric activity type (9 = Run, 10 = Walk).
+_SPORT_WORDS: dict[Sport, tuple[str, ...]] = {
+    Sport.ROWING: ("rowing", "row", "roeien", "rudern", "aviron", "remo"),
+    Sport.RUN: ("running", "run", "9", "trail_running", "treadmill", "jogging", "hardlopen", "laufen", "course", "correr", "corsa"),
+    Sport.WALK: ("walking", "walk", "10", "hiking", "hike", "wandelen", "gehen", "marche", "caminar"),
+}
+
+
+def sport_from_name(*names: str | None) -> Sport | None:
+    """The first of ``names`` that names a known sport, or None when none does."""
+    for name in names:
+        if not name:
+            continue
+        key = name.strip().lower().replace(" ", "_")
+        for sport, words in _SPORT_WORDS.items():
+            if key in words or any(key.startswith(w + "_") for w in words if not w.isdigit()):
+                return sport
+    return None
+
+
+def cadence_to_spm(raw: float | None, sport: Sport, fractional: float | None = None) -> float | None:
+    """Steps per minute from a device cadence; the ONE place where the units are converted.
+
+    Garmin FIT ``cadence`` for running and walking, the Garmin TrackPointExtension
+    ``cad`` in Strava GPX, and the TCX trackpoint ``Cadence``/``RunCadence`` all
+    count *strides* (one foot) per minute: the Fenix 5 run's 78 strides in 57 s
+    average 82/min, the Amazfit treadmill points average 78 while its lap says
+    159 steps/min.  So foot-sport cadence is doubled.  Rowing cadence is stroke
+    rate and other sports' cadence is crank rpm: both are returned unchanged.
+    ``fractional`` is FIT's ``fractional_cadence`` (1/128 resolution), added first.
+    """
+    if raw is None:
+        return None
+    try:
+        value = float(raw) + (float(fractional) if fractional is not None else 0.0)
+    except (TypeError, ValueError):
+        return None
+    if not np.isfinite(value) or value < 0:
+        return None
+    return value * 2.0 if sport in FOOT_SPORTS else value
+
+
+def check_readable(path: str | Path) -> tuple[Path, bytes]:
+    """The file's bytes, or a typed error for a missing path, a directory or an empty file."""
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"{p} does not exist: check the path to the GPX, FIT or TCX file.")
+    if p.is_dir():
+        raise InputFileError(f"{p} is a directory: give one GPX, FIT or TCX file, not a folder.")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{p} cannot be read ({exc.strerror}): check its permissions.") from exc
+    if not data.strip():
+        raise LogFormatError(f"{p} is empty: export the activity again from the watch or app.")
+    return p, data
+
+
+@dataclass
+class RunDraft:
+    """A reader's output before cleaning: points in file order and the file's own totals.
+
+    Mutable on purpose (readers fill it while parsing); it never leaves ``logs``.
+    ``point_segment`` gives, per point, the index into ``segment_sports`` of the
+    block it came from, so segments survive points being dropped.
+    """
+
+    sport: Sport
+    points: list[TrackPoint] = field(default_factory=list)
+    start: dt.datetime | None = None
+    duration_s: float | None = None
+    distance_m: float | None = None
+    device: str | None = None
+    sub_sport: str | None = None
+    avg_heart_rate_bpm: float | None = None
+    segment_sports: list[Sport] = field(default_factory=list)
+    point_segment: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _as_utc(t: dt.datetime | None) -> dt.datetime | None:
+    if t is None:
+        return None
+    return t.replace(tzinfo=dt.timezone.utc) if t.tzinfo is None else t.astimezone(dt.timezone.utc)
+
+
+def _column(points: list[TrackPoint], name: str) -> np.ndarray:
+    return np.array([getattr(p, name) if getattr(p, name) is not None else np.nan for p in points], dtype=float)
+
+
+def finish_run(
+    draft: RunDraft,
+    path: Path,
+    data: bytes,
+    source_format: str,
+    cfg: cleaning.CleaningConfig = cleaning.DEFAULT_CLEANING,
+) -> Run:
+    """Clean a draft and freeze it into a Run (see the module docstring for what is repaired)."""
+    warnings = list(draft.warnings)
+    points = [replace(p, time=_as_utc(p.time)) for p in draft.points]
+    seg_ids = list(draft.point_segment) if len(draft.point_segment) == len(points) else [0] * len(points)
+    start = _as_utc(draft.start)
+
+    keep = cleaning.valid_time_mask([p.time for p in points], anchor=start, cfg=cfg)
+    n_bad_time = int(len(points) - np.count_nonzero(keep))
+    if n_bad_time:
+        example = next(p.time for p, k in zip(points, keep) if not k)
+        warnings.append(
+            f"Dropped {n_bad_time} point(s) with impossible timestamps (e.g. {example:%Y-%m-%d %H:%M:%S} UTC: "
+            f"far from the activity's start or going back in time)."
+        )
+    points = [p for p, k in zip(points, keep) if k]
+    seg_ids = [s for s, k in zip(seg_ids, keep) if k]
+    if not points:
+        raise LogFormatError(
+            f"{path} has no track points with a usable timestamp: export the activity again "
+            f"with its GPS/heart-rate samples (a summary-only export cannot be analysed)."
+        )
+
+    t0 = points[0].time
+    times_s = np.array([(p.time - t0).total_seconds() for p in points])
+    lat, lon = _column(points, "lat_deg"), _column(points, "lon_deg")
+    max_speed = cfg.max_foot_speed_mps if draft.sport in FOOT_SPORTS else cfg.max_other_speed_mps
+    spikes = cleaning.spike_mask(times_s, lat, lon, max_speed, cfg)
+    n_spikes = int(np.count_nonzero(spikes))
+    if n_spikes:
+        warnings.append(
+            f"Dropped {n_spikes} GPS position(s) that implied more than {max_speed:g} m/s "
+            f"(GPS spikes); heart rate and cadence at those moments were kept."
+        )
+        points = [replace(p, lat_deg=None, lon_deg=None) if s else p for p, s in zip(points, spikes)]
+        lat[spikes] = np.nan
+        lon[spikes] = np.nan
+
+    distance_m = draft.distance_m if draft.distance_m and draft.distance_m > 0 else None
+    if distance_m is None:
+        file_dist = _column(points, "distance_m")
+        if np.isfinite(file_dist).any() and np.nanmax(file_dist) > 0:
+            distance_m = float(np.nanmax(file_dist))
+        else:
+            gps_m = cleaning.path_length_m(lat, lon)
+            if gps_m > 0:
+                distance_m = gps_m
+                warnings.append(f"The file gives no distance; {gps_m / 1000:.2f} km was computed from the GPS fixes.")
+
+    gain_loss = cleaning.elevation_gain_loss(times_s, _column(points, "elevation_m"), cfg)
+    gain_m, loss_m = gain_loss if gain_loss is not None else (None, None)
+
+    hr = _column(points, "heart_rate_bpm")
+    hr = hr[np.isfinite(hr) & (hr > 0)]
+    avg_hr = draft.avg_heart_rate_bpm
+    if avg_hr is None and hr.size:
+        avg_hr = float(np.mean(hr))
+
+    span_s = float(times_s[-1]) if times_s.size else 0.0
+    duration_s = draft.duration_s if draft.duration_s and draft.duration_s > 0 else span_s
+
+    return Run(
+        sport=draft.sport,
+        start=start or t0,
+        duration_s=float(duration_s),
+        distance_m=None if distance_m is None else float(distance_m),
+        points=tuple(points),
+        segments=_segments(seg_ids, draft.segment_sports),
+        source_path=str(path),
+        source_format=source_format,
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        device=draft.device,
+        sub_sport=draft.sub_sport,
+        gain_m=gain_m,
+        loss_m=loss_m,
+        avg_heart_rate_bpm=avg_hr,
+        warnings=tuple(warnings),
+    )
+
+
+def _segments(seg_ids: list[int], sports: list[Sport]) -> tuple[Segment, ...]:
+    """Contiguous runs of the same block id as Segments; none for a single-block track."""
+    if len(sports) < 2 or not seg_ids:
+        return ()
+    out: list[Segment] = []
+    start = 0
+    for i in range(1, len(seg_ids) + 1):
+        if i == len(seg_ids) or seg_ids[i] != seg_ids[start]:
+            out.append(Segment(sport=sports[seg_ids[start]], start_index=start, end_index=i))
+            start = i
+    return tuple(out)
+
+
+def overall_sport(sports: list[Sport]) -> Sport:
+    """A mixed walk/run track is a RUN if any block is running (its load is running load)."""
+    if Sport.RUN in sports:
+        return Sport.RUN
+    for sport in (Sport.WALK, Sport.ROWING):
+        if sport in sports:
+            return sport
+    return Sport.OTHER
