@@ -1,9 +1,267 @@
-"""``formcheck import``, ``runs`` and ``context``: training logs in and features out."""
+"""``formcheck import``, ``runs`` and ``context``: training logs in and features out.
+
+Heavy modules (SQLAlchemy, NumPy, the readers) are imported inside the command
+functions so that ``formcheck --help`` stays fast.  Output goes to stdout
+(tables, JSON); per-file problems go to stderr.  Errors are raised as
+``formcheck.errors`` types and ``formcheck.cli`` turns them into one line.
+
+Import policy for several files: each file is its own transaction.  A file
+that cannot be read or stored is reported and leaves the store unchanged;
+the other files are still imported, and the command exits non-zero (with the
+failing file's exit code) if any file failed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from formcheck.store import ImportReport, Store, StoredRun
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", help="SQLAlchemy URL of the store (default: $FORMCHECK_DB, else SQLite in the user data dir)."),
+]
+RunnerOption = Annotated[str, typer.Option("--runner", help="Whose logs: each runner's data is kept apart.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _console(stderr: bool = False) -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _open(db: str | None) -> "Store":
+    from formcheck.store import Store
+
+    return Store.open(db)
+
+
+def _describe(report: "ImportReport") -> str:
+    noun = "run" if report.kind == "track" else "set"
+    name = Path(report.path).name
+    ids = f" (id {', '.join(map(str, report.added_run_ids))})" if report.added_run_ids else ""
+    again = "; this file was imported before" if report.already_imported else ""
+    dup = f", {report.duplicates} duplicate {noun}(s) skipped" if report.duplicates else ""
+    return f"{name} [{report.format}]: added {report.added} {noun}(s){ids}{dup}{again}"
+
+
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="GPX/FIT/TCX tracks and Strong/Hevy/FitNotes CSV exports.")],
+    db: DbOption = None,
+    runner: RunnerOption = "default",
+    units: Annotated[
+        Optional[str], typer.Option("--units", help="kg or lb, for a strength export that does not say.")
+    ] = None,
+) -> None:
+    """Import training logs; the same file twice adds nothing, overlapping exports merge."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    from formcheck.errors import FormcheckError, UsageError
+    from formcheck.store.ingest import read_file, store_parsed
+
+    if units is not None and units.strip().lower() not in {"kg", "kgs", "lb", "lbs"}:
+        raise UsageError(f"--units must be kg or lb, not {units!r}.")
+    out, err = _console(), _console(stderr=True)
+    failures: list[tuple[Path, FormcheckError]] = []
+    with _open(db) as store:
+        progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            console=err, transient=True, disable=not err.is_terminal,
+        )
+        with progress:
+            task = progress.add_task("importing", total=len(files))
+            for path in files:
+                progress.update(task, description=f"reading {path.name}")
+                try:
+                    parsed = read_file(path, units=units)
+                    progress.update(task, description=f"storing {path.name}")
+                    report = store_parsed(store, parsed, runner=runner)
+                except FormcheckError as error:
+                    failures.append((path, error))
+                    if len(files) > 1:
+                        err.print(f"[bold red]failed[/]  {escape(error.message)}")
+                    progress.advance(task)
+                    continue
+                out.print(("added   " if report.added else "skipped ") + escape(_describe(report)))
+                for warning in report.warnings:
+                    out.print(f"  warning: {escape(warning)}")
+                progress.advance(task)
+    if failures:
+        first = failures[0][1]
+        if len(files) == 1:
+            raise first
+        raise type(first)(
+            f"{len(failures)} of {len(files)} files could not be imported (listed above); "
+            "the store is unchanged for those files and the others were imported."
+        )
+
+
+def _walk_break_count(stored: "StoredRun") -> int:
+    from formcheck.context import detect_walk_breaks, to_grid
+
+    return len(detect_walk_breaks(to_grid(stored.run)).breaks)
+
+
+def _duration(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json: JsonOption = False) -> None:
+    """List the runner's activities with distance, duration, climbing and walk breaks."""
+    with _open(db) as store:
+        stored = store.runs(runner)
+    rows = [
+        {
+            "id": s.id,
+            "start": s.run.start.isoformat(),
+            "sport": s.run.sport.value,
+            "distance_km": None if s.run.distance_m is None else round(s.run.distance_m / 1000.0, 2),
+            "duration_s": round(s.run.duration_s, 1),
+            "gain_m": None if s.run.gain_m is None else round(s.run.gain_m, 1),
+            "walk_breaks": _walk_break_count(s),
+        }
+        for s in stored
+    ]
+    out = _console()
+    if as_json:
+        out.print_json(json.dumps(rows)) if out.is_terminal else typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"runs of {runner}")
+    for name, justify in (("id", "right"), ("date", "left"), ("sport", "left"), ("km", "right"),
+                          ("duration", "right"), ("gain m", "right"), ("walk breaks", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for row, s in zip(rows, stored):
+        table.add_row(
+            str(row["id"]),
+            s.run.start.strftime("%Y-%m-%d %H:%M"),
+            row["sport"],
+            "-" if row["distance_km"] is None else f"{row['distance_km']:.2f}",
+            _duration(s.run.duration_s),
+            "-" if row["gain_m"] is None else f"{row['gain_m']:.0f}",
+            str(row["walk_breaks"]) if s.run.sport.value == "run" else "-",
+        )
+    out.print(table)
+
+
+def _contexts(store: "Store", targets: list["StoredRun"], runner: str) -> list[dict[str, Any]]:
+    from formcheck.context import HistoryRun, context_to_dict, run_context, taxonomy_classifier
+
+    history_rows = store.runs(runner, with_points=False)
+    history = [HistoryRun.of(s.run) for s in history_rows]
+    peaks = [s.max_heart_rate_bpm for s in history_rows if s.max_heart_rate_bpm and s.max_heart_rate_bpm <= 230]
+    hr_max = max(peaks) if peaks else None
+    classify = taxonomy_classifier()
+    last_day = max(t.run.start for t in targets).date() + dt.timedelta(days=1)
+    lifts = store.lift_sets(runner, until=last_day)
+    return [
+        context_to_dict(run_context(t.run, history, lifts, classify, run_id=t.id, hr_max_bpm=hr_max))
+        for t in targets
+    ]
+
+
+def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}{unit}"
+    return f"{value}{unit}"
+
+
+def _print_context(out: "Console", doc: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    run, lumbar, load, hills, exp = doc["run"], doc["last_lumbar_session"], doc["load"], doc["hills"], doc["experience"]
+    out.print(f"[bold]run {run['id']}[/] {run['start']} {run['sport']} {_fmt(run['distance_km'], ' km', 2)} "
+              f"in {_duration(run['duration_s'])}")
+    if lumbar is None:
+        out.print("  lumbar lifting before: none in the store")
+    else:
+        when = (f"{lumbar['hours_before']:.0f} h before ({lumbar['hours_basis']})" if lumbar["hours_before"] is not None
+                else f"{lumbar['days_before']} day(s) before (no time of day in the log)")
+        out.print(f"  last lumbar-loading session: {lumbar['date']}, {when}: "
+                  f"{escape(', '.join(lumbar['exercises']))}; {lumbar['hard_sets']} hard sets, "
+                  f"{lumbar['tonnage_kg']:.0f} kg tonnage")
+        top = lumbar.get("top_set")
+        if top:
+            vs = f", {top['pct_of_best']:.0f}% of 90-day best e1RM" if top["pct_of_best"] is not None else ""
+            out.print(f"    top set {escape(top['exercise'])} {top['weight_kg']:g} kg x {top['reps']} "
+                      f"(e1RM {top['e1rm_kg']:.0f} kg{vs})")
+        w = lumbar["last_72h"]
+        out.print(f"    72 h before the run: {w['sessions']} session(s), {w['hard_sets']} hard sets, "
+                  f"{w['tonnage_kg']:.0f} kg")
+    out.print(f"  load ({load['load_unit']}): ATL {_fmt(load['atl'])}, CTL {_fmt(load['ctl'])}, "
+              f"ratio {_fmt(load['acute_chronic_ratio'], digits=2)}; {load['weekly_distance_km']:.1f} km in the last 7 days")
+    out.print(f"    vs longest run of the previous 30 days: {_fmt(load['spike_ratio'], 'x', 2)} "
+              f"(spike: {load['spike_category'] or 'no earlier run'})")
+    if load["alternative_cardio_7d"]:
+        out.print(f"    rowing in the last 7 days: {load['alternative_cardio_7d']} session(s), "
+                  f"{load['alternative_cardio_min_7d']:.0f} min (not counted as running)")
+    out.print(f"  hills: gain {_fmt(hills['gain_m'], ' m', 0)} ({_fmt(hills['gain_m_per_km'], ' m/km')}), "
+              f"{len(hills['steep_segments'])} steep climb(s) >4%, {hills['hard_hill_efforts']} hard, "
+              f"{hills['speed_bursts']} speed burst(s)")
+    breaks = doc["walk_breaks"]
+    out.print(f"  walk breaks: {len(breaks)}")
+    for b in breaks[:10]:
+        p = b["preceded_by"]
+        onset = "  [bold]<- likely symptom onset[/]" if b["likely_symptom_onset"] else ""
+        out.print(f"    at {_duration(b['start_s'])} for {b['duration_s']:.0f} s ({b['kind']}); before: "
+                  f"pace {_fmt(p['pace_min_per_km'], ' min/km', 2)}, grade {_fmt(p['grade_pct'], '%')}, "
+                  f"HR {_fmt(p['heart_rate_bpm'], '', 0)} (drift {_fmt(p['hr_drift_bpm'], ' bpm', 0)}){onset}")
+    if len(breaks) > 10:
+        out.print(f"    ... {len(breaks) - 10} more (see --json)")
+    out.print(f"  experience: first run in the store {exp['first_run_in_store']}, "
+              f"{exp['runs_per_week_8wk']:.1f} runs/week over 8 weeks"
+              + (" (beginner)" if exp["beginner"] else ""))
+
+
+def context_command(
+    run_id: Annotated[Optional[int], typer.Option("--run", help="The run's id (see `formcheck runs`).")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="YYYY-MM-DD: every activity that started that day (UTC).")] = None,
+    db: DbOption = None,
+    runner: RunnerOption = "default",
+    as_json: JsonOption = False,
+) -> None:
+    """Training context of a run: lifting before it, load, hills, walk breaks, experience.
+
+    With --json: one object for one run, a list when --date matches several.
+    """
+    from formcheck.errors import UsageError
+
+    if (run_id is None) == (date is None):
+        raise UsageError("give exactly one of --run ID or --date YYYY-MM-DD.")
+    day = None
+    if date is not None:
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            raise UsageError(f"--date {date!r} is not a date like 2015-05-31.") from None
+    with _open(db) as store:
+        targets = [store.run(run_id, runner)] if run_id is not None else store.runs_on(day, runner)  # type: ignore[arg-type]
+        docs = _contexts(store, targets, runner)
+    out = _console()
+    if as_json:
+        payload = docs[0] if len(docs) == 1 else docs
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    for doc in docs:
+        _print_context(out, doc)
 
 
 def register(app: typer.Typer) -> None:
-    """Training-log commands are added here as they are built (issue 4)."""
+    """Add ``import``, ``runs`` and ``context`` to the app."""
+    app.command("import")(import_command)
+    app.command("runs")(runs_command)
+    app.command("context")(context_command)

@@ -1,0 +1,212 @@
+"""The lifting before a run that loaded the lower back: last such session, and the 72 h before.
+
+"Heavy deadlifts or squats the days before" is half the forum's answer to a
+lower-back pump on a run.  This module finds, from the runner's own strength
+log, the last session with a lumbar-loading exercise (class ``moderate`` or
+``heavy`` in ``formcheck.logs.taxonomy``: deadlifts, free squats, good
+mornings, Olympic lifts, bent-over rows ...) before the run, and how hard it
+was: hard sets, tonnage, and the top set against the runner's own best of the
+previous 90 days (Epley e1RM), because a near-maximal pull two days before
+matters more than a light technique session.
+
+When it happened is said as precisely as the data allows and no more:
+
+* lift times with a zone: ``hours_before`` exact, ``hours_basis`` "utc";
+* wall-clock lift times (Strong, Hevy write no zone) against a UTC run start:
+  the run's local clock is estimated from its GPS longitude (15 deg per hour;
+  right to about an hour where zones follow geography), ``hours_basis``
+  "local clock, zone estimated from GPS longitude"; with no GPS, hours stay null;
+* date-only logs (FitNotes): ``hours_before`` null, only ``days_before``, and a
+  lift on the run's own date is left out because its order is unknown.
+
+Sessions are calendar days; a session's time is its first lumbar-loading set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from formcheck.logs.records import LiftSet, Run
+from formcheck.logs.strength_load import estimated_1rm_kg, is_hard_set, set_tonnage_kg
+
+LUMBAR_CLASSES = ("moderate", "heavy")
+Classifier = Callable[[str], "str | None"]  # exercise name -> "none" | "moderate" | "heavy" | None (unknown)
+
+
+@dataclass(frozen=True)
+class LumbarConfig:
+    window_h: float = 72.0
+    best_lookback_days: int = 90
+
+
+DEFAULT_LUMBAR = LumbarConfig()
+
+
+@dataclass(frozen=True)
+class TopSet:
+    exercise: str
+    weight_kg: float
+    reps: int
+    e1rm_kg: float
+    best_e1rm_kg: float | None  # best of the same exercise in the lookback before the session
+    pct_of_best: float | None
+
+
+@dataclass(frozen=True)
+class LumbarSession:
+    date: dt.date
+    hours_before: float | None
+    hours_basis: str | None
+    days_before: int
+    exercises: tuple[str, ...]  # the lumbar-loading ones, in log order
+    lumbar_load: str  # "heavy" | "moderate": the heaviest class that day
+    hard_sets: int
+    tonnage_kg: float  # lumbar-loading sets, warm-ups excluded
+    top_set: TopSet | None
+
+
+@dataclass(frozen=True)
+class LumbarWindow:
+    hours: float
+    sessions: int
+    exercises: tuple[str, ...]
+    hard_sets: int
+    heavy_hard_sets: int
+    tonnage_kg: float
+
+
+@dataclass(frozen=True)
+class LumbarContext:
+    last_session: LumbarSession | None
+    window: LumbarWindow
+    unclassified_exercises: tuple[str, ...]  # names in the window no taxonomy rule knows
+
+
+def taxonomy_classifier() -> Classifier:
+    """The lumbar class from the shared exercise taxonomy (user rules included)."""
+    from formcheck.logs.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+
+    def classify(name: str) -> str | None:
+        found = taxonomy.classify(name)
+        return None if found is None else found.lumbar_load
+
+    return classify
+
+
+def utc_offset_from_longitude(run: Run) -> dt.timedelta | None:
+    """Nominal zone offset of the run's first GPS fix (lon / 15, whole hours), None without GPS."""
+    for point in run.points:
+        if point.lon_deg is not None and point.lat_deg is not None:
+            return dt.timedelta(hours=round(point.lon_deg / 15.0))
+    return None
+
+
+def _run_clock(run: Run) -> tuple[dt.datetime, dt.datetime | None, dt.date]:
+    """(UTC start, estimated local wall-clock start or None, local date used for days_before)."""
+    start = run.start if run.start.tzinfo else run.start.replace(tzinfo=dt.timezone.utc)
+    offset = utc_offset_from_longitude(run)
+    local = (start + offset).replace(tzinfo=None) if offset is not None else None
+    return start, local, (local or start).date()
+
+
+def _hours_before(lift_time: dt.datetime | None, start: dt.datetime, local: dt.datetime | None) -> tuple[float | None, str | None]:
+    if lift_time is None:
+        return None, None
+    if lift_time.tzinfo is not None:
+        return (start - lift_time).total_seconds() / 3600.0, "utc"
+    if local is None:
+        return None, None
+    return (local - lift_time).total_seconds() / 3600.0, "local clock, zone estimated from GPS longitude"
+
+
+def _before_run(lift: LiftSet, start: dt.datetime, local: dt.datetime | None, run_date: dt.date) -> bool:
+    """True when the set certainly happened before the run started."""
+    if lift.started_at is None or (lift.started_at.tzinfo is None and local is None):
+        return lift.performed_on < run_date
+    hours, _ = _hours_before(lift.started_at, start, local)
+    return hours is not None and hours > 0
+
+
+def _e1rm(lift: LiftSet) -> float | None:
+    if lift.weight_kg is None or not lift.reps or lift.weight_kg <= 0:
+        return None
+    return estimated_1rm_kg(lift.weight_kg, lift.reps)
+
+
+def _top_set(day_sets: Sequence[LiftSet], history: Sequence[LiftSet], day: dt.date, lookback_days: int) -> TopSet | None:
+    candidates = [(e, s) for s in day_sets if is_hard_set(s) and (e := _e1rm(s)) is not None]
+    if not candidates:
+        return None
+    e1rm, top = max(candidates, key=lambda pair: pair[0])
+    name = " ".join(top.exercise.split()).casefold()
+    since = day - dt.timedelta(days=lookback_days)
+    previous = [
+        e for s in history
+        if since <= s.performed_on < day and " ".join(s.exercise.split()).casefold() == name
+        and is_hard_set(s) and (e := _e1rm(s)) is not None
+    ]
+    best = max(previous) if previous else None
+    assert top.weight_kg is not None and top.reps is not None
+    return TopSet(top.exercise, top.weight_kg, top.reps, e1rm, best, 100.0 * e1rm / best if best else None)
+
+
+def _distinct(names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
+
+
+def lumbar_context(
+    run: Run,
+    lifts: Sequence[LiftSet],
+    classify: Classifier,
+    cfg: LumbarConfig = DEFAULT_LUMBAR,
+) -> LumbarContext:
+    """Last lumbar-loading session before ``run`` and the lumbar lifting in the ``window_h`` before it."""
+    start, local, run_date = _run_clock(run)
+    classes = {name: classify(name) for name in {s.exercise for s in lifts}}
+    before = [s for s in lifts if _before_run(s, start, local, run_date)]
+    loading = [s for s in before if classes[s.exercise] in LUMBAR_CLASSES]
+
+    by_day: dict[dt.date, list[LiftSet]] = defaultdict(list)
+    for s in loading:
+        by_day[s.performed_on].append(s)
+    last: LumbarSession | None = None
+    if by_day:
+        day = max(by_day)
+        day_sets = by_day[day]
+        timed = [s.started_at for s in day_sets if s.started_at is not None]
+        hours, basis = _hours_before(min(timed), start, local) if timed else (None, None)
+        last = LumbarSession(
+            date=day,
+            hours_before=hours,
+            hours_basis=basis,
+            days_before=(run_date - day).days,
+            exercises=_distinct([s.exercise for s in day_sets]),
+            lumbar_load="heavy" if any(classes[s.exercise] == "heavy" for s in day_sets) else "moderate",
+            hard_sets=sum(is_hard_set(s) for s in day_sets),
+            tonnage_kg=sum(set_tonnage_kg(s) for s in day_sets if is_hard_set(s)),
+            top_set=_top_set(day_sets, before, day, cfg.best_lookback_days),
+        )
+
+    def in_window(s: LiftSet) -> bool:
+        hours, _ = _hours_before(s.started_at, start, local)
+        if hours is not None:
+            return 0 < hours <= cfg.window_h
+        return 1 <= (run_date - s.performed_on).days <= round(cfg.window_h / 24.0)
+
+    window_sets = [s for s in before if in_window(s)]
+    window_loading = [s for s in window_sets if classes[s.exercise] in LUMBAR_CLASSES]
+    window = LumbarWindow(
+        hours=cfg.window_h,
+        sessions=len({s.performed_on for s in window_loading}),
+        exercises=_distinct([s.exercise for s in window_loading]),
+        hard_sets=sum(is_hard_set(s) for s in window_loading),
+        heavy_hard_sets=sum(is_hard_set(s) and classes[s.exercise] == "heavy" for s in window_loading),
+        tonnage_kg=sum(set_tonnage_kg(s) for s in window_loading if is_hard_set(s)),
+    )
+    unknown = _distinct([s.exercise for s in window_sets if classes[s.exercise] is None])
+    return LumbarContext(last, window, unknown)

@@ -1,0 +1,156 @@
+"""A run's points as evenly sampled NumPy arrays: the one shape every track feature works on.
+
+Files sample at 1 s (Polar, Fenix 2), every few seconds (Garmin "smart
+recording") or irregularly (Google Fit); walk breaks and steep stretches are
+defined over seconds and metres, so features would each have to cope with
+that.  Instead the run is put once on a 1 Hz grid: distance is interpolated
+(from the file's own distance, else from the GPS fixes), speed is the centred
+difference of that distance over ``speed_window_s`` (GPS jitter averages out),
+heart rate and cadence are carried forward from the last sample, and seconds
+inside a recording gap longer than ``max_gap_s`` are marked ``in_gap`` (the
+watch was paused or lost everything), so nothing is invented there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.logs.records import Run
+from formcheck.logs.track_cleaning import haversine_m, smoothed_elevation
+
+
+@dataclass(frozen=True)
+class GridConfig:
+    """How the grid is built. ``speed_window_s`` 10 s smooths ~3 m GPS noise to ~0.3 m/s."""
+
+    speed_window_s: float = 10.0
+    max_gap_s: float = 20.0
+    elevation_window_s: float = 30.0
+
+
+DEFAULT_GRID = GridConfig()
+_SMOOTH_DISTANCE_FRACTION = 0.6
+
+
+@dataclass(frozen=True)
+class TrackGrid:
+    """Per-second arrays over the run (index i = i seconds after the first point); NaN = unknown."""
+
+    t_s: np.ndarray
+    distance_m: np.ndarray  # cumulative; NaN when the run has no distance at all (treadmill without it)
+    speed_mps: np.ndarray
+    elevation_m: np.ndarray  # smoothed (running median), NaN without altitude
+    heart_rate_bpm: np.ndarray
+    cadence_spm: np.ndarray
+    in_gap: np.ndarray  # bool: inside a recording gap
+
+    @property
+    def has_distance(self) -> bool:
+        return bool(np.isfinite(self.distance_m).any())
+
+    @property
+    def has_elevation(self) -> bool:
+        return bool(np.isfinite(self.elevation_m).any())
+
+    @property
+    def has_heart_rate(self) -> bool:
+        return bool(np.isfinite(self.heart_rate_bpm).any())
+
+    @property
+    def has_cadence(self) -> bool:
+        return bool(np.isfinite(self.cadence_spm).any())
+
+    def __len__(self) -> int:
+        return int(self.t_s.size)
+
+
+def _column(run: Run, name: str) -> np.ndarray:
+    return np.array([np.nan if getattr(p, name) is None else float(getattr(p, name)) for p in run.points])
+
+
+def _cumulative_distance(run: Run, t: np.ndarray) -> np.ndarray:
+    """Distance at each point: the file's own if it moves smoothly, else summed GPS steps.
+
+    Watches write a filtered distance on every point, which beats re-summing
+    jittery fixes; but Google Fit writes a step function (the same value for
+    ~30 s, then a jump), which would turn every step into a fake stop.  The
+    file's distance is trusted when it increases on at least
+    ``_SMOOTH_DISTANCE_FRACTION`` of the points (or when there is no GPS at all).
+    """
+    file_d = _column(run, "distance_m")
+    lat, lon = _column(run, "lat_deg"), _column(run, "lon_deg")
+    gps = np.isfinite(lat) & np.isfinite(lon)
+    has_file = np.isfinite(file_d).sum() >= 2 and np.nanmax(file_d) > 0
+    if has_file:
+        ok = np.isfinite(file_d)
+        steps = np.diff(file_d[ok])
+        smooth = np.count_nonzero(steps > 0) >= _SMOOTH_DISTANCE_FRACTION * max(steps.size, 1)
+        if smooth or gps.sum() < 2:
+            return np.maximum.accumulate(np.interp(t, t[ok], file_d[ok]))
+    if gps.sum() < 2:
+        return np.full(t.size, np.nan)
+    idx = np.flatnonzero(gps)
+    steps_m = haversine_m(lat[idx[:-1]], lon[idx[:-1]], lat[idx[1:]], lon[idx[1:]])
+    d_fix = np.concatenate([[0.0], np.cumsum(steps_m)])
+    return np.interp(t, t[idx], d_fix)
+
+
+def _hold(t_points: np.ndarray, values: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Last known value at or before each grid time (zero-order hold), NaN before the first."""
+    ok = np.isfinite(values)
+    if not ok.any():
+        return np.full(grid.size, np.nan)
+    tp, vp = t_points[ok], values[ok]
+    pos = np.searchsorted(tp, grid, side="right") - 1
+    out = np.where(pos >= 0, vp[np.clip(pos, 0, None)], np.nan)
+    return out
+
+
+def to_grid(run: Run, cfg: GridConfig = DEFAULT_GRID) -> TrackGrid:
+    """Put ``run`` on a 1 Hz grid (empty arrays for a run without points)."""
+    if len(run.points) == 0:
+        empty = np.zeros(0)
+        return TrackGrid(empty, empty, empty, empty, empty, empty, np.zeros(0, dtype=bool))
+    t0 = run.points[0].time
+    t = np.array([(p.time - t0).total_seconds() for p in run.points])
+    t = np.maximum.accumulate(t)
+    grid = np.arange(0.0, float(np.floor(t[-1])) + 1.0)
+
+    dist_points = _cumulative_distance(run, t)
+    distance = np.interp(grid, t, dist_points) if np.isfinite(dist_points).all() else np.full(grid.size, np.nan)
+
+    half = cfg.speed_window_s / 2.0
+    lo = np.clip(grid - half, 0, grid[-1])
+    hi = np.clip(grid + half, 0, grid[-1])
+    span = np.maximum(hi - lo, 1.0)
+    speed = (np.interp(hi, grid, distance) - np.interp(lo, grid, distance)) / span if distance.size else distance
+    if not np.isfinite(distance).any():
+        file_speed = _column(run, "speed_mps")
+        speed = _hold(t, file_speed, grid)
+
+    elevation = _column(run, "elevation_m")
+    ok = np.isfinite(elevation)
+    if ok.sum() >= 2:
+        smooth = smoothed_elevation(t[ok], elevation[ok], cfg.elevation_window_s)
+        elev_grid = np.interp(grid, t[ok], smooth)
+    else:
+        elev_grid = np.full(grid.size, np.nan)
+
+    gaps = np.zeros(grid.size, dtype=bool)
+    for k in np.flatnonzero(np.diff(t) > cfg.max_gap_s):
+        gaps[(grid > t[k]) & (grid < t[k + 1])] = True
+
+    hr = _hold(t, _column(run, "heart_rate_bpm"), grid)
+    cadence = _hold(t, _column(run, "cadence_spm"), grid)
+    hr[gaps] = np.nan
+    cadence[gaps] = np.nan
+    return TrackGrid(grid, distance, speed, elev_grid, hr, cadence, gaps)
+
+
+def moving_median_speed(grid: TrackGrid, min_speed_mps: float = 1.8) -> float | None:
+    """Median speed while actually running (above walking speed): the run's own yardstick for efforts."""
+    speed = grid.speed_mps[np.isfinite(grid.speed_mps) & ~grid.in_gap]
+    moving = speed[speed >= min_speed_mps]
+    return float(np.median(moving)) if moving.size else None

@@ -1,0 +1,195 @@
+"""Walk breaks: where a run drops to walking or stops, and what the minutes before looked like.
+
+"I had to slow down and walk" is the symptom the runner reports; the first
+break of an otherwise steady run is where it most likely began, and the
+stretch before it (a climb? a pace surge? heart rate drifting up?) is the
+evidence.  A run/walk-interval session (many regular breaks) is a plan, not a
+symptom, and is labelled so.
+
+Detection on the 1 Hz grid (``formcheck.context.track``), with hysteresis so
+that one slow GPS second neither starts nor ends a break:
+
+* with cadence: walking below ``enter_cadence_spm`` (130 steps/min), running
+  again above ``exit_cadence_spm`` (145).  Running cadence is rarely below
+  ~150 spm and walking rarely above ~125 spm, so the band between is the
+  ambiguous zone the hysteresis straddles;
+* without cadence: walking below ``enter_speed_mps`` (1.8 m/s = 9:16 min/km,
+  about the walk-run transition speed of ~2 m/s), running above ``exit_speed_mps``;
+* a recording gap (watch auto-paused) covered slower than walking speed is a stop.
+
+A break must last ``min_break_s`` (15 s); breaks separated by less than
+``merge_gap_s`` of running are one break.  Walking in the first
+``ignore_start_s`` is getting going (waiting for GPS), not a break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.context.track import TrackGrid, moving_median_speed
+
+
+@dataclass(frozen=True)
+class WalkBreakConfig:
+    enter_speed_mps: float = 1.8
+    exit_speed_mps: float = 2.2
+    stop_speed_mps: float = 0.5
+    enter_cadence_spm: float = 130.0
+    exit_cadence_spm: float = 145.0
+    min_break_s: float = 15.0
+    merge_gap_s: float = 10.0
+    ignore_start_s: float = 60.0
+    lookback_s: float = 180.0  # "the previous minutes" summarised in preceded_by
+    hr_drift_window_s: float = 300.0
+    steady_before_s: float = 600.0  # running this long without a break = "otherwise steady"
+    interval_min_breaks: int = 4
+    interval_max_cv: float = 0.35  # spacing this regular = planned run/walk intervals
+
+
+DEFAULT_WALK_BREAKS = WalkBreakConfig()
+
+
+@dataclass(frozen=True)
+class PrecededBy:
+    """The running before a break: pace, grade, heart rate and its drift, cadence (None = not recorded)."""
+
+    window_s: float
+    speed_mps: float | None
+    pace_min_per_km: float | None
+    speed_vs_run_median: float | None  # >1 = faster than this run's typical running speed
+    grade_pct: float | None
+    heart_rate_bpm: float | None  # mean over the last minute
+    hr_drift_bpm: float | None  # last minute minus the minute hr_drift_window_s earlier
+    cadence_spm: float | None
+
+
+@dataclass(frozen=True)
+class WalkBreak:
+    start_s: float  # time into the run (seconds after the first point)
+    duration_s: float
+    kind: str  # "walk" | "stop" (slower than stop_speed_mps, or a paused recording)
+    distance_into_run_m: float | None
+    preceded_by: PrecededBy
+    until_end: bool  # the run ended in this break (finished walking: cool-down or could not go on)
+    likely_symptom_onset: bool
+
+
+@dataclass(frozen=True)
+class WalkBreakSummary:
+    breaks: tuple[WalkBreak, ...]
+    pattern: str  # "none" | "isolated" | "intervals"
+    total_walk_s: float
+    first_break_s: float | None
+    signal: str  # "cadence+speed" | "speed" | "cadence" | "none"
+
+
+def _walking_mask(grid: TrackGrid, cfg: WalkBreakConfig) -> tuple[np.ndarray, str]:
+    """Per second: True while walking/stopped, with hysteresis on cadence (preferred) or speed."""
+    n = len(grid)
+    cad, speed = grid.cadence_spm, grid.speed_mps
+    use_cadence = grid.has_cadence and float(np.nanmedian(cad)) >= 100.0  # spm, not strides/min
+    use_speed = bool(np.isfinite(speed).any())
+    signal = "cadence+speed" if use_cadence and use_speed else "cadence" if use_cadence else "speed" if use_speed else "none"
+    walking = np.zeros(n, dtype=bool)
+    state = False
+    for i in range(n):
+        c = cad[i] if use_cadence else np.nan
+        v = speed[i] if use_speed else np.nan
+        if grid.in_gap[i]:
+            state = bool(np.isfinite(v) and v < cfg.enter_speed_mps)
+        elif np.isfinite(c):
+            slow_stop = np.isfinite(v) and v < cfg.stop_speed_mps
+            state = (c < cfg.exit_cadence_spm or slow_stop) if state else (c < cfg.enter_cadence_spm or slow_stop)
+        elif np.isfinite(v):
+            state = v < cfg.exit_speed_mps if state else v < cfg.enter_speed_mps
+        walking[i] = state
+    return walking, signal
+
+
+def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) index pairs of True runs."""
+    padded = np.concatenate([[False], mask, [False]]).astype(int)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def _mean(values: np.ndarray) -> float | None:
+    ok = values[np.isfinite(values)]
+    return float(np.mean(ok)) if ok.size else None
+
+
+def _preceded_by(grid: TrackGrid, start: int, run_median: float | None, cfg: WalkBreakConfig) -> PrecededBy:
+    lo = max(0, start - int(cfg.lookback_s))
+    window = slice(lo, start)
+    speed = _mean(grid.speed_mps[window])
+    grade = None
+    if grid.has_elevation and grid.has_distance and start - lo >= 10:
+        climbed = grid.elevation_m[start - 1] - grid.elevation_m[lo]
+        covered = grid.distance_m[start - 1] - grid.distance_m[lo]
+        grade = float(100.0 * climbed / covered) if covered > 20.0 else None
+    last_min = grid.heart_rate_bpm[max(0, start - 60) : start]
+    earlier_end = start - int(cfg.hr_drift_window_s) + 60
+    earlier = grid.heart_rate_bpm[max(0, earlier_end - 60) : max(0, earlier_end)]
+    hr_now, hr_then = _mean(last_min), _mean(earlier) if earlier_end - 60 >= 0 else None
+    return PrecededBy(
+        window_s=float(start - lo),
+        speed_mps=speed,
+        pace_min_per_km=(1000.0 / speed / 60.0) if speed and speed > 0.3 else None,
+        speed_vs_run_median=(speed / run_median) if speed is not None and run_median else None,
+        grade_pct=grade,
+        heart_rate_bpm=hr_now,
+        hr_drift_bpm=(hr_now - hr_then) if hr_now is not None and hr_then is not None else None,
+        cadence_spm=_mean(grid.cadence_spm[window]) if grid.has_cadence else None,
+    )
+
+
+def _is_intervals(starts: list[float], cfg: WalkBreakConfig) -> bool:
+    if len(starts) < cfg.interval_min_breaks:
+        return False
+    spacing = np.diff(np.asarray(starts))
+    return bool(spacing.mean() > 0 and spacing.std() / spacing.mean() <= cfg.interval_max_cv)
+
+
+def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREAKS) -> WalkBreakSummary:
+    """All walk breaks of a run, each with what preceded it, and the overall pattern."""
+    if len(grid) == 0:
+        return WalkBreakSummary((), "none", 0.0, None, "none")
+    walking, signal = _walking_mask(grid, cfg)
+    spans = _spans(walking)
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a - merged[-1][1] < cfg.merge_gap_s:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    kept = [(a, b) for a, b in merged if b - a >= cfg.min_break_s and a >= cfg.ignore_start_s]
+    run_median = moving_median_speed(grid, cfg.enter_speed_mps)
+    n = len(grid)
+    starts = [float(grid.t_s[a]) for a, _ in kept]
+    intervals = _is_intervals(starts, cfg)
+    breaks: list[WalkBreak] = []
+    for k, (a, b) in enumerate(kept):
+        speed = grid.speed_mps[a:b]
+        stopped = bool(grid.in_gap[a:b].any()) or (np.isfinite(speed).any() and float(np.nanmedian(speed)) < cfg.stop_speed_mps)
+        steady_before = float(grid.t_s[a]) - (grid.t_s[kept[k - 1][1]] if k else 0.0) >= cfg.steady_before_s
+        breaks.append(
+            WalkBreak(
+                start_s=float(grid.t_s[a]),
+                duration_s=float(b - a),
+                kind="stop" if stopped else "walk",
+                distance_into_run_m=float(grid.distance_m[a]) if grid.has_distance else None,
+                preceded_by=_preceded_by(grid, a, run_median, cfg),
+                until_end=bool(b >= n - 1),
+                likely_symptom_onset=bool(k == 0 and steady_before and not intervals),
+            )
+        )
+    pattern = "none" if not breaks else "intervals" if intervals else "isolated"
+    return WalkBreakSummary(
+        breaks=tuple(breaks),
+        pattern=pattern,
+        total_walk_s=float(sum(b.duration_s for b in breaks)),
+        first_break_s=breaks[0].start_s if breaks else None,
+        signal=signal,
+    )
