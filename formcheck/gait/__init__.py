@@ -1,0 +1,1 @@
+"""Gait from a cleaned body track: which way and from where it was filmed, foot events, strides."""

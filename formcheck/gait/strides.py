@@ -1,0 +1,99 @@
+"""Strides and steps from foot events, with the per-stride measurements the report uses.
+
+A *step* runs from one foot's contact to the other foot's next contact; a
+*stride* from one foot's contact to the same foot's next contact (two steps).
+Posture is averaged over a stride because trunk lean oscillates within it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.gait.events import FootEvent
+from formcheck.kinematics.body import Body
+from formcheck.kinematics.geometry import joint_angle_deg
+
+MAX_STEP_GAP_FACTOR = 1.8
+"""A step more than 1.8x the median step has a missed contact inside: not a step."""
+
+
+@dataclass(frozen=True)
+class Step:
+    foot: int  # the foot that lands at the end of the step
+    start_s: float
+    end_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class Stride:
+    """One gait cycle of ``foot``, frames [start_frame, end_frame), with its measurements."""
+
+    foot: int
+    start_frame: int
+    end_frame: int
+    contact_s: float
+    duration_s: float
+    facing_sign: int
+    trunk_lean_deg: float
+    head_flexion_deg: float
+    forward_head_deg: float
+    knee_flexion_at_contact_deg: float
+    overstride_pct_leg: float
+    vertical_oscillation_pct_leg: float
+    contact_time_s: float
+    leg_length_px: float
+
+
+def steps_from_contacts(contacts: list[FootEvent]) -> list[Step]:
+    """Consecutive alternating contacts in the same pass, without missed contacts between."""
+    steps = [
+        Step(b.foot, a.time_s, b.time_s)
+        for a, b in zip(contacts, contacts[1:])
+        if a.foot != b.foot and a.pass_index == b.pass_index
+    ]
+    if not steps:
+        return steps
+    median = float(np.median([s.duration_s for s in steps]))
+    return [s for s in steps if s.duration_s <= MAX_STEP_GAP_FACTOR * median]
+
+
+def _nanmean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if len(finite) else float("nan")
+
+
+def build_strides(body: Body, events: list[FootEvent], facing_sign: np.ndarray, lean_deg: np.ndarray,
+                  head_flexion_deg: np.ndarray, forward_head_deg: np.ndarray, max_stride_s: float) -> list[Stride]:
+    """Every contact-to-contact cycle of one foot, measured."""
+    contacts = [e for e in events if e.kind == "contact"]
+    toe_offs = [e for e in events if e.kind == "toe_off"]
+    strides: list[Stride] = []
+    for foot in (0, 1):
+        mine = [c for c in contacts if c.foot == foot]
+        for a, b in zip(mine, mine[1:]):
+            duration = b.time_s - a.time_s
+            if a.pass_index != b.pass_index or duration > max_stride_s:
+                continue
+            sl = slice(a.frame, b.frame)
+            sign = int(facing_sign[a.frame]) or 1
+            legs = float(np.nanmedian(body.leg_length_px[sl]))
+            knee = joint_angle_deg(body.hip(foot)[a.frame], body.knee(foot)[a.frame], body.ankle(foot)[a.frame])
+            overstride = (body.ankle(foot)[a.frame, 0] - body.hip_mid[a.frame, 0]) * sign / legs * 100.0
+            hip_y = body.hip_mid[sl, 1]
+            oscillation = (np.nanmax(hip_y) - np.nanmin(hip_y)) / legs * 100.0 if np.isfinite(hip_y).any() else np.nan
+            next_off = [t for t in toe_offs if a.time_s < t.time_s < a.time_s + 0.75 * duration]
+            contact_time = next_off[0].time_s - a.time_s if next_off else float("nan")
+            strides.append(Stride(
+                foot=foot, start_frame=a.frame, end_frame=b.frame, contact_s=a.time_s, duration_s=duration,
+                facing_sign=sign, trunk_lean_deg=_nanmean(lean_deg[sl]), head_flexion_deg=_nanmean(head_flexion_deg[sl]),
+                forward_head_deg=_nanmean(forward_head_deg[sl]), knee_flexion_at_contact_deg=float(180.0 - knee),
+                overstride_pct_leg=float(overstride), vertical_oscillation_pct_leg=float(oscillation),
+                contact_time_s=float(contact_time), leg_length_px=legs,
+            ))  # fmt: skip
+    return sorted(strides, key=lambda s: s.contact_s)

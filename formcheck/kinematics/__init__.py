@@ -1,0 +1,1 @@
+"""From raw landmarks to clean, filtered, y-up body coordinates and angles."""

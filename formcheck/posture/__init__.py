@@ -1,0 +1,1 @@
+"""Posture per frame (trunk lean, head and neck) and its drift as the runner tires."""
