@@ -201,7 +201,10 @@ def _contact_time(strides: list[Stride], activity: ActivityCall, time_scale: Tim
         return null("ms", f"{real_fps:.0f} fps is too coarse for contact time (needs at least {MIN_FPS_FOR_CONTACT_TIME:.0f} fps)", len(strides))
     if activity.activity != "running":
         return null("ms", "contact time is only derived for running (toe-off pairing assumes a flight phase)", len(strides))
-    return mean_metric([s.contact_time_s * 1000.0 for s in strides], "ms").scaled(time_scale.factor)
+    metric = mean_metric([s.contact_time_s * 1000.0 for s in strides], "ms").scaled(time_scale.factor)
+    if metric.value is not None and metric.sd is not None and metric.sd > 0.35 * metric.value:
+        return null("ms", f"toe-off too uncertain in this clip (contact times vary by ±{metric.sd:.0f} ms)", metric.n)
+    return metric
 
 
 def _warnings(track: PoseTrack, orientation: Orientation, activity: ActivityCall, time_scale: TimeScale,

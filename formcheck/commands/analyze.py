@@ -2,8 +2,41 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
 
+def analyze(
+    video: Annotated[Path, typer.Argument(help="The running video (side view best).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for summary.json, strides.csv, frames.csv.")],
+    height_cm: Annotated[Optional[float], typer.Option("--height-cm", help="Runner's height: distances also in cm.")] = None,
+    capture_fps: Annotated[Optional[float], typer.Option("--capture-fps", help="Real capture rate of a slow-motion clip.")] = None,
+    start: Annotated[Optional[float], typer.Option("--start", help="Analyse from this many seconds.")] = None,
+    end: Annotated[Optional[float], typer.Option("--end", help="Analyse up to this many seconds.")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Pose worker processes (default: usable cores).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute the pose even if cached.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print summary.json to stdout.")] = False,
+) -> None:
+    """Measure cadence, trunk lean, head angle, oscillation, overstride and their drift from a video."""
+    from formcheck.analysis.service import VideoJob, analyze_video
+    from formcheck.commands.analyze_view import ProgressView, print_summary
+
+    job = VideoJob(video=video, out_dir=out, height_cm=height_cm, capture_fps=capture_fps, start_s=start,
+                   end_s=end, workers=workers, use_cache=not no_cache)  # fmt: skip
+    with ProgressView(enabled=not quiet and not json_out) as view:
+        result = analyze_video(job, progress=view.advance, on_probe=view.start)
+    if json_out:
+        import json
+
+        from formcheck.analysis.outputs import json_default
+
+        typer.echo(json.dumps(result.summary, indent=2, default=json_default))
+    elif not quiet:
+        print_summary(result, out)
+
+
 def register(app: typer.Typer) -> None:
-    """The analyze command is added here (issue 2)."""
+    app.command("analyze")(analyze)

@@ -23,12 +23,14 @@ import numpy as np
 from scipy.ndimage import median_filter
 
 from formcheck.kinematics.body import Body
+from formcheck.kinematics.geometry import quiet_nanmean
 from formcheck.pose.landmarks import EARS, HIPS, NOSE, SHOULDERS
 
 SIDE_MAX_WIDTH_RATIO = 0.35
 FRONT_MIN_WIDTH_RATIO = 0.45
 MIN_PASS_S = 0.5
 MIN_TRAVEL_LEGS_PER_S = 0.4
+
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def _facing_votes(body: Body) -> np.ndarray:
     votes.append(np.sign(head))
     stacked = np.vstack(votes)
     with np.errstate(invalid="ignore"):
-        vote = np.nanmean(np.where(np.isnan(stacked), np.nan, stacked), axis=0) if stacked.size else stacked
+        vote = quiet_nanmean(np.where(np.isnan(stacked), np.nan, stacked), axis=0) if stacked.size else stacked
     return np.nan_to_num(vote, nan=0.0)
 
 

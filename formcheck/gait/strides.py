@@ -87,7 +87,7 @@ def build_strides(body: Body, events: list[FootEvent], facing_sign: np.ndarray, 
             overstride = (body.ankle(foot)[a.frame, 0] - body.hip_mid[a.frame, 0]) * sign / legs * 100.0
             hip_y = body.hip_mid[sl, 1]
             oscillation = (np.nanmax(hip_y) - np.nanmin(hip_y)) / legs * 100.0 if np.isfinite(hip_y).any() else np.nan
-            next_off = [t for t in toe_offs if a.time_s < t.time_s < a.time_s + 0.75 * duration]
+            next_off = [t for t in toe_offs if a.time_s < t.time_s < a.time_s + 0.5 * duration]  # before the other foot lands
             contact_time = next_off[0].time_s - a.time_s if next_off else float("nan")
             strides.append(Stride(
                 foot=foot, start_frame=a.frame, end_frame=b.frame, contact_s=a.time_s, duration_s=duration,

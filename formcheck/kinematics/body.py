@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.kinematics.geometry import y_up
+from formcheck.kinematics.geometry import quiet_nanmean, y_up
 from formcheck.pose.landmarks import ANKLES, EARS, HEELS, HIPS, INDEX, KNEES, NOSE, SHOULDERS, TOES
 from formcheck.pose.track import PoseTrack
+
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,6 @@ def build_body(track: PoseTrack, cleaned_xy_px: np.ndarray) -> Body:
         thigh = np.linalg.norm(xy[:, HIPS[foot]] - xy[:, KNEES[foot]], axis=1)
         shank = np.linalg.norm(xy[:, KNEES[foot]] - xy[:, ANKLES[foot]], axis=1)
         legs.append(thigh + shank)
-    leg_length = np.nanmean(np.vstack(legs), axis=0) if track.n_frames else np.empty(0)
+    leg_length = quiet_nanmean(np.vstack(legs), axis=0) if track.n_frames else np.empty(0)
     torso = np.linalg.norm(shoulder_mid - hip_mid, axis=1)
     return Body(track.time_s, xy, hip_mid, shoulder_mid, ear_mid, leg_length, torso, track.visibility, track.scene_cut)

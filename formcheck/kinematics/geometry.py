@@ -8,6 +8,8 @@ toward image-left) so that "forward" is positive whichever way the runner goes.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 
@@ -38,3 +40,10 @@ def joint_angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     u, v = a - b, c - b
     cos = np.sum(u * v, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
     return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def quiet_nanmean(values: np.ndarray, axis: int) -> np.ndarray:
+    """nanmean giving NaN for all-NaN columns without a RuntimeWarning (lost frames are normal)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(values, axis=axis)

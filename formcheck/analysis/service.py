@@ -1,0 +1,108 @@
+"""``analyze_video``: the whole video engine behind ``formcheck analyze`` (and the web app later).
+
+Validates options first (cheap) so that a wrong flag fails before minutes of
+pose inference; then probe -> pose (cached, parallel) -> analysis -> files.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from formcheck.analysis.outputs import check_output_dir, write_analysis
+from formcheck.analysis.pipeline import Analysis, AnalysisOptions, analyze_track
+from formcheck.errors import NoPersonError, UsageError, VideoError
+from formcheck.pose import cache
+from formcheck.pose.blazepose import PoseSettings
+from formcheck.pose.track import PoseTrack
+from formcheck.video.probe import VideoInfo, probe_video
+
+log = logging.getLogger(__name__)
+
+TRUNCATED_FRACTION = 0.9
+"""Fewer decodable frames than this share of the container's count means a cut-off copy."""
+
+
+@dataclass(frozen=True)
+class VideoJob:
+    video: Path
+    out_dir: Path
+    height_cm: float | None = None
+    capture_fps: float | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    workers: int | None = None
+    use_cache: bool = True
+    settings: PoseSettings = PoseSettings()
+
+    def validate(self) -> None:
+        if self.height_cm is not None and not 50 <= self.height_cm <= 250:
+            raise UsageError(f"--height-cm {self.height_cm:g} is not a human height: give it in centimetres (50-250).")
+        if self.capture_fps is not None and not 1 <= self.capture_fps <= 10000:
+            raise UsageError(f"--capture-fps {self.capture_fps:g} is not a frame rate: give the phone's capture rate, e.g. 120 or 240.")
+        if self.start_s is not None and self.start_s < 0:
+            raise UsageError("--start must be 0 or more seconds.")
+        if self.start_s is not None and self.end_s is not None and self.end_s <= self.start_s:
+            raise UsageError(f"--end {self.end_s:g} must be after --start {self.start_s:g}.")
+        if self.workers is not None and self.workers < 1:
+            raise UsageError("--workers must be at least 1.")
+
+
+@dataclass(frozen=True)
+class VideoResult:
+    info: VideoInfo
+    track: PoseTrack
+    analysis: Analysis
+    summary: dict[str, object]
+    from_cache: bool
+
+
+def pose_track_for(job: VideoJob, info: VideoInfo, progress: Callable[[float], None] | None = None
+                   ) -> tuple[PoseTrack, tuple[str, ...], bool]:
+    """The pose track of the job's window: from the cache when possible, else computed and cached."""
+    path = cache.cache_path(info.sha256, job.settings, job.start_s, job.end_s)
+    if job.use_cache:
+        cached = cache.load_cached(path)
+        if cached is not None:
+            log.info("pose track from cache: %s", path)
+            return cached, (), True
+    from formcheck.pose.parallel import extract_pose_parallel
+
+    result = extract_pose_parallel(info, job.settings, job.start_s, job.end_s, workers=job.workers, progress=progress)
+    if not result.warnings:  # a track with failed segments is not worth keeping
+        cache.store(path, result.track)
+    return result.track, result.warnings, False
+
+
+def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None,
+                  on_probe: Callable[[VideoInfo], None] | None = None,
+                  extra_outputs: Callable[[Path, VideoResult], None] | None = None) -> VideoResult:
+    """Run the video engine for ``job`` and write its files atomically into ``job.out_dir``."""
+    job.validate()
+    check_output_dir(job.out_dir)
+    info = probe_video(job.video, job.start_s, job.end_s)
+    if job.start_s is not None and job.start_s >= info.duration_s:
+        raise UsageError(f"--start {job.start_s:g} is past the end of the video ({info.duration_s:.1f} s).")
+    if on_probe is not None:
+        on_probe(info)
+    track, pose_warnings, from_cache = pose_track_for(job, info, progress)
+    whole = job.start_s is None and job.end_s is None
+    if whole and info.frames > 10 and track.n_frames < TRUNCATED_FRACTION * info.frames:
+        raise VideoError(
+            f"{job.video} is truncated or damaged: only {track.n_frames} of its {info.frames} frames could be decoded. "
+            "Copy the complete file from the phone again."
+        )
+    if track.n_frames == 0:
+        raise NoPersonError(f"{job.video}: no frames in the chosen part of the video; check --start/--end.")
+    if not track.found.any():
+        raise NoPersonError(f"{job.video}: nobody was found in {track.n_frames} frames; film the whole body, side on, in good light.")
+    options = AnalysisOptions(height_cm=job.height_cm, capture_fps=job.capture_fps, slowmo_tag=info.slowmo_tag)
+    analysis = analyze_track(track, options)
+    if pose_warnings:
+        analysis = replace(analysis, warnings=tuple(pose_warnings) + analysis.warnings)
+    partial = VideoResult(info, track, analysis, {}, from_cache)
+    extra = (lambda tmp: extra_outputs(tmp, partial)) if extra_outputs else None
+    summary = write_analysis(job.out_dir, info, track, analysis, options, extra)
+    return replace(partial, summary=summary)
