@@ -61,7 +61,7 @@ class PrecededBy:
     speed_vs_run_median: float | None  # >1 = faster than this run's typical running speed
     grade_pct: float | None
     heart_rate_bpm: float | None  # mean over the last minute
-    hr_drift_bpm: float | None  # last minute minus the minute hr_drift_window_s earlier
+    hr_drift_bpm: float | None  # last minute's mean minus that of the minute ending hr_drift_window_s (5 min) before
     cadence_spm: float | None
 
 
@@ -130,7 +130,7 @@ def _preceded_by(grid: TrackGrid, start: int, run_median: float | None, cfg: Wal
         covered = grid.distance_m[start - 1] - grid.distance_m[lo]
         grade = float(100.0 * climbed / covered) if covered > 20.0 else None
     last_min = grid.heart_rate_bpm[max(0, start - 60) : start]
-    earlier_end = start - int(cfg.hr_drift_window_s) + 60
+    earlier_end = start - int(cfg.hr_drift_window_s)  # the minute ending hr_drift_window_s before the break
     earlier = grid.heart_rate_bpm[max(0, earlier_end - 60) : max(0, earlier_end)]
     hr_now, hr_then = _mean(last_min), _mean(earlier) if earlier_end - 60 >= 0 else None
     return PrecededBy(

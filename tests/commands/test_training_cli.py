@@ -1,0 +1,116 @@
+"""``formcheck import / runs / context`` end to end on the shared sample files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from formcheck.cli import main
+from formcheck.context import TOP_LEVEL_KEYS
+from formcheck.store import Store
+from training_builders import SHARED
+
+TRACKS, STRENGTH = SHARED / "tracks", SHARED / "strength"
+FITNOTES = STRENGTH / "fitnotes_export_kgs_2014_2017.csv"
+RUN_0531 = TRACKS / "run_googlefit_gps_2015-05-31.tcx"
+RUN_0620 = TRACKS / "walk_run_googlefit_gps_2015-06-20.tcx"
+pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="shared sample data not found")
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_import_twice_then_runs(capsys, sqlite_url: str) -> None:
+    files = [FITNOTES, RUN_0531, TRACKS / "rowing_indoor_hr.fit"]
+    code, out, _ = run_cli(capsys, "import", *files, "--db", sqlite_url)
+    assert code == 0
+    assert "added 5583 set(s)" in out and "added 1 run(s) (id 1)" in out and "GPS spike" in out
+    code, out, _ = run_cli(capsys, "import", *files, "--db", sqlite_url)
+    assert code == 0
+    assert out.count("skipped ") == 3 and "5583 duplicate set(s) skipped" in out and "imported before" in out
+    code, out, _ = run_cli(capsys, "runs", "--json", "--db", sqlite_url)
+    rows = json.loads(out)
+    assert [(r["sport"], r["distance_km"]) for r in rows] == [("run", 7.21), ("rowing", None)]
+    assert set(rows[0]) == {"id", "start", "sport", "distance_km", "duration_s", "gain_m", "walk_breaks"}
+    code, out, _ = run_cli(capsys, "runs", "--db", sqlite_url)
+    assert code == 0 and "2015-05-31" in out and "rowing" in out
+
+
+def test_context_json_for_the_same_person(capsys, db_url: str) -> None:
+    code, _, err = run_cli(capsys, "import", FITNOTES, RUN_0531, RUN_0620, "--db", db_url, "--runner", "lab")
+    assert code == 0, err
+    code, out, err = run_cli(capsys, "context", "--date", "2015-05-31", "--json", "--db", db_url, "--runner", "lab")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert tuple(doc) == TOP_LEVEL_KEYS == ("run", "last_lumbar_session", "load", "hills", "walk_breaks", "experience")
+    assert {"id", "start", "sport", "distance_km", "duration_s"} <= set(doc["run"])
+    lumbar = doc["last_lumbar_session"]
+    assert {"date", "hours_before", "days_before", "exercises", "hard_sets", "tonnage_kg"} <= set(lumbar)
+    assert (lumbar["date"], lumbar["hours_before"], lumbar["days_before"]) == ("2015-05-29", None, 2)
+    assert any("Deadlift" in e for e in lumbar["exercises"]) and any("Squat" in e for e in lumbar["exercises"])
+    assert lumbar["hard_sets"] == 15 and lumbar["tonnage_kg"] == pytest.approx(9040.0)
+    assert all({"start_s", "duration_s", "preceded_by"} <= set(b) for b in doc["walk_breaks"])
+    assert {"atl", "ctl", "acute_chronic_ratio", "weekly_distance_km", "spike_ratio"} <= set(doc["load"])
+    assert {"gain_m", "gain_m_per_km", "steep_segments"} <= set(doc["hills"])
+
+    code, out, _ = run_cli(capsys, "context", "--date", "2015-06-20", "--json", "--db", db_url, "--runner", "lab")
+    later = json.loads(out)
+    assert (later["last_lumbar_session"]["date"], later["last_lumbar_session"]["days_before"]) == ("2015-06-19", 1)
+    assert "Deadlift" in later["last_lumbar_session"]["exercises"]
+    # 7.21 km on 31 May is the longest run of the 30 days before 20 June: 4.39 / 7.21
+    assert later["load"]["spike_ratio"] == pytest.approx(4.39 / 7.21, abs=0.01)
+    assert later["experience"]["runs_before"] == 1
+
+    code, out, _ = run_cli(capsys, "context", "--run", str(later["run"]["id"]), "--db", db_url, "--runner", "lab")
+    assert code == 0 and "1 day(s) before" in out
+
+
+def test_polar_walk_breaks_in_context(capsys, sqlite_url: str) -> None:
+    run_cli(capsys, "import", TRACKS / "run_walk_polar_m400_gps_hr_cadence.tcx", "--db", sqlite_url)
+    code, out, _ = run_cli(capsys, "context", "--run", "1", "--json", "--db", sqlite_url)
+    doc = json.loads(out)
+    assert code == 0 and doc["last_lumbar_session"] is None
+    assert len(doc["walk_breaks"]) >= 10
+    assert doc["walk_breaks"][0]["preceded_by"]["heart_rate_bpm"] > 100
+
+
+def test_bad_files_fail_alone_and_leave_nothing(capsys, tmp_path: Path, sqlite_url: str) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    jpeg = tmp_path / "watch.fit"
+    jpeg.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(100))
+    code, out, err = run_cli(capsys, "import", empty, "--db", sqlite_url)
+    assert code == 7 and err.count("\n") == 1 and "empty.csv" in err
+
+    code, out, err = run_cli(capsys, "import", empty, RUN_0531, jpeg, "--db", sqlite_url)
+    assert code == 7
+    assert "added 1 run(s)" in out
+    assert "empty.csv" in err and "watch.fit is not a GPX, FIT or TCX file" in err and "2 of 3 files" in err
+    with Store.open(sqlite_url) as store:
+        assert store.counts() == {"runners": 1, "sources": 1, "runs": 1, "lift_sets": 0}
+
+
+def test_usage_and_not_found_errors(capsys, sqlite_url: str) -> None:
+    assert run_cli(capsys, "context", "--db", sqlite_url)[0] == 2
+    assert run_cli(capsys, "context", "--run", "1", "--date", "2015-05-31", "--db", sqlite_url)[0] == 2
+    assert run_cli(capsys, "context", "--date", "31/05/2015", "--db", sqlite_url)[0] == 2
+    code, _, err = run_cli(capsys, "runs", "--db", sqlite_url, "--runner", "nobody")
+    assert code == 9 and "no runner named 'nobody'" in err
+    run_cli(capsys, "import", RUN_0531, "--db", sqlite_url)
+    code, _, err = run_cli(capsys, "context", "--date", "2015-06-01", "--db", sqlite_url)
+    assert code == 9 and "no activity on 2015-06-01" in err
+    assert run_cli(capsys, "import", RUN_0531, "--units", "stone", "--db", sqlite_url)[0] == 2
