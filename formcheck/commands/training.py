@@ -157,6 +157,7 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
 
 
 def _contexts(store: "Store", targets: list["StoredRun"], runner: str) -> list[dict[str, Any]]:
+    """The JSON document of each target run (history and lifts fetched once)."""
     from formcheck.context import HistoryRun, context_to_dict, run_context, taxonomy_classifier
 
     history_rows = store.runs(runner, with_points=False)
@@ -214,6 +215,9 @@ def _print_context(out: "Console", doc: dict[str, Any]) -> None:
               f"{hills['speed_bursts']} speed burst(s)")
     breaks = doc["walk_breaks"]
     out.print(f"  walk breaks: {len(breaks)}")
+    for warning in doc["run"]["warnings"]:
+        if "walk breaks" in warning:
+            out.print(f"    warning: {escape(warning)}")
     for b in breaks[:10]:
         p = b["preceded_by"]
         onset = "  [bold]<- likely symptom onset[/]" if b["likely_symptom_onset"] else ""

@@ -63,6 +63,7 @@ def context_to_dict(ctx: RunContext) -> dict[str, Any]:
             "duration_s": round(run.duration_s, 1),
             "avg_heart_rate_bpm": plain(run.avg_heart_rate_bpm, 1),
             "device": run.device,
+            "warnings": list(run.warnings) + list(ctx.walk_breaks.warnings),
         },
         "last_lumbar_session": lumbar,
         "load": plain(ctx.load),

@@ -26,6 +26,8 @@ class GridConfig:
     """How the grid is built. ``speed_window_s`` 10 s smooths ~3 m GPS noise to ~0.3 m/s."""
 
     speed_window_s: float = 10.0
+    implausible_speed_mps: float = 7.0  # 2:23 min/km: faster than this for long is bad distance data
+    implausible_fraction: float = 0.05
     max_gap_s: float = 20.0
     elevation_window_s: float = 30.0
 
@@ -45,6 +47,7 @@ class TrackGrid:
     heart_rate_bpm: np.ndarray
     cadence_spm: np.ndarray
     in_gap: np.ndarray  # bool: inside a recording gap
+    warnings: tuple[str, ...] = ()
 
     @property
     def has_distance(self) -> bool:
@@ -146,7 +149,14 @@ def to_grid(run: Run, cfg: GridConfig = DEFAULT_GRID) -> TrackGrid:
     cadence = _hold(t, _column(run, "cadence_spm"), grid)
     hr[gaps] = np.nan
     cadence[gaps] = np.nan
-    return TrackGrid(grid, distance, speed, elev_grid, hr, cadence, gaps)
+    warnings: tuple[str, ...] = ()
+    fast = np.count_nonzero(np.nan_to_num(speed, nan=0.0) > cfg.implausible_speed_mps)
+    if grid.size and fast > cfg.implausible_fraction * grid.size:
+        warnings = (
+            f"The distance in this file implies faster than {cfg.implausible_speed_mps:g} m/s for "
+            f"{fast} s ({100.0 * fast / grid.size:.0f}% of the run): pace and walk breaks are unreliable.",
+        )
+    return TrackGrid(grid, distance, speed, elev_grid, hr, cadence, gaps, warnings)
 
 
 def moving_median_speed(grid: TrackGrid, min_speed_mps: float = 1.8) -> float | None:

@@ -19,7 +19,9 @@ that one slow GPS second neither starts nor ends a break:
 
 A break must last ``min_break_s`` (15 s); breaks separated by less than
 ``merge_gap_s`` of running are one break.  Walking in the first
-``ignore_start_s`` is getting going (waiting for GPS), not a break.
+``ignore_start_s`` is getting going (waiting for GPS), not a break.  When the
+file's distance is implausible (``TrackGrid.warnings``), no break is called
+the likely symptom onset.
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ class WalkBreakSummary:
     total_walk_s: float
     first_break_s: float | None
     signal: str  # "cadence+speed" | "speed" | "cadence" | "none"
+    warnings: tuple[str, ...] = ()
 
 
 def _walking_mask(grid: TrackGrid, cfg: WalkBreakConfig) -> tuple[np.ndarray, str]:
@@ -182,7 +185,7 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
                 distance_into_run_m=float(grid.distance_m[a]) if grid.has_distance else None,
                 preceded_by=_preceded_by(grid, a, run_median, cfg),
                 until_end=bool(b >= n - 1),
-                likely_symptom_onset=bool(k == 0 and steady_before and not intervals),
+                likely_symptom_onset=bool(k == 0 and steady_before and not intervals and not grid.warnings),
             )
         )
     pattern = "none" if not breaks else "intervals" if intervals else "isolated"
@@ -192,4 +195,5 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
         total_walk_s=float(sum(b.duration_s for b in breaks)),
         first_break_s=breaks[0].start_s if breaks else None,
         signal=signal,
+        warnings=grid.warnings,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import zlib
 from dataclasses import fields
 
@@ -45,7 +46,8 @@ def encode_points(points: tuple[TrackPoint, ...] | list[TrackPoint]) -> bytes:
     for name in _POINT_FIELDS:
         column = [getattr(p, name) for p in points]
         if any(value is not None for value in column):
-            payload[name] = [None if v is None else float(v) for v in column]
+            # NaN/inf have no JSON form; an unknown value is None everywhere else too.
+            payload[name] = [None if v is None or not math.isfinite(v) else float(v) for v in column]
     return zlib.compress(json.dumps(payload, separators=(",", ":"), allow_nan=False).encode(), 6)
 
 

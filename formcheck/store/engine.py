@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -122,10 +122,6 @@ def migrate(engine: Engine) -> None:
         ) from error
     except SQLAlchemyError as error:
         raise StoreError(f"cannot open the store {url}: {_first_line(error)}") from error
-
-
-def has_table(engine: Engine, name: str) -> bool:
-    return inspect(engine).has_table(name)
 
 
 def _first_line(error: BaseException) -> str:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from formcheck.errors import NotFoundError
 from formcheck.logs.records import LiftSet, Run, Segment, SetKind, Sport
@@ -90,9 +90,6 @@ def runs(
     if until is not None:
         query = query.where(RunRow.start < until)
     if not with_points:
-        # Do not even fetch the blobs.
-        from sqlalchemy.orm import defer
-
         query = query.options(defer(RunRow.points_blob))
     return [_to_stored(row, with_points) for row in session.scalars(query.order_by(RunRow.start, RunRow.id))]
 

@@ -99,3 +99,13 @@ def test_hilly_run_has_more_steep_climbing_than_a_flat_one() -> None:
     h, f = measure_hills(hilly, to_grid(hilly)), measure_hills(flat, to_grid(flat))
     assert h.gain_m_per_km > 25 > 5 > f.gain_m_per_km
     assert h.steep_climb_m > 800 and f.steep_climb_m == 0
+
+
+@pytestmark_data
+def test_implausible_distance_is_flagged_and_not_called_an_onset() -> None:
+    from formcheck.logs import read_track
+
+    dirty = read_track(SHARED / "tracks" / "walk_run_googlefit_gps_2015-06-20.tcx")[0]
+    summary = detect_walk_breaks(to_grid(dirty))
+    assert summary.warnings and "unreliable" in summary.warnings[0]
+    assert not any(b.likely_symptom_onset for b in summary.breaks)
