@@ -1,0 +1,53 @@
+"""Exact recovery of cadence, lean and drift from runners built with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.analysis.pipeline import AnalysisOptions, analyze_track
+from synthetic_runner import synthetic_track
+
+
+@pytest.mark.parametrize("cadence", [150.0, 168.0, 185.0])
+@pytest.mark.parametrize("facing", [1, -1])
+def test_cadence_and_constant_lean_are_recovered(cadence, facing):
+    a = analyze_track(synthetic_track(cadence_spm=cadence, lean_start_deg=8.0, lean_end_deg=8.0, facing=facing))
+    assert a.activity.activity == "running"
+    assert a.orientation.view == "side" and a.orientation.facing == ("right" if facing > 0 else "left")
+    assert a.metrics["cadence_spm"].value == pytest.approx(cadence, abs=0.5)
+    assert a.metrics["trunk_lean_deg"].value == pytest.approx(8.0, abs=0.2)
+    assert a.metrics["trunk_lean_drift_deg"].value == pytest.approx(0.0, abs=0.2)
+    assert a.metrics["step_time_asymmetry_pct"].value == pytest.approx(0.0, abs=1.0)
+
+
+def test_drift_is_the_difference_of_fifths():
+    duration = 15.0
+    a = analyze_track(synthetic_track(lean_start_deg=6.0, lean_end_deg=13.0, duration_s=duration))
+    strides = a.strides
+    contacts = np.array([s.contact_s for s in strides])
+    stride_s = 120.0 / 168.0
+    # contacts sit where the heel is farthest forward: t = k * stride (left), (k + 0.5) * stride (right)
+    phase = (contacts / stride_s) % 0.5
+    assert np.all(np.minimum(phase, 0.5 - phase) * stride_s < 1.5 / 60.0)
+    per_stride = [6.0 + 7.0 * (s.contact_s + s.duration_s / 2) / duration for s in strides]
+    kfifth = int(round(len(per_stride) / 5))
+    expected = np.mean(per_stride[-kfifth:]) - np.mean(per_stride[:kfifth])
+    drift = a.metrics["trunk_lean_drift_deg"]
+    assert drift.value == pytest.approx(expected, abs=0.2)
+    assert a.drift["trunk_lean_deg"].first_mean < 7.5 and a.drift["trunk_lean_deg"].last_mean > 11.5
+
+
+def test_time_scale_multiplies_cadence_exactly():
+    track = synthetic_track(cadence_spm=40.0, duration_s=40.0, fps=30.0)  # an 8x slow-motion 160 spm runner
+    plain = analyze_track(track)
+    assert plain.time_scale.suspected and plain.metrics["cadence_spm"].value is None
+    scaled = analyze_track(track, AnalysisOptions(capture_fps=240.0))
+    assert scaled.metrics["cadence_spm"].value == pytest.approx(40.0 * 8.0, abs=0.5 * 8)
+    assert scaled.metrics["cadence_spm"].value == pytest.approx(plain.time_scale.file_rate_cadence_spm * 8.0, rel=1e-9)
+
+
+def test_height_gives_centimetres():
+    a = analyze_track(synthetic_track(), AnalysisOptions(height_cm=180.0))
+    pct, cm = a.metrics["overstride_pct_leg"], a.metrics["overstride_cm"]
+    assert cm.value == pytest.approx(pct.value / 100.0 * 180.0 * 0.491, rel=1e-9)

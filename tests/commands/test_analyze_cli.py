@@ -1,0 +1,106 @@
+"""``formcheck analyze`` end to end: files written, exact keys, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "samples" / "outdoor_side_grass_short.mp4"
+METRICS = {"cadence_spm", "step_time_asymmetry_pct", "trunk_lean_deg", "trunk_lean_drift_deg", "head_flexion_deg",
+           "forward_head_deg", "vertical_oscillation_pct_leg", "vertical_oscillation_cm", "overstride_pct_leg",
+           "overstride_cm", "knee_flexion_at_contact_deg", "ground_contact_ms"}  # fmt: skip
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([sys.executable, "-m", "formcheck.cli", *args], capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=600)  # fmt: skip
+
+
+def error_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [l for l in result.stderr.splitlines() if l.startswith("error:")]
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_analyze_writes_summary_strides_and_frames(tmp_path):
+    out = tmp_path / "result"
+    result = run("analyze", str(SAMPLE), "--out", str(out), "--height-cm", "165", "--quiet")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["schema"] == "formcheck.analysis/1"
+    for key in ("video", "activity", "view", "facing", "time_scale", "warnings", "metrics", "filter"):
+        assert key in summary
+    assert set(summary["video"]) >= {"path", "sha256", "width", "height", "rotation_deg", "fps", "frames", "duration_s", "codec"}
+    assert set(summary["metrics"]) == METRICS
+    for metric in summary["metrics"].values():
+        assert set(metric) == {"value", "unit", "sd", "n", "reason"}
+        assert (metric["value"] is None) == (metric["reason"] is not None)
+    assert summary["video"]["width"] == 480 and summary["video"]["frames"] == 47
+    assert summary["filter"]["cutoff_hz"] > 0
+    strides = (out / "strides.csv").read_text().splitlines()
+    frames = (out / "frames.csv").read_text().splitlines()
+    assert strides[0].startswith("stride,foot,facing,contact_frame") and len(frames) == 48
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["result"]  # no temporary leftovers
+
+
+def _file(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _tiny_video(path: Path, seconds_between_frames: float) -> Path:
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        stream.time_base = Fraction(1, 30)
+        for i, t in enumerate((0.0, seconds_between_frames)):
+            frame = av.VideoFrame.from_ndarray(np.full((64, 64, 3), 40 * i, np.uint8), format="rgb24")
+            frame.pts = int(t * 30)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, expected_code, words",
+    [
+        (lambda d: d / "missing.mp4", 3, "does not exist"),
+        (lambda d: d, 3, "is a directory"),
+        (lambda d: _file(d / "notes.mp4", b"not a video"), 5, "not a video"),
+        (lambda d: _file(d / "empty.mp4", b""), 5, "empty"),
+        (lambda d: _file(d / "cut.mp4", SAMPLE.read_bytes()[:30000]), 5, "truncated"),
+        (lambda d: _tiny_video(d / "long.mp4", 31 * 60), 5, "--start and --end"),
+        (lambda d: _tiny_video(d / "nobody.mp4", 0.1), 6, "nobody was found"),
+    ],
+)
+def test_bad_videos_get_one_line_and_nothing_written(tmp_path, make, expected_code, words):
+    source = make(tmp_path)
+    out = tmp_path / "out"
+    result = run("analyze", str(source), "--out", str(out), "--quiet", "--no-cache")
+    assert result.returncode == expected_code, result.stderr
+    assert words in error_line(result)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_unwritable_out_and_bad_options(tmp_path):
+    result = run("analyze", str(SAMPLE), "--out", "/proc/formcheck-out", "--quiet")
+    assert result.returncode == 4 and "cannot" in error_line(result)
+    result = run("analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--height-cm", "5")
+    assert result.returncode == 2 and "centimetres" in error_line(result)
+    result = run("analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--start", "3", "--end", "1")
+    assert result.returncode == 2 and "--end" in error_line(result)

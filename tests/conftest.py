@@ -1,0 +1,53 @@
+"""Shared test fixtures: where the real samples are, and pose tracks computed once.
+
+Pose inference is the slow part (~25 ms a frame a core), so tracks are cached
+on disk (``FORMCHECK_CACHE_DIR``, the repo's ``.cache`` by default) keyed by
+the video's sha256 and the model settings, exactly as the CLI caches them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+VIDEOS = SHARED_DATA / "videos"
+
+os.environ.setdefault("FORMCHECK_CACHE_DIR", str(REPO / ".cache"))
+os.environ.setdefault("GLOG_minloglevel", "2")
+
+
+@pytest.fixture(scope="session")
+def videos_dir() -> Path:
+    if not VIDEOS.is_dir():
+        pytest.skip("../shared/data/videos is not present")
+    return VIDEOS
+
+
+@pytest.fixture(scope="session")
+def pose_track_of() -> Callable[[Path], object]:
+    """Function: video path -> cached PoseTrack (computed single-process on a miss)."""
+    from formcheck.pose import cache
+    from formcheck.pose.blazepose import PoseSettings
+    from formcheck.pose.extract import extract_pose
+    from formcheck.video.probe import probe_video
+
+    memo: dict[Path, object] = {}
+
+    def get(path: Path) -> object:
+        if path not in memo:
+            info = probe_video(path)
+            settings = PoseSettings()
+            where = cache.cache_path(info.sha256, settings, None, None)
+            track = cache.load_cached(where)
+            if track is None:
+                track = extract_pose(info, settings)
+                cache.store(where, track)
+            memo[path] = (info, track)
+        return memo[path]
+
+    return get
