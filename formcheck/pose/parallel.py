@@ -1,0 +1,321 @@
+"""Pose inference on every core: one BlazePose graph per worker process, one time segment per task.
+
+A MediaPipe graph runs its model on about one core, so a 10-minute clip on
+an 8-core laptop would leave 7 cores idle. ``extract_pose_parallel`` cuts the
+window into contiguous segments (``formcheck.pose.segments``), runs
+``extract_pose`` on each in a pool of *spawned* processes (MediaPipe's
+threads do not survive ``fork``), and stitches the results into one
+``PoseTrack`` indistinguishable in shape from the single-process one.
+
+Robustness is part of the contract, because a pose run takes minutes:
+
+- Ctrl-C / SIGTERM: workers ignore SIGINT (the parent decides), the parent
+  turns SIGTERM into ``PoseInterrupted`` (a ``KeyboardInterrupt``), cancels
+  the queued segments and terminates the workers before re-raising; workers
+  also get SIGTERM from the kernel if the parent dies without cleaning up
+  (Linux ``PR_SET_PDEATHSIG``), so no orphan keeps a core busy.
+- A segment whose worker raises, or whose process dies, becomes a warning in
+  ``ParallelResult.warnings`` and not-found frames in the track; the run goes
+  on. A dying process breaks the whole pool (``BrokenProcessPool``), so the
+  segments that were running are re-run one per process to find the culprit,
+  and the ones that had not started are re-queued.
+
+Known limit: each segment starts its own person follower. A segment that locks
+on to someone else is detected at the seam (the lead-in frames are compared with
+the previous segment's) and its frames are marked ``identity_rejected`` until that
+lock ends, but they are not re-analysed for the right person.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.context import BaseContext
+from typing import Any
+
+import numpy as np
+
+from formcheck.pose.blazepose import PoseSettings
+from formcheck.pose.extract import ProgressFn, extract_pose
+from formcheck.pose.segments import Segment, frame_time_table, plan_segments, stitch
+from formcheck.pose.track import PoseTrack
+from formcheck.video.probe import VideoInfo
+
+log = logging.getLogger(__name__)
+
+LEAD_IN_S = 1.0
+"""Decoded before each segment and discarded: the tracker finds the person and its smoothing settles."""
+MIN_SEGMENT_S = 4.0
+"""Shorter segments waste a larger share on lead-in (1 s in 4 s = 25 % extra inference)."""
+MAX_SEGMENT_S = 60.0
+SEGMENTS_PER_WORKER = 2
+"""More segments than workers, so that one slow segment does not leave the other cores idle at the end."""
+POLL_S = 0.2
+FAULT_ENV = "FORMCHECK_PARALLEL_FAULT"
+"""Test hook: "raise:K" makes the worker for segment K raise, "exit:K" makes its process die."""
+
+
+@dataclass(frozen=True)
+class ParallelResult:
+    """The stitched track and what went wrong on the way (one sentence per problem, for the report)."""
+
+    track: PoseTrack
+    warnings: tuple[str, ...] = ()
+    segments: int = 1
+    workers: int = 1
+
+
+class PoseInterrupted(KeyboardInterrupt):
+    """SIGTERM arrived during a parallel run; raised after the workers were stopped."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"interrupted by signal {signum}")
+        self.signum = signum
+
+
+def default_workers() -> int:
+    """Cores this process may run on (respects taskset/cgroup affinity, unlike ``os.cpu_count``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def extract_pose_parallel(
+    info: VideoInfo,
+    settings: PoseSettings = PoseSettings(),
+    start_s: float | None = None,
+    end_s: float | None = None,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+    *,
+    segment_s: float | None = None,
+    lead_in_s: float = LEAD_IN_S,
+) -> ParallelResult:
+    """``extract_pose`` over ``start_s``..``end_s`` using ``workers`` processes (default: usable cores).
+
+    ``segment_s`` overrides the automatic segment length (``MIN_SEGMENT_S``..``MAX_SEGMENT_S``,
+    about ``SEGMENTS_PER_WORKER`` per worker). One worker, or a window shorter than two
+    segments, runs ``extract_pose`` in this process. ``progress`` gets a time that grows
+    from the window start to its end as frames are done (segments finish out of order,
+    so it is "how far a sequential run would be", not the time of the latest frame).
+    """
+    workers = default_workers() if workers is None else max(1, workers)
+    table = frame_time_table(info)
+    lo = -np.inf if start_s is None else start_s - 1e-6
+    hi = np.inf if end_s is None else end_s + 1e-6
+    window = table[(table >= lo) & (table <= hi)]
+    span_s = float(window[-1] - window[0]) if len(window) > 1 else 0.0
+    length_s = segment_s or min(MAX_SEGMENT_S, max(MIN_SEGMENT_S, span_s / (workers * SEGMENTS_PER_WORKER)))
+    n_segments = int(span_s // length_s) if length_s > 0 else 0
+    if workers == 1 or n_segments < 2:
+        return ParallelResult(extract_pose(info, settings, start_s, end_s, progress=progress))
+    segments = plan_segments(table, start_s, end_s, n_segments, lead_in_s)
+    n_workers = min(workers, len(segments))
+    log.info("pose: %d segments of ~%.1f s on %d worker processes", len(segments), length_s, n_workers)
+    reporter = _Reporter(segments, window, progress)
+    with _sigterm_raises():
+        outputs, failures = _run_all(info, settings, segments, n_workers, reporter)
+    track, seam_warnings = stitch(info, segments, outputs, table, settings.model_name)
+    reporter.finish()
+    warnings = [
+        f"pose segment {s.index + 1} of {len(segments)} failed ({failures[s.index]}): "
+        f"its {s.frames} frames are reported as not found"
+        for s in segments if s.index in failures
+    ] + seam_warnings
+    for warning in warnings:
+        log.warning(warning)
+    return ParallelResult(track, tuple(warnings), len(segments), n_workers)
+
+
+# ---------------------------------------------------------------- parent side
+
+
+class _Reporter:
+    """Turns the workers' shared frame counters into ``progress(time_s)`` calls."""
+
+    def __init__(self, segments: list[Segment], window: np.ndarray, progress: ProgressFn | None) -> None:
+        self._ctx = multiprocessing.get_context("spawn")
+        self.started = self._ctx.RawArray(ctypes.c_int, len(segments))
+        self.frames = self._ctx.RawArray(ctypes.c_long, len(segments))
+        self._window, self._progress, self._last = window, progress, -1
+
+    def report(self) -> None:
+        done = min(int(sum(self.frames)), len(self._window))
+        if self._progress is not None and done > self._last and done > 0:
+            self._last = done
+            self._progress(float(self._window[done - 1]))
+
+    def finish(self) -> None:
+        if self._progress is not None and len(self._window):
+            self._progress(float(self._window[-1]))
+
+    def reset(self, segments: list[Segment]) -> None:
+        for segment in segments:
+            self.started[segment.index] = 0
+            self.frames[segment.index] = 0
+
+
+def _run_all(info: VideoInfo, settings: PoseSettings, segments: list[Segment], n_workers: int,
+             reporter: _Reporter) -> tuple[dict[int, PoseTrack], dict[int, str]]:
+    """Every segment, each either a track or a failure reason; re-runs the segments a dead worker took down."""
+    ctx = multiprocessing.get_context("spawn")
+    outputs: dict[int, PoseTrack] = {}
+    failures: dict[int, str] = {}
+    queue = list(segments)
+    while queue:
+        reporter.reset(queue)
+        done, errors, lost = _drive(ctx, info, settings, [queue], [n_workers], reporter)
+        outputs.update(done)
+        failures.update(errors)
+        if not lost:
+            break
+        suspects = [s for s in lost if reporter.started[s.index]] or lost
+        queue = [s for s in lost if s not in suspects]
+        log.warning("a pose worker process died; re-running segments %s one per process",
+                    ", ".join(str(s.index + 1) for s in suspects))
+        reporter.reset(suspects)
+        done, errors, died = _drive(ctx, info, settings, [[s] for s in suspects], [1] * len(suspects), reporter)
+        outputs.update(done)
+        failures.update(errors)
+        failures.update({s.index: "its worker process died" for s in died})
+    return outputs, failures
+
+
+def _drive(ctx: BaseContext, info: VideoInfo, settings: PoseSettings, groups: list[list[Segment]],
+           sizes: list[int], reporter: _Reporter) -> tuple[dict[int, PoseTrack], dict[int, str], list[Segment]]:
+    """Run each group of segments in its own pool; results, errors, and segments lost to a broken pool."""
+    executors: list[ProcessPoolExecutor] = []
+    futures: dict[Future[PoseTrack], Segment] = {}
+    done: dict[int, PoseTrack] = {}
+    errors: dict[int, str] = {}
+    lost: list[Segment] = []
+    try:
+        for group, size in zip(groups, sizes):
+            executor = ProcessPoolExecutor(max_workers=size, mp_context=ctx, initializer=_init_worker,
+                                           initargs=(reporter.started, reporter.frames, os.getpid()))
+            executors.append(executor)
+            for segment in group:
+                futures[executor.submit(_run_segment, info, settings, segment)] = segment
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
+            reporter.report()
+            for future in finished:
+                segment = futures[future]
+                error = future.exception()
+                if error is None:
+                    done[segment.index] = future.result()
+                elif isinstance(error, BrokenProcessPool):
+                    lost.append(segment)
+                else:
+                    log.error("pose segment %d raised", segment.index + 1, exc_info=error)
+                    errors[segment.index] = f"{type(error).__name__}: {error}"
+        for executor in executors:
+            executor.shutdown(wait=True)
+    except BaseException:
+        _stop(executors)
+        raise
+    return done, errors, sorted(lost, key=lambda s: s.index)
+
+
+def _stop(executors: list[ProcessPoolExecutor]) -> None:
+    """Cancel queued segments and end every worker now (SIGTERM, then SIGKILL after 2 s).
+
+    ``shutdown(cancel_futures=True)`` alone would wait for the running segments
+    to finish, minutes away; Python 3.11 has no public way to terminate a pool's
+    workers, hence ``_processes``. Signals are blocked meanwhile so that a
+    second Ctrl-C cannot interrupt the cleanup half-way.
+    """
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked) if in_main else None
+    try:
+        processes = [p for executor in executors for p in (getattr(executor, "_processes", None) or {}).values()]
+        for executor in executors:
+            executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        deadline = time.monotonic() + 2.0
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises ``PoseInterrupted`` in the main thread, once, while the pool runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired = False
+
+    def handler(signum: int, _frame: Any) -> None:
+        nonlocal fired
+        if not fired:
+            fired = True
+            raise PoseInterrupted(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+# ---------------------------------------------------------------- worker side
+
+_STARTED: Any = None
+_FRAMES: Any = None
+
+
+def _init_worker(started: Any, frames: Any, parent_pid: int) -> None:
+    """Runs once in each worker: the parent owns Ctrl-C, and the worker dies with the parent."""
+    global _STARTED, _FRAMES
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _STARTED, _FRAMES = started, frames
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the pool's own broken-pipe detection ends the worker after its segment
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment) -> PoseTrack:
+    """One segment, lead-in included (the parent compares the lead-in across the seam, then drops it)."""
+    _STARTED[segment.index] = 1
+    _inject_fault(segment.index)
+
+    def on_frame(time_s: float) -> None:
+        if segment.own_start_s <= time_s < segment.own_end_s:
+            _FRAMES[segment.index] += 1
+
+    return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame)
+
+
+def _inject_fault(index: int) -> None:
+    kind, _, which = os.environ.get(FAULT_ENV, "").partition(":")
+    if not which or int(which) != index:
+        return
+    if kind == "raise":
+        raise RuntimeError(f"injected fault in segment {index + 1} ({FAULT_ENV})")
+    if kind == "exit":
+        os._exit(70)
