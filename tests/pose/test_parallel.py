@@ -1,0 +1,272 @@
+"""Parallel pose inference gives the single-process track, survives a crashing segment, and dies cleanly.
+
+The reference is ``extract_pose`` on the same clip (through the pose cache, so
+re-runs are cheap). The 60 fps treadmill clip is cut into 1.2 s segments so that
+a 6.5 s clip has 4 seams; the default (>= 4 s segments) would not cut it at all.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.pose.blazepose import PoseSettings
+from formcheck.pose.cache import cache_path, load_cached, store
+from formcheck.pose.extract import extract_pose
+from formcheck.pose.parallel import FAULT_ENV, ParallelResult, extract_pose_parallel
+from formcheck.pose.segments import combine_tilt, frame_time_table, ordinals, plan_segments, seam_rejections, stitch
+from formcheck.pose.landmarks import HIPS, SHOULDERS
+from formcheck.pose.track import PoseTrack
+from formcheck.video.probe import VideoInfo, probe_video
+
+VIDEOS = Path("/work/shared/data/videos")
+CLIP = VIDEOS / "treadmill_side_gym_portrait_60fps.mp4"
+SEGMENT_S = 1.2
+SETTINGS = PoseSettings()
+
+
+@pytest.fixture(scope="module")
+def info() -> VideoInfo:
+    return probe_video(CLIP)
+
+
+@pytest.fixture(scope="module")
+def single(info: VideoInfo) -> PoseTrack:
+    path = cache_path(info.sha256, SETTINGS, None, None)
+    track = load_cached(path)
+    if track is None:
+        track = extract_pose(info, SETTINGS)
+        store(path, track)
+    return track
+
+
+@pytest.fixture(scope="module")
+def parallel(info: VideoInfo) -> tuple[ParallelResult, list[float]]:
+    seen: list[float] = []
+    return extract_pose_parallel(info, SETTINGS, workers=2, progress=seen.append, segment_s=SEGMENT_S), seen
+
+
+def _segment_of(info: VideoInfo, track: PoseTrack) -> np.ndarray:
+    segments = plan_segments(frame_time_table(info), None, None, int(info.duration_s // SEGMENT_S), 1.0)
+    owner = np.full(track.n_frames, -1)
+    for segment in segments:
+        owner[segment.owns(track.time_s)] = segment.index
+    return owner
+
+
+# ------------------------------------------------------------------ bookkeeping (no model)
+
+
+def test_plan_gives_every_frame_to_exactly_one_segment(info: VideoInfo) -> None:
+    times = frame_time_table(info)
+    segments = plan_segments(times, None, None, 5, 1.0)
+    owners = np.array([[s.owns(np.array([t]))[0] for s in segments] for t in times])
+    assert (owners.sum(axis=1) == 1).all()
+    assert sum(s.frames for s in segments) == len(times) == info.frames
+    for before, after in zip(segments, segments[1:]):
+        assert before.own_end_s == after.own_start_s
+        assert after.decode_start_s == pytest.approx(after.own_start_s - 1.0)
+        assert before.decode_end_s >= before.own_end_s  # decodes a superset of what it owns
+
+
+def test_plan_respects_the_window(info: VideoInfo) -> None:
+    times = frame_time_table(info)
+    segments = plan_segments(times, 1.0, 4.0, 3, 1.0)
+    assert segments[0].decode_start_s == 1.0 and segments[-1].decode_end_s == 4.0
+    assert sum(s.frames for s in segments) == int(((times >= 1.0 - 1e-6) & (times <= 4.0 + 1e-6)).sum())
+
+
+def test_ordinals_follow_the_packet_table_and_never_repeat() -> None:
+    table = np.arange(10) / 30.0
+    assert ordinals(table[3:7], np.array([9, 9, 9, 9]), table).tolist() == [3, 4, 5, 6]
+    assert ordinals(np.array([0.5, 0.5001]), np.array([4, 4]), table).tolist() == [4, 5]
+
+
+def test_tilt_is_the_line_weighted_median() -> None:
+    assert combine_tilt([(1.0, 10), (5.0, 1), (None, 0)]) == (1.0, 11)
+    assert combine_tilt([(None, 2)]) == (None, 2)
+
+
+def test_all_segments_failed_still_gives_the_window_as_not_found(info: VideoInfo) -> None:
+    times = frame_time_table(info)
+    segments = plan_segments(times, 1.0, 4.0, 3, 1.0)
+    track, warnings = stitch(info, segments, {}, times, "blazepose-full")
+    inside = (times >= 1.0 - 1e-6) & (times <= 4.0 + 1e-6)
+    np.testing.assert_array_equal(track.time_s, times[inside])
+    np.testing.assert_array_equal(track.frame_index, np.flatnonzero(inside))
+    assert not track.found.any() and warnings == []
+
+
+def _track_at(centers_x: list[float | None], start_s: float, fps: float = 30.0) -> PoseTrack:
+    """A constructed track whose person (torso 100 px) stands at ``x`` in each frame (None: not found)."""
+    n = len(centers_x)
+    xy = np.full((n, 33, 2), np.nan)
+    for i, x in enumerate(centers_x):
+        if x is not None:
+            xy[i, :, 0], xy[i, :, 1] = x, 500.0
+            xy[i, list(SHOULDERS), 1], xy[i, list(HIPS), 1] = 450.0, 550.0
+    found = np.array([x is not None for x in centers_x])
+    return PoseTrack(time_s=start_s + np.arange(n) / fps, frame_index=np.arange(n), xy_px=xy,
+                     z=np.zeros((n, 33)), visibility=np.ones((n, 33)), found=found,
+                     scene_cut=np.zeros(n, dtype=bool), identity_rejected=np.zeros(n, dtype=bool),
+                     width=1000, height=1000, fps=fps)
+
+
+def test_seam_check_catches_a_segment_that_locked_on_to_someone_else() -> None:
+    before = _track_at([300.0] * 30, 0.0)  # owned frames 0.0 .. 0.97 s
+    boundary = 1.0
+    # the next worker decoded 0.5 s of lead-in (overlapping `before`), then owns 1.0 s onwards
+    other = _track_at([800.0] * 15 + [800.0] * 20 + [None] * 20 + [310.0] * 5, 0.5)
+    after = other.subset(other.time_s >= boundary - 1e-9)
+    assert seam_rejections(before, after, other, boundary) == 20  # until that person was lost > 0.5 s
+    same = _track_at([302.0] * 15 + [303.0] * 20, 0.5)
+    assert seam_rejections(before, same.subset(same.time_s >= boundary - 1e-9), same, boundary) == 0
+    # no overlap to compare: the follower's jump rule between the last and the next frame decides
+    assert seam_rejections(before, after, None, boundary) == 20
+    assert seam_rejections(before, same.subset(same.time_s >= boundary - 1e-9), None, boundary) == 0
+
+
+# ------------------------------------------------------------------ against the single-process track
+
+
+@pytest.mark.slow
+def test_parallel_matches_single_process(info: VideoInfo, single: PoseTrack,
+                                         parallel: tuple[ParallelResult, list[float]]) -> None:
+    result, _ = parallel
+    track = result.track
+    assert result.segments == 5 and result.workers == 2 and result.warnings == ()
+    assert track.n_frames == single.n_frames == info.frames
+    np.testing.assert_array_equal(track.time_s, single.time_s)
+    np.testing.assert_array_equal(track.frame_index, single.frame_index)
+    assert (np.diff(track.frame_index) > 0).all()
+    assert abs(track.found_fraction - single.found_fraction) <= 0.02
+
+    owner = _segment_of(info, track)
+    first = owner == 0  # same start, same decoder state: bit-identical
+    np.testing.assert_array_equal(track.xy_px[first], single.xy_px[first])
+
+    # Later segments start from a 1 s lead-in, not from the previous frame's tracker
+    # state, so they agree closely but not exactly (MediaPipe's ROI tracking is chaotic
+    # on blurred feet); the bulk of each frame's landmarks stays within a few pixels.
+    both = track.found & single.found
+    error = np.linalg.norm(track.xy_px[both] - single.xy_px[both], axis=2)
+    per_frame = np.median(error, axis=1)
+    assert np.median(error) < 1.5
+    assert np.percentile(per_frame, 95) < 4.0
+    assert per_frame.max() < 10.0
+    assert track.tilt_deg is not None and single.tilt_deg is not None
+    assert abs(track.tilt_deg - single.tilt_deg) < 1.0
+
+
+@pytest.mark.slow
+def test_progress_reaches_the_end_in_order(info: VideoInfo, parallel: tuple[ParallelResult, list[float]]) -> None:
+    _, seen = parallel
+    assert len(seen) >= 3
+    assert (np.diff(seen) >= 0).all()
+    assert seen[-1] == pytest.approx(frame_time_table(info)[-1])
+
+
+# ------------------------------------------------------------------ a segment that fails
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", ["raise:1", "exit:3"])
+def test_failed_segment_becomes_a_warning_and_not_found_frames(
+        fault: str, info: VideoInfo, parallel: tuple[ParallelResult, list[float]],
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv(FAULT_ENV, fault)  # spawned workers inherit the environment
+    failed = int(fault.split(":")[1])
+    result = extract_pose_parallel(info, SETTINGS, workers=2, segment_s=SEGMENT_S)
+    good = parallel[0].track
+    track = result.track
+    if fault.startswith("exit"):  # the broken pool was detected and the culprit isolated
+        assert "re-running segments" in caplog.text
+
+    assert len(result.warnings) == 1 and f"segment {failed + 1} of 5 failed" in result.warnings[0]
+    assert track.n_frames == good.n_frames
+    np.testing.assert_array_equal(track.time_s, good.time_s)
+    np.testing.assert_array_equal(track.frame_index, good.frame_index)
+    lost = _segment_of(info, track) == failed
+    assert 70 <= lost.sum() <= 85
+    assert not track.found[lost].any() and np.isnan(track.xy_px[lost]).all()
+    # every other segment is exactly what the clean parallel run produced
+    np.testing.assert_array_equal(track.xy_px[~lost], good.xy_px[~lost])
+    np.testing.assert_array_equal(track.found[~lost], good.found[~lost])
+
+
+# ------------------------------------------------------------------ interrupted runs leave no process behind
+
+
+def _processes_in_group(pgid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of live (non-zombie) processes in process group ``pgid``, from /proc."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        state, group = fields[0], int(fields[2])
+        if group == pgid and state != "Z":
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            out.append((int(entry.name), cmdline))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_parent_and_workers(signum: int) -> None:
+    code = (
+        "import sys\n"
+        "from formcheck.video.probe import probe_video\n"
+        "from formcheck.pose.parallel import extract_pose_parallel\n"
+        "extract_pose_parallel(probe_video(sys.argv[1]), workers=2, segment_s=1.2)\n"
+        "print('finished')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen([sys.executable, "-c", code, str(CLIP)], start_new_session=True, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            workers = [pid for pid, cmd in _processes_in_group(proc.pid) if "spawn_main" in cmd]
+            if len(workers) >= 2:
+                break
+            assert proc.poll() is None, proc.communicate()[1][-2000:]
+            time.sleep(0.1)
+        assert len(workers) >= 2
+        time.sleep(3.0)  # the workers have imported MediaPipe and are running segments (a run takes ~12 s)
+        assert proc.poll() is None
+        # Ctrl-C in a terminal reaches the whole foreground group; SIGTERM (kill, systemd) only the parent
+        if signum == signal.SIGINT:
+            os.killpg(proc.pid, signum)
+        else:
+            os.kill(proc.pid, signum)
+        sent = time.monotonic()
+        stdout, stderr = proc.communicate(timeout=10)
+        assert time.monotonic() - sent < 5.0
+        assert proc.returncode != 0
+        assert "finished" not in stdout
+        assert "Interrupt" in stderr  # KeyboardInterrupt / PoseInterrupted, raised after the cleanup
+        deadline = time.monotonic() + 5
+        while _processes_in_group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _processes_in_group(proc.pid) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pid, _ in _processes_in_group(proc.pid):
+            os.kill(pid, signal.SIGKILL)
