@@ -7,6 +7,7 @@ module so that the video engine and the training-log commands grow apart.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -28,8 +29,31 @@ register_all(app)
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _keep_native_logs_off_the_terminal() -> None:
+    """Give Python its own copy of stderr and point file descriptor 2 at /dev/null.
+
+    MediaPipe's C++ (absl, TFLite) writes start-up chatter straight to fd 2 at
+    moments Python cannot predict, burying the one-line messages this CLI
+    promises. Python's ``sys.stderr`` (errors, progress bars, tracebacks) keeps
+    the real terminal. Set FORMCHECK_NATIVE_LOGS=1 to see the C++ logs.
+    """
+    if os.environ.get("FORMCHECK_NATIVE_LOGS"):
+        return
+    try:
+        sys.stderr.flush()
+        real = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        return
+    sys.stderr = os.fdopen(real, "w", buffering=1, encoding=getattr(sys.stderr, "encoding", None) or "utf-8",
+                           errors="backslashreplace")  # fmt: skip
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, turning user errors into one line."""
+    _keep_native_logs_off_the_terminal()
     try:
         app(args=argv, standalone_mode=False)
     except FormcheckError as error:

@@ -217,7 +217,10 @@ def _warnings(track: PoseTrack, orientation: Orientation, activity: ActivityCall
             out.append(f"Slow motion suspected: {time_scale.reason}. Cadence and contact time are left out; give --capture-fps (the phone's capture rate, e.g. 240) to get them.")
     lost = 1.0 - track.found_fraction
     if lost > 0.05:
-        out.append(f"The runner was not found in {100 * lost:.0f}% of frames; those frames are left out.")
+        gaps = track.lost_intervals_s()
+        first, last = max(gaps, key=lambda g: g[1] - g[0])
+        out.append(f"The runner was not found in {100 * lost:.0f}% of frames ({len(gaps)} stretch{'es' if len(gaps) != 1 else ''}, "
+                   f"longest {first:.1f}-{last:.1f} s); those frames are left out.")  # fmt: skip
     rejected = int(track.identity_rejected.sum())
     if rejected:
         out.append(f"{rejected} detection{'s' if rejected != 1 else ''} of another person {'were' if rejected != 1 else 'was'} ignored to keep following the same runner.")

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +48,31 @@ def _quiet_mediapipe() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+@contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null while MediaPipe's C++ side starts up.
+
+    Its absl/TFLite start-up lines ("Created TensorFlow Lite XNNPACK delegate",
+    "Feedback manager requires ...") are written by C++ before any Python logging
+    can filter them, and would bury formcheck's one-line messages. Python
+    exceptions still propagate (they are raised after the descriptor is restored).
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no usable fd 2 (embedded interpreters): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 class BlazePose:
     """One BlazePose graph; ``detect`` returns (33, 4) [x_px, y_px, z_px, visibility] or None."""
 
@@ -54,14 +82,16 @@ class BlazePose:
 
         self._settings = settings
         self._static = static
-        self._pose = mp.solutions.pose.Pose(
-            static_image_mode=static,
-            model_complexity=settings.model_complexity,
-            smooth_landmarks=not static,
-            enable_segmentation=False,
-            min_detection_confidence=settings.min_detection_confidence,
-            min_tracking_confidence=settings.min_tracking_confidence,
-        )
+        self._warmed_up = False
+        with native_stderr_silenced():
+            self._pose = mp.solutions.pose.Pose(
+                static_image_mode=static,
+                model_complexity=settings.model_complexity,
+                smooth_landmarks=not static,
+                enable_segmentation=False,
+                min_detection_confidence=settings.min_detection_confidence,
+                min_tracking_confidence=settings.min_tracking_confidence,
+            )
 
     def detect(self, image_rgb: np.ndarray, offset_px: tuple[float, float] = (0.0, 0.0)) -> np.ndarray | None:
         """Landmarks of the person MediaPipe picks in ``image_rgb``, in pixels.
@@ -70,7 +100,12 @@ class BlazePose:
         the returned pixels refer to that frame.
         """
         height, width = image_rgb.shape[:2]
-        result = self._pose.process(image_rgb)
+        if self._warmed_up:
+            result = self._pose.process(image_rgb)
+        else:  # the first inference prints TFLite/absl start-up lines from C++
+            with native_stderr_silenced():
+                result = self._pose.process(image_rgb)
+            self._warmed_up = True
         if result.pose_landmarks is None:
             return None
         raw = np.array([[p.x, p.y, p.z, p.visibility] for p in result.pose_landmarks.landmark], dtype=np.float64)

@@ -64,6 +64,12 @@ class PoseTrack:
     def found_fraction(self) -> float:
         return float(self.found.mean()) if self.n_frames else 0.0
 
+    def lost_intervals_s(self) -> list[tuple[float, float]]:
+        """(first, last) times of each run of frames where the followed person was not found."""
+        lost = np.concatenate([[False], ~self.found, [False]]).astype(np.int8)
+        edges = np.flatnonzero(np.diff(lost))
+        return [(float(self.time_s[a]), float(self.time_s[b - 1])) for a, b in zip(edges[::2], edges[1::2])]
+
     def subset(self, mask: np.ndarray) -> "PoseTrack":
         """The frames selected by a boolean mask or index array, as a new track."""
         return replace(

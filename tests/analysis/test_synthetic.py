@@ -51,3 +51,16 @@ def test_height_gives_centimetres():
     a = analyze_track(synthetic_track(), AnalysisOptions(height_cm=180.0))
     pct, cm = a.metrics["overstride_pct_leg"], a.metrics["overstride_cm"]
     assert cm.value == pytest.approx(pct.value / 100.0 * 180.0 * 0.491, rel=1e-9)
+
+
+def test_lost_frames_are_reported_as_intervals():
+    from dataclasses import replace
+
+    track = synthetic_track(duration_s=6.0)
+    found = track.found.copy()
+    found[60:90] = False  # 1.0 s to 1.483 s at 60 fps
+    found[200:203] = False
+    lost = replace(track, found=found)
+    assert lost.lost_intervals_s() == [(1.0, pytest.approx(89 / 60)), (pytest.approx(200 / 60), pytest.approx(202 / 60))]
+    a = analyze_track(lost)
+    assert any("2 stretches, longest 1.0-1.5 s" in w for w in a.warnings)

@@ -1,0 +1,115 @@
+"""Frames come out upright, with real timestamps, from the containers and codecs phones produce."""
+
+from __future__ import annotations
+
+import struct
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from formcheck.errors import VideoError, VideoTooLongError
+from formcheck.video import iter_frames, probe_video
+
+REPO = Path(__file__).resolve().parents[2]
+GRASS = REPO / "samples" / "outdoor_side_grass_short.mp4"  # 480x352, 47 frames, H.264 in MP4
+
+
+def _with_rotation_matrix(src: Path, dst: Path) -> Path:
+    """Copy an MP4 and set its video track's display matrix to a 90-degree rotation.
+
+    This is what a phone does for portrait clips: the pixels stay landscape and the
+    ``tkhd`` matrix (ISO/IEC 14496-12, 8.3.2) says how to turn them for display.
+    The matrix {0, 1, -1, 0} (16.16 fixed point) is the one FFmpeg writes for rotate=90.
+    """
+    data = bytearray(src.read_bytes())
+    at = data.find(b"tkhd")
+    version = data[at + 4]
+    matrix_at = at + 4 + 4 + (32 if version == 1 else 20) + 8 + 8
+    one, minus_one, w = 0x00010000, 0xFFFF0000, 0x40000000
+    data[matrix_at : matrix_at + 36] = struct.pack(">9I", 0, one, 0, minus_one, 0, 0, 0, 0, w)
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def test_rotation_metadata_gives_upright_frames(tmp_path):
+    rotated = _with_rotation_matrix(GRASS, tmp_path / "portrait.mp4")
+    plain_info, info = probe_video(GRASS), probe_video(rotated)
+    assert (plain_info.width, plain_info.height, plain_info.rotation_deg) == (480, 352, 0)
+    assert (info.width, info.height) == (352, 480) and info.rotation_deg in (90, 270)
+    plain = next(iter_frames(plain_info)).image
+    upright = next(iter_frames(info)).image
+    assert upright.shape == (480, 352, 3)
+    # rotate=90 means "turn clockwise for display" (np.rot90 with k=-1)
+    assert np.array_equal(upright, np.rot90(plain, k=-1))
+
+
+def test_timestamps_not_index_over_fps_for_variable_frame_rate(tmp_path):
+    path = tmp_path / "vfr.mp4"
+    times = [0.0, 0.033, 0.1, 0.2, 0.21, 0.5, 0.9]
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        stream.time_base = Fraction(1, 1000)
+        stream.codec_context.time_base = Fraction(1, 1000)
+        for i, t in enumerate(times):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), 30 * i, np.uint8), format="rgb24")
+            frame.pts, frame.time_base = int(round(t * 1000)), Fraction(1, 1000)
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    got = [f.time_s for f in iter_frames(probe_video(path))]
+    assert got == pytest.approx(times, abs=1e-6)
+
+
+@pytest.mark.parametrize("codec, suffix", [("libvpx-vp9", ".webm"), ("mpeg4", ".mp4"), ("msmpeg4v2", ".avi")])
+def test_reencoded_clip_decodes_with_same_timing(tmp_path, codec, suffix):
+    source = probe_video(GRASS)
+    path = tmp_path / f"grass{suffix}"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=Fraction(30000, 1001))
+        stream.width, stream.height, stream.pix_fmt = source.width, source.height, "yuv420p"
+        for frame in iter_frames(source):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame.image, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    info = probe_video(path)
+    assert info.codec == {"libvpx-vp9": "vp9"}.get(codec, codec)
+    frames = list(iter_frames(info))
+    assert len(frames) == 47 and frames[0].image.shape == (352, 480, 3)
+    assert frames[-1].time_s == pytest.approx(46 * 1001 / 30000, abs=0.002)
+
+
+def test_start_end_pick_a_window():
+    info = probe_video(GRASS)
+    times = [f.time_s for f in iter_frames(info, start_s=0.5, end_s=1.0)]
+    assert times[0] >= 0.5 - 1e-6 and times[-1] <= 1.0 + 1e-6 and len(times) == pytest.approx(15, abs=1)
+
+
+def test_long_video_needs_a_window(tmp_path):
+    path = tmp_path / "long.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=1)
+        stream.width, stream.height, stream.pix_fmt = 32, 32, "yuv420p"
+        stream.time_base = Fraction(1, 1)
+        for t in (0, 4 * 3600):
+            frame = av.VideoFrame.from_ndarray(np.zeros((32, 32, 3), np.uint8), format="rgb24")
+            frame.pts = t
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    with pytest.raises(VideoTooLongError, match="--start and --end"):
+        probe_video(path)
+    assert probe_video(path, start_s=0, end_s=600).duration_s > 3 * 3600
+
+
+def test_not_a_video(tmp_path):
+    bogus = tmp_path / "photo.mp4"
+    bogus.write_bytes(b"\xff\xd8\xff\xe0" + bytes(2000))
+    with pytest.raises(VideoError, match="not a video|damaged"):
+        probe_video(bogus)
