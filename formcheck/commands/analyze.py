@@ -19,15 +19,23 @@ def analyze(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute the pose even if cached.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print summary.json to stdout.")] = False,
+    overlay_video: Annotated[bool, typer.Option("--overlay-video", help="Also write overlay.mp4 (pose drawn on every frame).")] = False,
 ) -> None:
     """Measure cadence, trunk lean, head angle, oscillation, overstride and their drift from a video."""
-    from formcheck.analysis.service import VideoJob, analyze_video
+    from formcheck.analysis.service import VideoJob, VideoResult, analyze_video
     from formcheck.commands.analyze_view import ProgressView, print_summary
 
     job = VideoJob(video=video, out_dir=out, height_cm=height_cm, capture_fps=capture_fps, start_s=start,
                    end_s=end, workers=workers, use_cache=not no_cache)  # fmt: skip
+    written: list[Path] = []
+
+    def visuals(tmp: Path, partial: VideoResult) -> None:
+        from formcheck.render import write_visual_outputs
+
+        written.extend(write_visual_outputs(tmp, partial, overlay_video=overlay_video, height_cm=height_cm))
+
     with ProgressView(enabled=not quiet and not json_out) as view:
-        result = analyze_video(job, progress=view.advance, on_probe=view.start)
+        result = analyze_video(job, progress=view.advance, on_probe=view.start, extra_outputs=visuals)
     if json_out:
         import json
 
@@ -35,7 +43,7 @@ def analyze(
 
         typer.echo(json.dumps(result.summary, indent=2, default=json_default))
     elif not quiet:
-        print_summary(result, out)
+        print_summary(result, out, written)
 
 
 def register(app: typer.Typer) -> None:

@@ -50,7 +50,7 @@ class ProgressView:
             self._progress.update(self._task, completed=time_s)
 
 
-def print_summary(result: Any, out: Path) -> None:
+def print_summary(result: Any, out: Path, extra_files: list[Path] | None = None) -> None:
     s = result.summary
     out_console = Console()
     ts = s["time_scale"]
@@ -78,3 +78,7 @@ def print_summary(result: Any, out: Path) -> None:
     for warning in s["warnings"]:
         out_console.print(f"[yellow]warning:[/] {warning}")
     out_console.print(f"Written: {out}/summary.json, strides.csv, frames.csv")
+    if extra_files:
+        from formcheck.render import describe_outputs
+
+        out_console.print(f"Also written in {out}: {describe_outputs(extra_files)}")
