@@ -19,6 +19,7 @@ import numpy as np
 
 from formcheck.logs.records import Run
 from formcheck.logs.track_cleaning import haversine_m, smoothed_elevation
+from formcheck.logs.track_common import run_gap_jumps
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,13 @@ def _cumulative_distance(run: Run, t: np.ndarray) -> np.ndarray:
         return np.full(t.size, np.nan)
     idx = np.flatnonzero(gps)
     steps_m = haversine_m(lat[idx[:-1]], lon[idx[:-1]], lat[idx[1:]], lon[idx[1:]])
+    jumps = run_gap_jumps(run)[idx[1:]]
+    if jumps.any():
+        # A GPS jump across a signal gap is not distance: the file's own odometer says
+        # how far the runner went meanwhile (0 when the file has none).
+        odometer = file_d if has_file else np.zeros(t.size)
+        moved = np.nan_to_num(odometer[idx[1:]] - odometer[idx[:-1]], nan=0.0)
+        steps_m = np.where(jumps, np.maximum(moved, 0.0), steps_m)
     d_fix = np.concatenate([[0.0], np.cumsum(steps_m)])
     return np.interp(t, t[idx], d_fix)
 

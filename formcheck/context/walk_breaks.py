@@ -22,6 +22,14 @@ A break must last ``min_break_s`` (15 s); breaks separated by less than
 ``ignore_start_s`` is getting going (waiting for GPS), not a break.  When the
 file's distance is implausible (``TrackGrid.warnings``), no break is called
 the likely symptom onset.
+
+"Otherwise steady" counts running from the end of the previous break, or of
+the walk the recording started with: a run that begins with a 45-minute walk
+and breaks 5 minutes into the running was not steady for 50 minutes.  A break
+that lies mostly in a recording gap (no samples: a paused watch, or a phone
+that lost its signal) is inferred from the distance before and after it, not
+measured: ``in_gap_s`` says how much, it is never called the symptom onset,
+and the summary warns when some breaks are inferred that way.
 """
 
 from __future__ import annotations
@@ -71,11 +79,12 @@ class PrecededBy:
 class WalkBreak:
     start_s: float  # time into the run (seconds after the first point)
     duration_s: float
-    kind: str  # "walk" | "stop" (slower than stop_speed_mps, or a paused recording)
+    kind: str  # "walk" | "stop" (slower than stop_speed_mps, or mostly a gap in the recording)
     distance_into_run_m: float | None
     preceded_by: PrecededBy
     until_end: bool  # the run ended in this break (finished walking: cool-down or could not go on)
     likely_symptom_onset: bool
+    in_gap_s: float = 0.0  # seconds of the break without any samples (inferred, not measured)
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,8 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
         else:
             merged.append([a, b])
     kept = [(a, b) for a, b in merged if b - a >= cfg.min_break_s and a >= cfg.ignore_start_s]
+    # Running starts once the walking the recording began with is over.
+    running_from = float(grid.t_s[merged[0][1]]) if merged and merged[0][0] < cfg.ignore_start_s and merged[0][1] < len(grid) else 0.0
     run_median = moving_median_speed(grid, cfg.enter_speed_mps)
     n = len(grid)
     starts = [float(grid.t_s[a]) for a, _ in kept]
@@ -175,8 +186,10 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
     breaks: list[WalkBreak] = []
     for k, (a, b) in enumerate(kept):
         speed = grid.speed_mps[a:b]
-        stopped = bool(grid.in_gap[a:b].any()) or (np.isfinite(speed).any() and float(np.nanmedian(speed)) < cfg.stop_speed_mps)
-        steady_before = float(grid.t_s[a]) - (grid.t_s[kept[k - 1][1]] if k else 0.0) >= cfg.steady_before_s
+        steady_before = float(grid.t_s[a]) - (grid.t_s[kept[k - 1][1]] if k else running_from) >= cfg.steady_before_s
+        gap_s = float(np.count_nonzero(grid.in_gap[a:b]))
+        inferred = gap_s > 0.5 * (b - a)
+        stopped = inferred or (np.isfinite(speed).any() and float(np.nanmedian(speed)) < cfg.stop_speed_mps)
         breaks.append(
             WalkBreak(
                 start_s=float(grid.t_s[a]),
@@ -185,15 +198,24 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
                 distance_into_run_m=float(grid.distance_m[a]) if grid.has_distance else None,
                 preceded_by=_preceded_by(grid, a, run_median, cfg),
                 until_end=bool(b >= n - 1),
-                likely_symptom_onset=bool(k == 0 and steady_before and not intervals and not grid.warnings),
+                likely_symptom_onset=bool(k == 0 and steady_before and not intervals and not grid.warnings and not inferred),
+                in_gap_s=gap_s,
             )
         )
     pattern = "none" if not breaks else "intervals" if intervals else "isolated"
+    warnings = grid.warnings
+    n_inferred = sum(b.in_gap_s > 0.5 * b.duration_s for b in breaks)
+    if n_inferred:
+        warnings += (
+            f"{n_inferred} of {len(breaks)} walk break(s) lie mostly in recording gaps (no samples): "
+            f"inferred from the distance before and after, not measured, so none of them is called "
+            f"the symptom onset ({sum(b.in_gap_s for b in breaks):.0f} s of break time has no samples).",
+        )
     return WalkBreakSummary(
         breaks=tuple(breaks),
         pattern=pattern,
         total_walk_s=float(sum(b.duration_s for b in breaks)),
         first_break_s=breaks[0].start_s if breaks else None,
         signal=signal,
-        warnings=grid.warnings,
+        warnings=warnings,
     )

@@ -8,6 +8,9 @@ each reader only parses and the same rules apply whatever the file format:
   record, points that go back in time) are dropped;
 * GPS fixes that imply a speed no runner or walker reaches are dropped
   (the position only: heart rate and cadence at that moment are still good);
+* a fix that comes after a signal gap and lies further away than the sport
+  could have gone in that time (or much further than the file's own odometer
+  moved) starts a new piece of path: that leg is a *break*, not distance;
 * elevation gain is summed only after smoothing, because GPS altitude (and the
   integer altitude Google Fit writes) jitters by several metres every second
   and a plain sum of the ups turns a flat 50-minute run into 800 m of climbing.
@@ -61,9 +64,37 @@ class CleaningConfig:
     max_hysteresis_m: float = 10.0
     max_points_dropped_in_a_row: int = 5
     latest_valid_offset: dt.timedelta = dt.timedelta(days=2)
+    gap_s: float = 30.0
+    max_walk_speed_mps: float = 3.0
+    odometer_factor: float = 3.0
+    odometer_slack_m: float = 200.0
+
+
+# Fastest average speed any runner has held for a duration: men's world records
+# (World Athletics) 400 m 43.03 s, 800 m 1:40.91, 1500 m 3:26.00, 3000 m 7:20.67,
+# 5000 m 12:35.36, 10,000 m 26:11.00, half marathon 57:30, marathon 2:00:35.
+# Between records the limit is interpolated in log(duration); past the ends it is held.
+_RECORD_DURATION_S = np.array([43.03, 100.91, 206.0, 440.67, 755.36, 1571.0, 3450.0, 7235.0])
+_RECORD_SPEED_MPS = np.array([400, 800, 1500, 3000, 5000, 10000, 21097.5, 42195.0]) / _RECORD_DURATION_S
 
 
 DEFAULT_CLEANING = CleaningConfig()
+
+
+def sustained_speed_limit_mps(duration_s: float, walking: bool, cfg: "CleaningConfig | None" = None) -> float:
+    """The fastest average speed a runner (or walker) can hold for ``duration_s`` seconds.
+
+    Running: the world-record speed for that duration (9.3 m/s over 43 s down to
+    5.8 m/s over two hours), so only a distance no human covers is refused.
+    Walking: ``max_walk_speed_mps`` (3 m/s, 1.5 x the ~2 m/s walk-run transition
+    speed): a block the device itself labelled walking that went faster for the
+    whole gap did not happen on foot.
+    """
+    cfg = cfg or DEFAULT_CLEANING
+    if walking:
+        return cfg.max_walk_speed_mps
+    log_t = np.log(np.clip(duration_s, _RECORD_DURATION_S[0], _RECORD_DURATION_S[-1]))
+    return float(np.interp(log_t, np.log(_RECORD_DURATION_S), _RECORD_SPEED_MPS))
 
 
 def haversine_m(lat1_deg: np.ndarray, lon1_deg: np.ndarray, lat2_deg: np.ndarray, lon2_deg: np.ndarray) -> np.ndarray:
@@ -73,15 +104,74 @@ def haversine_m(lat1_deg: np.ndarray, lon1_deg: np.ndarray, lat2_deg: np.ndarray
     return 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def path_length_m(lat_deg: np.ndarray, lon_deg: np.ndarray) -> float:
-    """Length of a polyline of fixes in metres; NaN fixes are skipped, not bridged to zero."""
+def path_length_m(lat_deg: np.ndarray, lon_deg: np.ndarray, breaks: np.ndarray | None = None) -> float:
+    """Length of a polyline of fixes in metres; NaN fixes are skipped, not bridged to zero.
+
+    ``breaks`` (per point, from :func:`gap_jump_mask`) marks fixes that start a new
+    piece of path: the leg that ends at such a fix is not counted.
+    """
     lat = np.asarray(lat_deg, dtype=float)
     lon = np.asarray(lon_deg, dtype=float)
     ok = np.isfinite(lat) & np.isfinite(lon)
     lat, lon = lat[ok], lon[ok]
     if lat.size < 2:
         return 0.0
-    return float(np.sum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])))
+    legs = haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    if breaks is not None:
+        legs = np.where(np.asarray(breaks, dtype=bool)[ok][1:], 0.0, legs)
+    return float(np.sum(legs))
+
+
+def gap_jump_mask(
+    times_s: np.ndarray,
+    lat_deg: np.ndarray,
+    lon_deg: np.ndarray,
+    walking: np.ndarray,
+    odometer_m: np.ndarray | None = None,
+    max_speed_mps: float | None = None,
+    cfg: CleaningConfig = DEFAULT_CLEANING,
+) -> np.ndarray:
+    """True at a fix that ends a leg across a signal gap that cannot be real movement (a *break*).
+
+    Only legs longer than ``gap_s`` (30 s) between consecutive fixes are judged
+    (shorter ones are the spike filter's job).  Such a leg is a break when
+
+    * its average speed is above what the sport can hold for that long
+      (:func:`sustained_speed_limit_mps`; ``walking`` says, per point, whether the
+      fix belongs to walking; ``max_speed_mps`` replaces the limit for sports
+      that are not on foot), or
+    * the file has its own odometer (``odometer_m``, per point) and the leg is
+      longer than ``odometer_factor`` x what the odometer moved plus
+      ``odometer_slack_m``: phones report a coarse network position when the
+      GPS signal returns, kilometres from where the step counter says the runner is.
+
+    The fix after a break is kept (it starts the next piece of path); the leg is
+    simply not distance.  Fixes with NaN position are never breaks.
+    """
+    t = np.asarray(times_s, dtype=float)
+    lat = np.asarray(lat_deg, dtype=float)
+    lon = np.asarray(lon_deg, dtype=float)
+    walk = np.asarray(walking, dtype=bool)
+    odo = None if odometer_m is None else np.asarray(odometer_m, dtype=float)
+    if odo is not None and not (np.isfinite(odo).any() and np.nanmax(odo) > 0):
+        odo = None
+    breaks = np.zeros(t.size, dtype=bool)
+    idx = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
+    for a, b in zip(idx[:-1], idx[1:]):
+        gap = float(t[b] - t[a])
+        if gap <= cfg.gap_s:
+            continue
+        dist = float(haversine_m(lat[a], lon[a], lat[b], lon[b]))
+        limit = max_speed_mps if max_speed_mps is not None else sustained_speed_limit_mps(gap, bool(walk[b]), cfg)
+        too_fast = dist / gap > limit
+        too_far = (
+            odo is not None
+            and np.isfinite(odo[a])
+            and np.isfinite(odo[b])
+            and dist > cfg.odometer_factor * max(float(odo[b] - odo[a]), 0.0) + cfg.odometer_slack_m
+        )
+        breaks[b] = bool(too_fast or too_far)
+    return breaks
 
 
 def valid_time_mask(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -111,8 +112,51 @@ def _as_utc(t: dt.datetime | None) -> dt.datetime | None:
     return t.replace(tzinfo=dt.timezone.utc) if t.tzinfo is None else t.astimezone(dt.timezone.utc)
 
 
-def _column(points: list[TrackPoint], name: str) -> np.ndarray:
+def point_column(points: Sequence[TrackPoint], name: str) -> np.ndarray:
+    """One TrackPoint field as a float array, NaN where the point lacks it."""
     return np.array([getattr(p, name) if getattr(p, name) is not None else np.nan for p in points], dtype=float)
+
+
+_column = point_column
+
+
+def point_sports(n_points: int, sport: Sport, segments: Sequence[Segment]) -> list[Sport]:
+    """The sport of each point: its segment's when the track has segments, else the track's."""
+    sports = [sport] * n_points
+    for seg in segments:
+        sports[seg.start_index : seg.end_index] = [seg.sport] * max(0, min(seg.end_index, n_points) - seg.start_index)
+    return sports
+
+
+def gap_jumps(
+    points: Sequence[TrackPoint],
+    sports: Sequence[Sport],
+    cfg: cleaning.CleaningConfig = cleaning.DEFAULT_CLEANING,
+) -> np.ndarray:
+    """Per point, True where the GPS leg ending there crosses a signal gap implausibly (see ``gap_jump_mask``).
+
+    The reader uses it for the GPS distance and its warning; ``formcheck.context``
+    calls it again on stored runs, so both see the same breaks.
+    """
+    if not points:
+        return np.zeros(0, dtype=bool)
+    t0 = points[0].time
+    times_s = np.array([(p.time - t0).total_seconds() for p in points])
+    foot = all(s in FOOT_SPORTS for s in sports)
+    return cleaning.gap_jump_mask(
+        times_s,
+        point_column(points, "lat_deg"),
+        point_column(points, "lon_deg"),
+        np.array([s is Sport.WALK for s in sports], dtype=bool),
+        point_column(points, "distance_m"),
+        max_speed_mps=None if foot else cfg.max_other_speed_mps,
+        cfg=cfg,
+    )
+
+
+def run_gap_jumps(run: Run, cfg: cleaning.CleaningConfig = cleaning.DEFAULT_CLEANING) -> np.ndarray:
+    """``gap_jumps`` of a finished Run (segment sports taken from ``run.segments``)."""
+    return gap_jumps(run.points, point_sports(len(run.points), run.sport, run.segments), cfg)
 
 
 def finish_run(
@@ -159,13 +203,18 @@ def finish_run(
         lat[spikes] = np.nan
         lon[spikes] = np.nan
 
+    sports = [draft.segment_sports[k] if k < len(draft.segment_sports) else draft.sport for k in seg_ids]
+    jumps = gap_jumps(points, sports, cfg)
+    if jumps.any():
+        warnings.append(_gap_jump_warning(points, jumps, lat, lon))
+
     distance_m = draft.distance_m if draft.distance_m and draft.distance_m > 0 else None
     if distance_m is None:
         file_dist = _column(points, "distance_m")
         if np.isfinite(file_dist).any() and np.nanmax(file_dist) > 0:
             distance_m = float(np.nanmax(file_dist))
         else:
-            gps_m = cleaning.path_length_m(lat, lon)
+            gps_m = cleaning.path_length_m(lat, lon, jumps)
             if gps_m > 0:
                 distance_m = gps_m
                 warnings.append(f"The file gives no distance; {gps_m / 1000:.2f} km was computed from the GPS fixes.")
@@ -198,6 +247,23 @@ def finish_run(
         loss_m=loss_m,
         avg_heart_rate_bpm=avg_hr,
         warnings=tuple(warnings),
+    )
+
+
+def _gap_jump_warning(points: list[TrackPoint], jumps: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> str:
+    """One sentence naming the GPS gaps whose jump was not counted, with the largest as example."""
+    fixes = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
+    previous = {int(b): int(a) for a, b in zip(fixes[:-1], fixes[1:])}
+    legs = []
+    for b in np.flatnonzero(jumps):
+        a = previous[int(b)]
+        metres = float(cleaning.haversine_m(lat[a], lon[a], lat[b], lon[b]))
+        legs.append((metres, (points[b].time - points[a].time).total_seconds(), points[a].time))
+    metres, seconds, when = max(legs)
+    return (
+        f"Ignored {len(legs)} GPS jump(s) across signal gaps ({sum(m for m, _, _ in legs) / 1000:.2f} km in all; "
+        f"the largest {metres / 1000:.2f} km in {seconds / 60:.1f} min from {when:%H:%M:%S} UTC): "
+        f"too far for the time or for the file's own distance, so not counted as distance."
     )
 
 

@@ -19,6 +19,12 @@ RUN_0620 = TRACKS / "walk_run_googlefit_gps_2015-06-20.tcx"
 pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="shared sample data not found")
 
 
+@pytest.fixture(autouse=True)
+def _stderr_stays_capturable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``formcheck.cli.main`` moves fd 2 aside for MediaPipe's C++ logs; these tests read stderr via capsys."""
+    monkeypatch.setenv("FORMCHECK_NATIVE_LOGS", "1")
+
+
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = 0
     try:

@@ -101,11 +101,40 @@ def test_hilly_run_has_more_steep_climbing_than_a_flat_one() -> None:
     assert h.steep_climb_m > 800 and f.steep_climb_m == 0
 
 
-@pytestmark_data
 def test_implausible_distance_is_flagged_and_not_called_an_onset() -> None:
+    # 20 min at 9 m/s (a GPS mess, not a runner), then a 60 s walk.
+    run = _run([(1200, 9.0, 166.0, None, 0.0), (60, *WALK, None, 0.0), (120, *RUN, None, 0.0)])
+    summary = detect_walk_breaks(to_grid(run))
+    assert summary.warnings and "unreliable" in summary.warnings[0]
+    assert len(summary.breaks) == 1 and not summary.breaks[0].likely_symptom_onset
+
+
+def test_steady_running_is_counted_from_the_end_of_a_walk_warm_up() -> None:
+    # 15 min walking, 5 min running, a 60 s walk: not 20 min of steady running before it.
+    short = _run([(900, *WALK, None, 0.0), (300, *RUN, None, 0.0), (60, *WALK, None, 0.0), (300, *RUN, None, 0.0)])
+    (brk,) = detect_walk_breaks(to_grid(short)).breaks
+    assert brk.start_s == pytest.approx(1200, abs=2) and not brk.likely_symptom_onset
+    long = _run([(900, *WALK, None, 0.0), (700, *RUN, None, 0.0), (60, *WALK, None, 0.0), (300, *RUN, None, 0.0)])
+    (brk,) = detect_walk_breaks(to_grid(long)).breaks
+    assert brk.likely_symptom_onset
+
+
+@pytestmark_data
+def test_googlefit_walk_run_breaks_use_the_odometer_across_gps_jumps() -> None:
     from formcheck.logs import read_track
 
     dirty = read_track(SHARED / "tracks" / "walk_run_googlefit_gps_2015-06-20.tcx")[0]
-    summary = detect_walk_breaks(to_grid(dirty))
-    assert summary.warnings and "unreliable" in summary.warnings[0]
+    grid = to_grid(dirty)
+    # The 7 GPS jumps (13.4 km) are replaced by what the step odometer moved: 4.90 km on the grid
+    # (laps 4.39 km), so the distance is no longer flagged as implausible.
+    assert float(grid.distance_m[-1]) == pytest.approx(4905, abs=30)
+    assert grid.warnings == ()
+    summary = detect_walk_breaks(grid)
+    # The recording starts with 46 min of walking (Google Fit's own blocks say so), which is not
+    # a break; the three breaks lie in the device's walk blocks 4651-4715 s and 4924-6002 s.
+    assert [(b.start_s, b.duration_s) for b in summary.breaks] == [(4679.0, 52.0), (4917.0, 662.0), (5595.0, 408.0)]
+    assert summary.breaks[-1].until_end
+    # The first break is half a signal gap: inferred, said so, and not called the onset.
+    assert summary.breaks[0].in_gap_s == 27.0 and summary.breaks[0].kind == "stop"
     assert not any(b.likely_symptom_onset for b in summary.breaks)
+    assert any("recording gaps" in w and "inferred" in w for w in summary.warnings)

@@ -11,6 +11,7 @@ import pytest
 from formcheck.logs import Sport, read_track
 from formcheck.logs.tcx import read_tcx
 from formcheck.logs.track_cleaning import path_length_m, raw_gain_m
+from formcheck.logs.track_common import run_gap_jumps
 
 
 def _col(run, name: str) -> np.ndarray:
@@ -116,6 +117,19 @@ def test_googlefit_walk_run_blocks_are_one_run(tracks_dir: Path) -> None:
     # Jumps up to ~460 km/h: 10 fixes dropped, and every remaining step is humanly possible
     # or spans a signal gap.
     assert any("Dropped 10 GPS position" in w for w in run.warnings)
+    # After a signal gap the phone reports network positions kilometres away (3.26 km in 5.6 min
+    # in a running block, 2.16 km in 4 min while walking ...): 7 such legs, 13.4 km in all, are
+    # breaks, not distance.  Summed anyway the GPS path is 17.3 km against 4.39 km of laps;
+    # without them it is 3.89 km (-11 %), the rest of the gap in the samples being unrecorded.
+    lat, lon = _col(run, "lat_deg"), _col(run, "lon_deg")
+    assert path_length_m(lat, lon) == pytest.approx(17303, abs=20)
+    jumps = run_gap_jumps(run)
+    assert int(jumps.sum()) == 7
+    gps_m = path_length_m(lat, lon, jumps)
+    assert gps_m == pytest.approx(3887, abs=20)
+    assert abs(gps_m - run.distance_m) / run.distance_m < 0.25
+    (jump_warning,) = [w for w in run.warnings if "GPS jump" in w]
+    assert jump_warning.startswith("Ignored 7 GPS jump(s) across signal gaps (13.42 km in all; the largest 3.26 km")
 
 
 def test_googlefit_2016_four_blocks(tracks_dir: Path) -> None:
@@ -125,3 +139,20 @@ def test_googlefit_2016_four_blocks(tracks_dir: Path) -> None:
     assert sum(p.lat_deg is not None for p in run.points) == 93
     assert run.avg_heart_rate_bpm is None
     assert run.distance_m == pytest.approx(1468, abs=5)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "run_fenix2_gps_hr_cadence_dynamics.fit", "run_hilly_gps_hr_2013.fit", "run_fenix5_1min.fit",
+        "walk_fenix5_1min.fit", "rowing_indoor_hr.fit", "run_strava_android_malformed.fit",
+        "run_forerunner410_gps_hr.tcx", "run_walk_polar_m400_gps_hr_cadence.tcx",
+        "run_treadmill_amazfit_hr_cadence_nogps.tcx", "run_googlefit_gps_2015-05-31.tcx",
+        "walk_run_googlefit_gps_2016-10-08.tcx", "run_strava_gps_hr_cadence.gpx", "run_strava_gps_hr_51min.gpx",
+    ],
+)
+def test_no_gap_jumps_in_the_other_files(tracks_dir: Path, name: str) -> None:
+    # Their gap legs are slow (the Polar 6.6-min pause moves 1 m; Google Fit 2016 walks 1.4-1.6 m/s).
+    for run in read_track(tracks_dir / name):
+        assert not run_gap_jumps(run).any()
+        assert not any("GPS jump" in w for w in run.warnings)
