@@ -8,6 +8,7 @@ module so that the video engine and the training-log commands grow apart.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import click
@@ -51,11 +52,23 @@ def _keep_native_logs_off_the_terminal() -> None:
     os.close(devnull)
 
 
+def _sigterm_as_interrupt(signum: int, _frame: object) -> None:
+    """``kill`` and service managers send SIGTERM: clean up exactly as for Ctrl-C."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, turning user errors into one line."""
     _keep_native_logs_off_the_terminal()
+    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        # Non-standalone click returns exit codes instead of exiting; it also turns
+        # KeyboardInterrupt (Ctrl-C, and SIGTERM via the handler above) into code 130.
+        if isinstance(code, int) and code != 0:
+            if code == 130:
+                _stderr.print("[bold red]error:[/] interrupted; nothing was written.")
+            sys.exit(code)
     except FormcheckError as error:
         _stderr.print(f"[bold red]error:[/] {error.message}")
         sys.exit(error.exit_code)

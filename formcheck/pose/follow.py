@@ -66,8 +66,7 @@ class PersonFollower:
 
     def reset(self) -> None:
         """After a scene cut: the tracker's region of interest means nothing in the new shot."""
-        self._tracker.close()
-        self._tracker = BlazePose(self._settings, static=False)
+        self._tracker.reset()
 
     def step(self, image_rgb: np.ndarray, time_s: float) -> tuple[np.ndarray | None, bool]:
         """Landmarks (33, 4) of the followed person in this frame (or None), and whether a detection was rejected."""

@@ -104,3 +104,41 @@ def test_unwritable_out_and_bad_options(tmp_path):
     assert result.returncode == 2 and "centimetres" in error_line(result)
     result = run("analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--start", "3", "--end", "1")
     assert result.returncode == 2 and "--end" in error_line(result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum, pool_workers", [(15, "2"), (2, "2")])
+def test_killing_analyze_leaves_no_output_and_no_process(tmp_path, signum, pool_workers):
+    import signal
+    import time
+
+    clip = REPO.parent / "shared" / "data" / "videos" / "treadmill_side_lab_slowmo.mp4"
+    if not clip.exists():
+        pytest.skip("shared clips not present")
+    out = tmp_path / "result"
+    env = {**os.environ, "FORMCHECK_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "analyze", str(clip), "--out", str(out),
+                             "--workers", pool_workers, "--no-cache"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env, start_new_session=True, stdin=subprocess.DEVNULL)  # fmt: skip
+    try:
+        time.sleep(6.0)  # imports done, pose running on the segments (the whole run takes ~20 s)
+        assert proc.poll() is None, proc.communicate()[1]
+        if signum == signal.SIGINT:
+            os.killpg(proc.pid, signum)  # Ctrl-C reaches the whole foreground group
+        else:
+            os.kill(proc.pid, signum)
+        sent = time.monotonic()
+        _, stderr = proc.communicate(timeout=15)
+        assert time.monotonic() - sent < 5.0
+        assert proc.returncode == 130
+        assert "interrupted" in error_line(proc_result(proc, stderr))
+        assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name != "cache"] == []
+        children = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert children == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def proc_result(proc: subprocess.Popen, stderr: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.CompletedProcess(proc.args, proc.returncode, "", stderr)

@@ -177,13 +177,13 @@ def test_progress_reaches_the_end_in_order(info: VideoInfo, parallel: tuple[Para
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fault", ["raise:1", "exit:3"])
+@pytest.mark.parametrize("fault, pool", [("raise:1", "thread"), ("raise:1", "process"), ("exit:3", "process")])
 def test_failed_segment_becomes_a_warning_and_not_found_frames(
-        fault: str, info: VideoInfo, parallel: tuple[ParallelResult, list[float]],
+        fault: str, pool: str, info: VideoInfo, parallel: tuple[ParallelResult, list[float]],
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv(FAULT_ENV, fault)  # spawned workers inherit the environment
     failed = int(fault.split(":")[1])
-    result = extract_pose_parallel(info, SETTINGS, workers=2, segment_s=SEGMENT_S)
+    result = extract_pose_parallel(info, SETTINGS, workers=2, segment_s=SEGMENT_S, pool=pool)
     good = parallel[0].track
     track = result.track
     if fault.startswith("exit"):  # the broken pool was detected and the culprit isolated
@@ -233,7 +233,7 @@ def test_signal_stops_parent_and_workers(signum: int) -> None:
         "import sys\n"
         "from formcheck.video.probe import probe_video\n"
         "from formcheck.pose.parallel import extract_pose_parallel\n"
-        "extract_pose_parallel(probe_video(sys.argv[1]), workers=2, segment_s=1.2)\n"
+        "extract_pose_parallel(probe_video(sys.argv[1]), workers=2, segment_s=1.2, pool='process')\n"
         "print('finished')\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
