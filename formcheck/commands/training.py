@@ -64,7 +64,7 @@ def import_command(
 ) -> None:
     """Import training logs; the same file twice adds nothing, overlapping exports merge."""
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
 
     from formcheck.errors import FormcheckError, UsageError
     from formcheck.store.ingest import read_file, store_parsed
@@ -74,28 +74,35 @@ def import_command(
     out, err = _console(), _console(stderr=True)
     failures: list[tuple[Path, FormcheckError]] = []
     with _open(db) as store:
+        # One bar over all files that also moves *within* a file: the reader reports the
+        # fraction it has read (bytes, points or rows), reading is 90 % of a file, storing 10 %.
         progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
             console=err, transient=True, disable=not err.is_terminal,
         )
         with progress:
             task = progress.add_task("importing", total=len(files))
-            for path in files:
-                progress.update(task, description=f"reading {path.name}")
+            for number, path in enumerate(files):
+                label = f"{path.name} ({number + 1}/{len(files)})"
+                progress.update(task, description=f"reading {label}", completed=number)
+
+                def advance(fraction: float, number: int = number) -> None:
+                    progress.update(task, completed=number + 0.9 * fraction)
+
                 try:
-                    parsed = read_file(path, units=units)
-                    progress.update(task, description=f"storing {path.name}")
+                    parsed = read_file(path, units=units, progress=None if progress.disable else advance)
+                    progress.update(task, description=f"storing {label}", completed=number + 0.9)
                     report = store_parsed(store, parsed, runner=runner)
                 except FormcheckError as error:
                     failures.append((path, error))
                     if len(files) > 1:
                         err.print(f"[bold red]failed[/]  {escape(error.message)}")
-                    progress.advance(task)
+                    progress.update(task, completed=number + 1)
                     continue
                 out.print(("added   " if report.added else "skipped ") + escape(_describe(report)))
                 for warning in report.warnings:
                     out.print(f"  warning: {escape(warning)}")
-                progress.advance(task)
+                progress.update(task, completed=number + 1)
     if failures:
         first = failures[0][1]
         if len(files) == 1:

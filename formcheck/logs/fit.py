@@ -21,6 +21,7 @@ from typing import Any
 import fitdecode
 
 from formcheck.errors import LogFormatError
+from formcheck.logs.progress import ProgressCallback, Ticker
 from formcheck.logs.records import Run, Sport, TrackPoint
 from formcheck.logs.track_common import RunDraft, cadence_to_spm, check_readable, finish_run, sport_from_name
 
@@ -40,12 +41,16 @@ def is_fit(head: bytes) -> bool:
     return len(head) >= 12 and head[0] in (12, 14) and head[8:12] == FIT_MAGIC
 
 
-def read_fit(path: str | Path) -> list[Run]:
-    """Read one FIT activity into a one-element list of Runs (raises LogFormatError if unreadable)."""
+def read_fit(path: str | Path, *, progress: ProgressCallback | None = None) -> list[Run]:
+    """Read one FIT activity into a one-element list of Runs (raises LogFormatError if unreadable).
+
+    ``progress`` gets the fraction done: bytes decoded, then 1.0 once the run is cleaned.
+    """
+    tick = Ticker(progress)
     p, data = check_readable(path)
     if not is_fit(data[:14]):
         raise LogFormatError(f"{p} is not a FIT file (no '.FIT' header): export the activity as FIT, GPX or TCX.")
-    messages, problem = _decode(data)
+    messages, problem = _decode(data, tick.phase(0.0, 0.85))
     records = _merge_same_time(messages["record"])
     if not records:
         why = f" ({problem})" if problem else ""
@@ -70,24 +75,29 @@ def read_fit(path: str | Path) -> list[Run]:
                     f"have samples; duration and distance are the file's own session totals.",
                 ),
             )
+    tick.done()
     return [run]
 
 
-def _decode(data: bytes) -> tuple[dict[str, list[dict[str, Any]]], str | None]:
+def _decode(data: bytes, tick: Ticker | None = None) -> tuple[dict[str, list[dict[str, Any]]], str | None]:
     """All data messages by name, and the parser's complaint if it stopped early."""
+    tick = tick or Ticker(None)
+    stream = io.BytesIO(data)
     messages: dict[str, list[dict[str, Any]]] = {k: [] for k in ("record", "session", "lap", "file_id", "device_info", "sport")}
     problem: str | None = None
     with pywarnings.catch_warnings(record=True) as caught:
         pywarnings.simplefilter("always")
         try:
             reader = fitdecode.FitReader(
-                io.BytesIO(data),
+                stream,
                 check_crc=fitdecode.CrcCheck.WARN,
                 error_handling=fitdecode.ErrorHandling.WARN,
             )
             for frame in reader:
                 if isinstance(frame, fitdecode.FitDataMessage) and frame.name in messages:
                     messages[frame.name].append(_fields(frame))
+                if tick.active:
+                    tick(stream.tell() / len(data))
         except fitdecode.FitError as exc:
             problem = str(exc).strip() or type(exc).__name__
         except Exception as exc:  # noqa: BLE001 - fitdecode raises raw errors on corrupt bytes

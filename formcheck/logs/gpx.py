@@ -17,12 +17,18 @@ import gpxpy
 import gpxpy.gpx
 
 from formcheck.errors import LogFormatError
+from formcheck.logs.progress import ProgressCallback, Ticker
 from formcheck.logs.records import Run, Sport, TrackPoint
 from formcheck.logs.track_common import RunDraft, cadence_to_spm, check_readable, finish_run, sport_from_name
 
 
-def read_gpx(path: str | Path) -> list[Run]:
-    """Read every recorded track of a GPX file (raises LogFormatError when none has timed points)."""
+def read_gpx(path: str | Path, *, progress: ProgressCallback | None = None) -> list[Run]:
+    """Read every recorded track of a GPX file (raises LogFormatError when none has timed points).
+
+    ``progress`` gets the fraction done: 0.5 once gpxpy has parsed the XML (it
+    cannot report from inside), then points converted, then 1.0.
+    """
+    tick = Ticker(progress)
     p, data = check_readable(path)
     try:
         gpx = gpxpy.parse(data.decode("utf-8", errors="replace"))
@@ -30,9 +36,13 @@ def read_gpx(path: str | Path) -> list[Run]:
         raise LogFormatError(
             f"{p} is not a readable GPX file ({_short(exc)}): export the activity again as GPX, FIT or TCX."
         ) from exc
+    tick(0.5)
     runs: list[Run] = []
+    total = max(1, gpx.get_track_points_no())
+    done = 0
     for track in gpx.tracks:
-        draft = _draft(track, gpx)
+        draft = _draft(track, gpx, tick.phase(0.5 + 0.45 * done / total, 0.5 + 0.45 * (done + _points(track)) / total))
+        done += _points(track)
         if draft.points:
             runs.append(finish_run(draft, p, data, "gpx"))
     if not runs:
@@ -40,7 +50,12 @@ def read_gpx(path: str | Path) -> list[Run]:
             f"{p} is a GPX file without timed track points (maybe a planned route): "
             f"export the recorded activity, not the course."
         )
+    tick.done()
     return runs
+
+
+def _points(track: gpxpy.gpx.GPXTrack) -> int:
+    return sum(len(segment.points) for segment in track.segments)
 
 
 def _short(exc: BaseException) -> str:
@@ -48,12 +63,17 @@ def _short(exc: BaseException) -> str:
     return text[:200]
 
 
-def _draft(track: gpxpy.gpx.GPXTrack, gpx: gpxpy.gpx.GPX) -> RunDraft:
+def _draft(track: gpxpy.gpx.GPXTrack, gpx: gpxpy.gpx.GPX, tick: Ticker) -> RunDraft:
     sport = sport_from_name(track.type, track.name) or Sport.OTHER
     draft = RunDraft(sport=sport, device=gpx.creator or None)
     untimed = 0
+    total = max(1, _points(track))
+    seen = 0
     for segment in track.segments:
         for pt in segment.points:
+            seen += 1
+            if tick.active:
+                tick(seen / total)
             if pt.time is None:
                 untimed += 1
                 continue

@@ -21,6 +21,7 @@ from types import ModuleType
 
 from formcheck.errors import InputFileError, LogFormatError
 from formcheck.logs import strength_fitnotes, strength_hevy, strength_strong
+from formcheck.logs.progress import ProgressCallback, Ticker
 from formcheck.logs.records import StrengthLog
 from formcheck.logs.strength_csv import decode_text, has_data_rows, normalise_units, sniff_header
 
@@ -51,13 +52,15 @@ def _read_bytes(path: Path) -> bytes:
         raise InputFileError(f"{path} cannot be read: {exc.strerror or exc}") from None
 
 
-def read_strength(path: str | Path, units: object = None) -> StrengthLog:
+def read_strength(path: str | Path, units: object = None, *, progress: ProgressCallback | None = None) -> StrengthLog:
     """Read a Strong, Hevy or FitNotes export into a StrengthLog, weights in kg, oldest set first.
 
     ``units`` ("kg" or "lb") is used only where the file does not state its unit
     (older Strong exports); without it such a file raises UnitsRequiredError.
     Rows that cannot be read are skipped and described in ``warnings``.
+    ``progress`` is called with the fraction of the rows read, ending at 1.0.
     """
+    tick = Ticker(progress)
     p = Path(path)
     unit = normalise_units(units)
     data = _read_bytes(p)
@@ -74,13 +77,14 @@ def read_strength(path: str | Path, units: object = None) -> StrengthLog:
         )
     if not has_data_rows(text):
         raise LogFormatError(f"{name} is a {reader.APP.title()} export with a header but no rows: it has no sets")
-    parsed = reader.parse(text, delimiter, header, unit, name)
+    parsed = reader.parse(text, delimiter, header, unit, name, tick if tick.active else None)
     if not parsed.sets:
         detail = "; ".join(parsed.warnings) or "no readable rows"
         raise LogFormatError(f"{name} has no sets that could be read ({detail})")
     warnings = decode_warnings + parsed.warnings
     for warning in warnings:
         log.warning("%s: %s", name, warning)
+    tick.done()
     return StrengthLog(
         app=reader.APP,
         sets=parsed.sets,

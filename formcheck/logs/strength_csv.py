@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from formcheck.errors import LogFormatError, UnitsRequiredError, UsageError
+from formcheck.logs.progress import ProgressCallback
 from formcheck.logs.records import LiftSet
 
 KG_PER_LB = 0.45359237  # exact, by the 1959 international yard and pound agreement
@@ -87,16 +88,24 @@ def sniff_header(text: str) -> tuple[list[str], str]:
     return best
 
 
-def iter_rows(text: str, delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
+def iter_rows(
+    text: str, delimiter: str, name: str, progress: ProgressCallback | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """Data rows (header skipped) as ``(line_number, fields)``; blank lines are skipped.
 
     csv errors (a NUL, an unterminated quote at a truncated end) become a
     LogFormatError naming the line, so a caller never sees ``csv.Error``.
+    ``progress`` gets the fraction of the text read so far (never 1.0: the
+    caller says when the whole file is done).
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer, delimiter=delimiter)
+    size = max(1, len(text))
     try:
         next(reader, None)
         for fields in reader:
+            if progress is not None and reader.line_num % 64 == 0:
+                progress(0.99 * buffer.tell() / size)
             if not fields or all(not f.strip() for f in fields):
                 continue
             yield reader.line_num, fields

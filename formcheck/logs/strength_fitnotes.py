@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from formcheck.errors import LogFormatError
+from formcheck.logs.progress import ProgressCallback
 from formcheck.logs.records import LiftSet, SetKind
 from formcheck.logs.strength_csv import (
     ParsedSets,
@@ -96,7 +97,14 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def parse(text: str, delimiter: str, header: Sequence[str], units: str | None, name: str) -> ParsedSets:
+def parse(
+    text: str,
+    delimiter: str,
+    header: Sequence[str],
+    units: str | None,
+    name: str,
+    progress: ProgressCallback | None = None,
+) -> ParsedSets:
     """All sets in a FitNotes export, with comma-split names recovered and counted."""
     index = column_index(header)
     for required in ("date", "exercise", "reps"):
@@ -115,7 +123,7 @@ def parse(text: str, delimiter: str, header: Sequence[str], units: str | None, n
     problems = RowProblems()
     recovered: list[str] = []
     sets: list[LiftSet] = []
-    for line, row in iter_rows(text, delimiter, name):
+    for line, row in iter_rows(text, delimiter, name, progress):
         if len(row) > width:
             fixed = _rejoin(row, width, ex_i, cat_i)
             if fixed is None:

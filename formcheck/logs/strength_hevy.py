@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from formcheck.errors import LogFormatError
+from formcheck.logs.progress import ProgressCallback
 from formcheck.logs.records import LiftSet, SetKind
 from formcheck.logs.strength_csv import (
     ParsedSets,
@@ -56,7 +57,14 @@ def parse_hevy_time(text: str) -> dt.datetime:
     return dt.datetime(int(year), month_no, int(day), int(hour), int(minute), int(second or 0))
 
 
-def parse(text: str, delimiter: str, header: Sequence[str], units: str | None, name: str) -> ParsedSets:
+def parse(
+    text: str,
+    delimiter: str,
+    header: Sequence[str],
+    units: str | None,
+    name: str,
+    progress: ProgressCallback | None = None,
+) -> ParsedSets:
     """All sets in a Hevy export, oldest first."""
     index = column_index(header)
     for required in ("start_time", "exercise_title", "reps"):
@@ -73,7 +81,7 @@ def parse(text: str, delimiter: str, header: Sequence[str], units: str | None, n
     width = len(header)
     problems = RowProblems()
     sets: list[LiftSet] = []
-    for line, row in iter_rows(text, delimiter, name):
+    for line, row in iter_rows(text, delimiter, name, progress):
         if len(row) != width:
             problems.skip(f"with {len(row)} fields instead of {width}", line)
             continue

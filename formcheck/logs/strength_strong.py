@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 
 from formcheck.errors import LogFormatError
+from formcheck.logs.progress import ProgressCallback
 from formcheck.logs.records import LiftSet, SetKind
 from formcheck.logs.strength_csv import (
     ParsedSets,
@@ -64,7 +65,14 @@ def _unit_of(column: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
-def parse(text: str, delimiter: str, header: Sequence[str], units: str | None, name: str) -> ParsedSets:
+def parse(
+    text: str,
+    delimiter: str,
+    header: Sequence[str],
+    units: str | None,
+    name: str,
+    progress: ProgressCallback | None = None,
+) -> ParsedSets:
     """All sets in a Strong export; unreadable rows are skipped and counted, not guessed."""
     index = column_index(header)
     missing = missing_columns(index, _REQUIRED)
@@ -88,7 +96,7 @@ def parse(text: str, delimiter: str, header: Sequence[str], units: str | None, n
     problems = RowProblems()
     sets: list[LiftSet] = []
     undistanced = 0
-    for line, row in iter_rows(text, delimiter, name):
+    for line, row in iter_rows(text, delimiter, name, progress):
         if len(row) != width:
             problems.skip(f"with {len(row)} fields instead of {width}", line)
             continue

@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from formcheck.errors import LogFormatError
+from formcheck.logs.progress import ProgressCallback, Ticker
 from formcheck.logs.records import Run, Sport, TrackPoint
 from formcheck.logs.track_common import (
     RunDraft,
@@ -53,10 +54,19 @@ def local_name(element: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def read_tcx(path: str | Path) -> list[Run]:
-    """Read a TCX file into a one-element list (all <Activity> blocks form one Run)."""
+def read_tcx(path: str | Path, *, progress: ProgressCallback | None = None) -> list[Run]:
+    """Read a TCX file into a one-element list (all <Activity> blocks form one Run).
+
+    ``progress`` gets the fraction done: 0.2 once lxml has parsed the XML, then
+    trackpoints converted, then 1.0 once the run is cleaned.
+    """
+    tick = Ticker(progress)
     p, data = check_readable(path)
     root = parse_xml(data, p)
+    tick(0.2)
+    points_tick = tick.phase(0.2, 0.9)
+    total_points = max(1, len(root.findall(".//{*}Trackpoint"))) if tick.active else 1
+    seen = 0
     if local_name(root) != "TrainingCenterDatabase":
         raise LogFormatError(f"{p} is XML but not TCX (root <{local_name(root)}>): export the activity as TCX.")
     activities = root.findall(".//{*}Activities/{*}Activity")
@@ -80,6 +90,9 @@ def read_tcx(path: str | Path) -> list[Run]:
             lap_hr.append((seconds or 0.0, _float(lap.findtext("{*}AverageHeartRateBpm/{*}Value"))))
             block_lap_m += meters or 0.0
             for tp in lap.iterfind(".//{*}Trackpoint"):
+                seen += 1
+                if tick.active:
+                    points_tick(seen / total_points)
                 point = _trackpoint(tp, sport, offset_m)
                 if point is None:
                     continue
@@ -99,7 +112,9 @@ def read_tcx(path: str | Path) -> list[Run]:
         raise LogFormatError(
             f"{p} is a TCX file without timed track points: export the activity with its samples."
         )
-    return [finish_run(draft, p, data, "tcx")]
+    run = finish_run(draft, p, data, "tcx")
+    tick.done()
+    return [run]
 
 
 def _activity_sport(activity: etree._Element) -> Sport:

@@ -14,6 +14,7 @@ from pathlib import Path
 from formcheck.errors import LogFormatError
 from formcheck.logs.fit import is_fit, read_fit
 from formcheck.logs.gpx import read_gpx
+from formcheck.logs.progress import ProgressCallback
 from formcheck.logs.records import Run
 from formcheck.logs.tcx import local_name, parse_xml, read_tcx
 from formcheck.logs.track_common import check_readable
@@ -45,6 +46,9 @@ def sniff_format(path: str | Path) -> str:
 _READERS = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
 
 
-def read_track(path: str | Path) -> list[Run]:
-    """Read a GPX, FIT or TCX file into Runs (most files hold one; a GPX may hold several tracks)."""
-    return _READERS[sniff_format(path)](path)
+def read_track(path: str | Path, *, progress: ProgressCallback | None = None) -> list[Run]:
+    """Read a GPX, FIT or TCX file into Runs (most files hold one; a GPX may hold several tracks).
+
+    ``progress`` is called with the fraction done (increasing, ending at 1.0).
+    """
+    return _READERS[sniff_format(path)](path, progress=progress)

@@ -15,6 +15,7 @@ to store leaves the store exactly as it was.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +50,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_file(path: str | Path, units: str | None = None) -> ParsedFile:
-    """Read a track or strength file, detected by content (see the module docstring)."""
+def read_file(
+    path: str | Path, units: str | None = None, *, progress: "Callable[[float], None] | None" = None
+) -> ParsedFile:
+    """Read a track or strength file, detected by content (see the module docstring).
+
+    ``progress`` is handed to the reader: it is called with the fraction read, ending at 1.0.
+    """
     from formcheck.logs.strength import read_strength
     from formcheck.logs.tracks import read_track, sniff_format
 
@@ -66,11 +72,11 @@ def read_file(path: str | Path, units: str | None = None) -> ParsedFile:
             raise
         track_format = None
     if track_format is not None:
-        runs = tuple(read_track(p))
+        runs = tuple(read_track(p, progress=progress))
         if not runs:
             raise LogFormatError(f"{p} holds no activity: export the run again from the watch or app.")
         return ParsedFile(str(p), "track", track_format, _sha256(p), runs=runs)
-    log = read_strength(p, units=units)
+    log = read_strength(p, units=units, progress=progress)
     return ParsedFile(str(p), "strength", log.app, _sha256(p), strength=log)
 
 

@@ -120,3 +120,35 @@ def test_usage_and_not_found_errors(capsys, sqlite_url: str) -> None:
     code, _, err = run_cli(capsys, "context", "--date", "2015-06-01", "--db", sqlite_url)
     assert code == 9 and "no activity on 2015-06-01" in err
     assert run_cli(capsys, "import", RUN_0531, "--units", "stone", "--db", sqlite_url)[0] == 2
+
+
+def test_import_progress_moves_within_a_file_on_a_terminal(capsys, monkeypatch, sqlite_url: str) -> None:
+    import formcheck.store.ingest as ingest
+
+    seen: list[float] = []
+    real_read_file = ingest.read_file
+
+    def spy(path, units=None, *, progress=None):
+        assert progress is not None  # a terminal: the bar is on and the reader reports to it
+        return real_read_file(path, units=units, progress=lambda f: (seen.append(f), progress(f)))
+
+    monkeypatch.setattr(ingest, "read_file", spy)
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich treats stderr as a terminal
+    code, out, _ = run_cli(capsys, "import", TRACKS / "run_walk_polar_m400_gps_hr_cadence.tcx", "--db", sqlite_url)
+    assert code == 0 and "added 1 run(s)" in out
+    assert len(seen) > 50 and seen[-1] == 1.0 and all(a < b for a, b in zip(seen, seen[1:]))
+
+
+def test_import_without_a_terminal(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+    done = subprocess.run(
+        [sys.executable, "-m", "formcheck.cli", "import", str(RUN_0531), str(FITNOTES), "--db", f"sqlite:///{tmp_path / 'p.db'}"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "added 1 run(s)" in done.stdout and "added 5583 set(s)" in done.stdout
+    assert "\x1b[" not in done.stdout + done.stderr and "reading" not in done.stderr  # no bar, no escape codes
