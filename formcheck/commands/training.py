@@ -5,6 +5,14 @@ functions so that ``formcheck --help`` stays fast.  Output goes to stdout
 (tables, JSON); per-file problems go to stderr.  Errors are raised as
 ``formcheck.errors`` types and ``formcheck.cli`` turns them into one line.
 
+Time zones: Strong and Hevy write wall-clock lift times without a zone.  The
+zone is kept **per runner** (``formcheck import --tz Europe/Berlin`` records
+it, also when every file was imported before, and a later ``--tz`` replaces
+it), because it belongs to the person's phone, not to one export (overlapping
+exports merge into one set of rows).  ``formcheck context --tz`` overrides it
+for one query.  Without a zone the run's local clock is estimated from its GPS
+longitude and the JSON says so (``hours_basis``).
+
 Import policy for several files: each file is its own transaction.  A file
 that cannot be read or stored is reported and leaves the store unchanged;
 the other files are still imported, and the command exits non-zero (with the
@@ -31,6 +39,24 @@ DbOption = Annotated[
 ]
 RunnerOption = Annotated[str, typer.Option("--runner", help="Whose logs: each runner's data is kept apart.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+TzOption = Annotated[
+    Optional[str],
+    typer.Option("--tz", help="IANA time zone of the strength app's wall-clock times, e.g. Europe/Berlin."),
+]
+
+
+def _zone(name: str) -> Any:
+    """``ZoneInfo(name)``, or a one-line UsageError for a name that is not an IANA zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from formcheck.errors import UsageError
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise UsageError(
+            f"--tz {name!r} is not a known IANA time zone; use a name like Europe/Berlin or America/New_York."
+        ) from None
 
 
 def _console(stderr: bool = False) -> "Console":
@@ -61,8 +87,12 @@ def import_command(
     units: Annotated[
         Optional[str], typer.Option("--units", help="kg or lb, for a strength export that does not say.")
     ] = None,
+    tz: TzOption = None,
 ) -> None:
-    """Import training logs; the same file twice adds nothing, overlapping exports merge."""
+    """Import training logs; the same file twice adds nothing, overlapping exports merge.
+
+    --tz records the runner's zone for wall-clock lift times (Strong, Hevy).
+    """
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
 
@@ -71,9 +101,13 @@ def import_command(
 
     if units is not None and units.strip().lower() not in {"kg", "kgs", "lb", "lbs"}:
         raise UsageError(f"--units must be kg or lb, not {units!r}.")
+    zone = _zone(tz) if tz is not None else None
     out, err = _console(), _console(stderr=True)
     failures: list[tuple[Path, FormcheckError]] = []
     with _open(db) as store:
+        if zone is not None:
+            store.set_runner_tz(runner, str(zone))
+            out.print(f"time zone of {escape(runner)}'s lift times: {zone}")
         # One bar over all files that also moves *within* a file: the reader reports the
         # fraction it has read (bytes, points or rows), reading is 90 % of a file, storing 10 %.
         progress = Progress(
@@ -163,8 +197,11 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
     out.print(table)
 
 
-def _contexts(store: "Store", targets: list["StoredRun"], runner: str) -> list[dict[str, Any]]:
-    """The JSON document of each target run (history and lifts fetched once)."""
+def _contexts(store: "Store", targets: list["StoredRun"], runner: str, tz: str | None = None) -> list[dict[str, Any]]:
+    """The JSON document of each target run (history and lifts fetched once).
+
+    ``tz`` (``context --tz``) wins over the zone stored for the runner (``import --tz``).
+    """
     from formcheck.context import HistoryRun, context_to_dict, run_context, taxonomy_classifier
 
     history_rows = store.runs(runner, with_points=False)
@@ -174,8 +211,10 @@ def _contexts(store: "Store", targets: list["StoredRun"], runner: str) -> list[d
     classify = taxonomy_classifier()
     last_day = max(t.run.start for t in targets).date() + dt.timedelta(days=1)
     lifts = store.lift_sets(runner, until=last_day)
+    zone_name = tz if tz is not None else store.runner_tz(runner)
+    zone = _zone(zone_name) if zone_name else None
     return [
-        context_to_dict(run_context(t.run, history, lifts, classify, run_id=t.id, hr_max_bpm=hr_max))
+        context_to_dict(run_context(t.run, history, lifts, classify, run_id=t.id, hr_max_bpm=hr_max, lift_tz=zone))
         for t in targets
     ]
 
@@ -244,8 +283,12 @@ def context_command(
     db: DbOption = None,
     runner: RunnerOption = "default",
     as_json: JsonOption = False,
+    tz: TzOption = None,
 ) -> None:
     """Training context of a run: lifting before it, load, hills, walk breaks, experience.
+
+    --tz gives the zone of wall-clock lift times for this query (else the one stored with
+    import --tz, else estimated from the run's GPS longitude).
 
     With --json: one object for one run, a list when --date matches several.
     """
@@ -253,6 +296,8 @@ def context_command(
 
     if (run_id is None) == (date is None):
         raise UsageError("give exactly one of --run ID or --date YYYY-MM-DD.")
+    if tz is not None:
+        _zone(tz)
     day = None
     if date is not None:
         try:
@@ -261,7 +306,7 @@ def context_command(
             raise UsageError(f"--date {date!r} is not a date like 2015-05-31.") from None
     with _open(db) as store:
         targets = [store.run(run_id, runner)] if run_id is not None else store.runs_on(day, runner)  # type: ignore[arg-type]
-        docs = _contexts(store, targets, runner)
+        docs = _contexts(store, targets, runner, tz)
     out = _console()
     if as_json:
         payload = docs[0] if len(docs) == 1 else docs

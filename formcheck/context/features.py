@@ -8,6 +8,7 @@ build them by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -55,14 +56,18 @@ def run_context(
     *,
     run_id: int | None = None,
     hr_max_bpm: float | None = None,
+    lift_tz: dt.tzinfo | None = None,
     cfg: ContextConfig = DEFAULT_CONTEXT,
 ) -> RunContext:
-    """Features of ``run``; ``hr_max_bpm`` is the runner's highest recorded HR (TRIMP and hard efforts)."""
+    """Features of ``run``; ``hr_max_bpm`` is the runner's highest recorded HR (TRIMP and hard efforts).
+
+    ``lift_tz`` is the zone wall-clock lift times are in (``--tz``); None = estimate it from GPS.
+    """
     grid = to_grid(run, cfg.grid)
     return RunContext(
         run_id=run_id,
         run=run,
-        lumbar=lumbar_context(run, lifts, classify, cfg.lumbar),
+        lumbar=lumbar_context(run, lifts, classify, cfg.lumbar, lift_tz=lift_tz),
         load=run_load(run, history, hr_max_bpm, cfg.load),
         hills=measure_hills(run, grid, hr_max_bpm, cfg.hills),
         walk_breaks=detect_walk_breaks(grid, cfg.walk_breaks),

@@ -12,10 +12,15 @@ matters more than a light technique session.
 When it happened is said as precisely as the data allows and no more:
 
 * lift times with a zone: ``hours_before`` exact, ``hours_basis`` "utc";
-* wall-clock lift times (Strong, Hevy write no zone) against a UTC run start:
-  the run's local clock is estimated from its GPS longitude (15 deg per hour;
-  right to about an hour where zones follow geography), ``hours_basis``
-  "local clock, zone estimated from GPS longitude"; with no GPS, hours stay null;
+* wall-clock lift times (Strong, Hevy write no zone) when the runner's zone is
+  known (``lift_tz``: ``formcheck import --tz`` stores it per runner,
+  ``formcheck context --tz`` overrides it): the lift's wall-clock time is put
+  in that IANA zone (daylight saving included) and ``hours_before`` is exact,
+  ``hours_basis`` "exact: lift clock in Europe/Berlin";
+* wall-clock lift times without a known zone (the fallback): the run's local
+  clock is estimated from its GPS longitude (15 deg per hour; right to about
+  an hour where zones follow geography), ``hours_basis`` "local clock, zone
+  estimated from GPS longitude"; with no GPS, hours stay null;
 * date-only logs (FitNotes): ``hours_before`` null, only ``days_before``, and a
   lift on the run's own date is left out because its order is unknown.
 
@@ -106,30 +111,46 @@ def utc_offset_from_longitude(run: Run) -> dt.timedelta | None:
     return None
 
 
-def _run_clock(run: Run) -> tuple[dt.datetime, dt.datetime | None, dt.date]:
-    """(UTC start, estimated local wall-clock start or None, local date used for days_before)."""
+ESTIMATED_BASIS = "local clock, zone estimated from GPS longitude"
+
+
+@dataclass(frozen=True)
+class _RunClock:
+    """When the run started, on the clocks lift times may be written in."""
+
+    start: dt.datetime  # UTC
+    local: dt.datetime | None  # estimated local wall clock (GPS longitude), when no zone is given
+    run_date: dt.date  # the run's local date, for days_before
+    lift_tz: dt.tzinfo | None  # the zone wall-clock lift times are in, when known
+
+    def hours_before(self, lift_time: dt.datetime | None) -> tuple[float | None, str | None]:
+        """Hours from ``lift_time`` to the run start, and how exact that is (None, None if unknowable)."""
+        if lift_time is None:
+            return None, None
+        if lift_time.tzinfo is not None:
+            return (self.start - lift_time).total_seconds() / 3600.0, "utc"
+        if self.lift_tz is not None:
+            aware = lift_time.replace(tzinfo=self.lift_tz)
+            return (self.start - aware).total_seconds() / 3600.0, f"exact: lift clock in {self.lift_tz}"
+        if self.local is None:
+            return None, None
+        return (self.local - lift_time).total_seconds() / 3600.0, ESTIMATED_BASIS
+
+    def before_run(self, lift: LiftSet) -> bool:
+        """True when the set certainly happened before the run started."""
+        hours, _ = self.hours_before(lift.started_at)
+        if hours is None:
+            return lift.performed_on < self.run_date
+        return hours > 0
+
+
+def _run_clock(run: Run, lift_tz: dt.tzinfo | None = None) -> _RunClock:
     start = run.start if run.start.tzinfo else run.start.replace(tzinfo=dt.timezone.utc)
+    if lift_tz is not None:
+        return _RunClock(start, None, start.astimezone(lift_tz).date(), lift_tz)
     offset = utc_offset_from_longitude(run)
     local = (start + offset).replace(tzinfo=None) if offset is not None else None
-    return start, local, (local or start).date()
-
-
-def _hours_before(lift_time: dt.datetime | None, start: dt.datetime, local: dt.datetime | None) -> tuple[float | None, str | None]:
-    if lift_time is None:
-        return None, None
-    if lift_time.tzinfo is not None:
-        return (start - lift_time).total_seconds() / 3600.0, "utc"
-    if local is None:
-        return None, None
-    return (local - lift_time).total_seconds() / 3600.0, "local clock, zone estimated from GPS longitude"
-
-
-def _before_run(lift: LiftSet, start: dt.datetime, local: dt.datetime | None, run_date: dt.date) -> bool:
-    """True when the set certainly happened before the run started."""
-    if lift.started_at is None or (lift.started_at.tzinfo is None and local is None):
-        return lift.performed_on < run_date
-    hours, _ = _hours_before(lift.started_at, start, local)
-    return hours is not None and hours > 0
+    return _RunClock(start, local, (local or start).date(), None)
 
 
 def _e1rm(lift: LiftSet) -> float | None:
@@ -164,11 +185,17 @@ def lumbar_context(
     lifts: Sequence[LiftSet],
     classify: Classifier,
     cfg: LumbarConfig = DEFAULT_LUMBAR,
+    lift_tz: dt.tzinfo | None = None,
 ) -> LumbarContext:
-    """Last lumbar-loading session before ``run`` and the lumbar lifting in the ``window_h`` before it."""
-    start, local, run_date = _run_clock(run)
+    """Last lumbar-loading session before ``run`` and the lumbar lifting in the ``window_h`` before it.
+
+    ``lift_tz`` is the zone of wall-clock lift times (Strong, Hevy) when known;
+    without it the zone is estimated from the run's GPS longitude.
+    """
+    clock = _run_clock(run, lift_tz)
+    run_date = clock.run_date
     classes = {name: classify(name) for name in {s.exercise for s in lifts}}
-    before = [s for s in lifts if _before_run(s, start, local, run_date)]
+    before = [s for s in lifts if clock.before_run(s)]
     loading = [s for s in before if classes[s.exercise] in LUMBAR_CLASSES]
 
     by_day: dict[dt.date, list[LiftSet]] = defaultdict(list)
@@ -179,7 +206,7 @@ def lumbar_context(
         day = max(by_day)
         day_sets = by_day[day]
         timed = [s.started_at for s in day_sets if s.started_at is not None]
-        hours, basis = _hours_before(min(timed), start, local) if timed else (None, None)
+        hours, basis = clock.hours_before(min(timed)) if timed else (None, None)
         last = LumbarSession(
             date=day,
             hours_before=hours,
@@ -193,7 +220,7 @@ def lumbar_context(
         )
 
     def in_window(s: LiftSet) -> bool:
-        hours, _ = _hours_before(s.started_at, start, local)
+        hours, _ = clock.hours_before(s.started_at)
         if hours is not None:
             return 0 < hours <= cfg.window_h
         return 1 <= (run_date - s.performed_on).days <= round(cfg.window_h / 24.0)

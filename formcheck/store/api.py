@@ -78,6 +78,14 @@ class Store:
         """Add the sets of one strength export in one transaction."""
         return self._write(lambda s: importing.add_strength(s, runner, log, source))
 
+    def set_runner_tz(self, runner: str, tz: str) -> None:
+        """Record the IANA zone of ``runner``'s strength-app wall clock (creating the runner if new)."""
+
+        def write(session: Session) -> None:
+            importing.get_or_create_runner(session, runner).tz = tz
+
+        self._write(write)
+
     # -- reading ---------------------------------------------------------------------------
 
     def _read(self, action: Callable[[Session], T]) -> T:
@@ -89,6 +97,10 @@ class Store:
 
     def runners(self) -> list[str]:
         return self._read(queries.runner_names)
+
+    def runner_tz(self, runner: str = DEFAULT_RUNNER) -> str | None:
+        """The zone set with ``import --tz`` for ``runner``, None when never given."""
+        return self._read(lambda s: queries.runner_tz(s, runner))
 
     def runs(
         self,

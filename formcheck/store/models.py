@@ -76,6 +76,8 @@ class RunnerRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # IANA zone of the runner's strength-app wall clock (``formcheck import --tz``); None = unknown.
+    tz: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class SourceRow(Base):

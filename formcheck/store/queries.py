@@ -47,6 +47,11 @@ def runner_id(session: Session, name: str) -> int:
     return found
 
 
+def runner_tz(session: Session, name: str) -> str | None:
+    """The IANA zone stored for runner ``name`` (``import --tz``), or None."""
+    return session.scalars(select(RunnerRow.tz).where(RunnerRow.id == runner_id(session, name))).one()
+
+
 def runner_names(session: Session) -> list[str]:
     return sorted(session.scalars(select(RunnerRow.name)))
 

@@ -152,3 +152,45 @@ def test_import_without_a_terminal(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "added 1 run(s)" in done.stdout and "added 5583 set(s)" in done.stdout
     assert "\x1b[" not in done.stdout + done.stderr and "reading" not in done.stderr  # no bar, no escape codes
+
+
+HEVY_HEADER = ('"title","start_time","end_time","description","exercise_title","superset_id","exercise_notes",'
+               '"set_index","set_type","weight_kg","reps","distance_km","duration_seconds","rpe"\n')
+
+
+def test_tz_makes_wall_clock_lift_times_exact(capsys, tmp_path: Path, sqlite_url: str) -> None:
+    # Strava run in San Francisco, 2025-11-16 23:50:18 UTC (15:50 PST); a Hevy deadlift at 08:00 that day.
+    hevy = tmp_path / "hevy.csv"
+    hevy.write_text(HEVY_HEADER + '"Legs","16 Nov 2025, 08:00","16 Nov 2025, 09:00","","Deadlift (Barbell)",,"",0,"normal",120,5,,,\n')
+    run_gpx = TRACKS / "run_strava_gps_hr_51min.gpx"
+
+    code, out, err = run_cli(capsys, "import", hevy, run_gpx, "--db", sqlite_url)
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, "context", "--date", "2025-11-16", "--json", "--db", sqlite_url)
+    lumbar = json.loads(out)["last_lumbar_session"]
+    # No zone: the longitude (-122.4 deg, UTC-8) gives the estimate, labelled as such.
+    assert lumbar["hours_basis"] == "local clock, zone estimated from GPS longitude"
+    assert lumbar["hours_before"] == pytest.approx(7.84, abs=0.01)
+
+    code, out, _ = run_cli(capsys, "import", hevy, "--tz", "America/Los_Angeles", "--db", sqlite_url)
+    assert code == 0 and "America/Los_Angeles" in out and "imported before" in out
+    code, out, _ = run_cli(capsys, "context", "--date", "2025-11-16", "--json", "--db", sqlite_url)
+    lumbar = json.loads(out)["last_lumbar_session"]
+    assert lumbar["hours_basis"] == "exact: lift clock in America/Los_Angeles"
+    assert lumbar["hours_before"] == pytest.approx(7.84, abs=0.01)  # 08:00 PST = 16:00 UTC
+
+    # context --tz overrides the stored zone: 08:00 in Tokyo is 23:00 UTC the day before.
+    code, out, _ = run_cli(capsys, "context", "--date", "2025-11-16", "--json", "--tz", "Asia/Tokyo", "--db", sqlite_url)
+    lumbar = json.loads(out)["last_lumbar_session"]
+    assert (lumbar["hours_basis"], lumbar["hours_before"]) == ("exact: lift clock in Asia/Tokyo", pytest.approx(24.84, abs=0.01))
+
+
+@pytest.mark.parametrize("command", ["import", "context"])
+def test_bad_zone_name_is_one_line(capsys, sqlite_url: str, command: str) -> None:
+    args = [RUN_0531] if command == "import" else ["--run", "1"]
+    code, out, err = run_cli(capsys, command, *args, "--tz", "Mars/Olympus_Mons", "--db", sqlite_url)
+    assert code == 2 and err.count("\n") == 1 and "not a known IANA time zone" in err and out == ""
+    code, _, err = run_cli(capsys, command, *args, "--tz", "../../etc/passwd", "--db", sqlite_url)
+    assert code == 2 and err.count("\n") == 1
+    with Store.open(sqlite_url) as store:
+        assert store.counts()["runs"] == 0  # nothing imported when the zone is wrong

@@ -72,6 +72,38 @@ def test_wall_clock_lift_time_uses_the_zone_of_the_gps_longitude() -> None:
     assert lumbar_context(_run_at(RUN_START), lifts, classify).last_session is None
 
 
+def test_wall_clock_lift_time_is_exact_with_a_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    # Madrid keeps Central European time although it lies at 3.7 deg W: in June the clock is
+    # UTC+2 while the longitude suggests UTC+0.  Run 17:00 UTC; deadlift 07:00 on the Madrid clock
+    # = 05:00 UTC, so exactly 12 h before; the longitude estimate says 10 h.
+    lifts = [lift(dt.date(2024, 6, 10), "Deadlift", 100.0, 5, at=dt.datetime(2024, 6, 10, 7, 0))]
+    run = _run_at(RUN_START, lon_deg=-3.7)
+    estimated = lumbar_context(run, lifts, classify).last_session
+    assert (estimated.hours_before, estimated.hours_basis) == (pytest.approx(10.0), "local clock, zone estimated from GPS longitude")
+    exact = lumbar_context(run, lifts, classify, lift_tz=ZoneInfo("Europe/Madrid")).last_session
+    assert (exact.hours_before, exact.hours_basis) == (pytest.approx(12.0), "exact: lift clock in Europe/Madrid")
+    # Without GPS there is no estimate, but the zone still makes the same-day lift certain.
+    no_gps = lumbar_context(_run_at(RUN_START), lifts, classify, lift_tz=ZoneInfo("Europe/Madrid")).last_session
+    assert no_gps.hours_before == pytest.approx(12.0)
+
+
+def test_zone_includes_the_daylight_saving_change() -> None:
+    from zoneinfo import ZoneInfo
+
+    # Berlin springs forward on 31 March 2024.  Deadlift 30 March 20:00 CET (19:00 UTC), run
+    # 31 March 17:00 UTC (19:00 CEST): 22 h, although the wall clocks are 23 h apart.
+    lifts = [lift(dt.date(2024, 3, 30), "Deadlift", 100.0, 5, at=dt.datetime(2024, 3, 30, 20, 0))]
+    run = _run_at(dt.datetime(2024, 3, 31, 17, 0, tzinfo=UTC), lon_deg=13.4)
+    exact = lumbar_context(run, lifts, classify, lift_tz=ZoneInfo("Europe/Berlin")).last_session
+    assert (exact.hours_before, exact.days_before) == (pytest.approx(22.0), 1)
+    assert lumbar_context(run, lifts, classify).last_session.hours_before == pytest.approx(22.0)  # UTC+1 guess
+    # Lifting at 20:00 on the run's day on the Berlin clock is after a 17:00 UTC run: not before it.
+    later = [lift(dt.date(2024, 3, 31), "Deadlift", 100.0, 5, at=dt.datetime(2024, 3, 31, 20, 0))]
+    assert lumbar_context(run, later, classify, lift_tz=ZoneInfo("Europe/Berlin")).last_session is None
+
+
 def test_lifts_after_the_run_and_non_lumbar_days_are_ignored() -> None:
     lifts = [lift(dt.date(2024, 6, 9), "Bench Press", 100.0, 5), lift(dt.date(2024, 6, 11), "Deadlift", 180.0, 3)]
     ctx = lumbar_context(_run_at(RUN_START), lifts, classify)

@@ -31,7 +31,7 @@ def test_open_migrates_to_head_and_schema_matches_models(db_url: str) -> None:
     from formcheck.store.models import Base
 
     with Store.open(db_url) as store:
-        assert current_revision(store.engine) == head_revision() == "0001"
+        assert current_revision(store.engine) == head_revision() == "0002"
         assert set(inspect(store.engine).get_table_names()) >= {"runners", "sources", "runs", "run_segments", "lift_sets"}
         with store.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
@@ -169,3 +169,32 @@ def test_unreachable_or_bad_url_is_one_store_error(tmp_path) -> None:
         Store.open("not a url")
     with pytest.raises(StoreError, match="cannot open the store"):
         Store.open(f"postgresql+psycopg://nobody@/x?host={tmp_path}&port=1")
+
+
+def test_a_0001_store_is_upgraded_and_keeps_its_rows(db_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from formcheck.store.engine import _alembic_config, create_store_engine
+
+    engine = create_store_engine(resolve_db_url(db_url))
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0001")
+        connection.execute(text("INSERT INTO runners (name, created_at) VALUES ('old', '2024-01-01 00:00:00')"))
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+    with Store.open(db_url) as store:
+        assert current_revision(store.engine) == "0002"
+        assert store.runners() == ["old"] and store.runner_tz("old") is None
+
+
+def test_runner_time_zone_is_kept_per_runner(db_url: str) -> None:
+    with Store.open(db_url) as store:
+        store.import_runs([make_run(T0)], _source("a"), runner="ann")
+        assert store.runner_tz("ann") is None
+        store.set_runner_tz("ann", "Europe/Berlin")
+        store.set_runner_tz("bob", "America/New_York")  # a runner may be created by --tz alone
+        store.set_runner_tz("ann", "Europe/Lisbon")  # a later --tz replaces the zone
+        assert (store.runner_tz("ann"), store.runner_tz("bob")) == ("Europe/Lisbon", "America/New_York")
+        with pytest.raises(NotFoundError):
+            store.runner_tz("nobody")
