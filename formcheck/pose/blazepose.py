@@ -29,7 +29,7 @@ class PoseSettings:
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     max_side_px: int = 960  # frames are downsized to this before inference (the model sees 256 px crops)
-    version: str = "mediapipe-0.10.21/follow-v1"
+    version: str = "mediapipe-0.10.21/follow-v2"
 
     @property
     def model_name(self) -> str:
@@ -37,7 +37,7 @@ class PoseSettings:
 
     def cache_key(self) -> str:
         return (
-            f"{self.version}-c{self.model_complexity}-d{self.min_detection_confidence:g}"
+            f"{self.version.replace('/', '_')}-c{self.model_complexity}-d{self.min_detection_confidence:g}"
             f"-t{self.min_tracking_confidence:g}-s{self.max_side_px}"
         )
 

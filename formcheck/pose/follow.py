@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.pose.blazepose import BlazePose, PoseSettings
+from formcheck.pose.choose import Box, choose_runner, detect_people, landmarks_box
 from formcheck.pose.landmarks import HIPS, SHOULDERS
 
 MAX_JUMP_TORSOS_PER_FRAME = 0.8
@@ -36,6 +37,7 @@ class FollowEvents:
     rejected_frames: int = 0
     recovered_by_crop: int = 0
     reacquisitions: list[float] = field(default_factory=list)
+    start_choice_overrides: int = 0
 
 
 def torso_center_and_length(landmarks: np.ndarray) -> tuple[np.ndarray, float] | None:
@@ -75,6 +77,8 @@ class PersonFollower:
             if candidate is not None and torso_center_and_length(candidate) is not None:
                 if self._last is not None:
                     self.events.reacquisitions.append(time_s)
+                else:
+                    candidate = self._largest_central_person(image_rgb, candidate)
                 return self._accept(candidate, time_s), False
             return None, False
         if candidate is not None and self._consistent(candidate, time_s):
@@ -103,24 +107,49 @@ class PersonFollower:
         limit = min(MAX_JUMP_TORSOS, MAX_JUMP_TORSOS_PER_FRAME * frames_gap)
         return jump <= limit and SIZE_RATIO_RANGE[0] <= ratio <= SIZE_RATIO_RANGE[1]
 
+    def _largest_central_person(self, image_rgb: np.ndarray, candidate: np.ndarray) -> np.ndarray:
+        """At the start, prefer the largest, most central person over MediaPipe's first pick.
+
+        Only overrides when the people detector sees several people, one of them is
+        the candidate, and the pose model confirms a person inside the chosen box.
+        """
+        people = detect_people(image_rgb)
+        if len(people) < 2:
+            return candidate
+        height, width = image_rgb.shape[:2]
+        mine = landmarks_box(candidate)
+        if max(box.iou(mine) for box in people) < 0.3:
+            return candidate  # the detector missed the candidate: too unsure to override
+        chosen = choose_runner(people, width, height)
+        if chosen is None or chosen.iou(mine) >= 0.3:
+            return candidate
+        found = self._detect_in_box(image_rgb, chosen)
+        if found is None:
+            return candidate
+        self.events.start_choice_overrides += 1
+        return found
+
+    def _detect_in_box(self, image_rgb: np.ndarray, box: Box, margin: float = 0.3) -> np.ndarray | None:
+        height, width = image_rgb.shape[:2]
+        pad_x, pad_y = (box.x1 - box.x0) * margin, (box.y1 - box.y0) * margin
+        left, top = int(max(0, box.x0 - pad_x)), int(max(0, box.y0 - pad_y))
+        right, bottom = int(min(width, box.x1 + pad_x)), int(min(height, box.y1 + pad_y))
+        if right - left < 32 or bottom - top < 32:
+            return None
+        if self._crop_model is None:
+            self._crop_model = BlazePose(self._settings, static=True)
+        return self._crop_model.detect(np.ascontiguousarray(image_rgb[top:bottom, left:right]), offset_px=(left, top))
+
     def _look_near_last(self, image_rgb: np.ndarray, time_s: float) -> np.ndarray | None:
         """Search a crop around the last accepted body box with a static-mode graph."""
         assert self._last is not None
         pts = self._last[:, :2][np.isfinite(self._last[:, 0])]
         if len(pts) < 5:
             return None
-        height, width = image_rgb.shape[:2]
         (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         half = max(x1 - x0, y1 - y0) * 0.8 + 8
-        left, top = int(max(0, cx - half)), int(max(0, cy - half))
-        right, bottom = int(min(width, cx + half)), int(min(height, cy + half))
-        if right - left < 32 or bottom - top < 32:
-            return None
-        if self._crop_model is None:
-            self._crop_model = BlazePose(self._settings, static=True)
-        crop = np.ascontiguousarray(image_rgb[top:bottom, left:right])
-        found = self._crop_model.detect(crop, offset_px=(left, top))
+        found = self._detect_in_box(image_rgb, Box(cx - half, cy - half, cx + half, cy + half), margin=0.0)
         if found is not None and self._consistent(found, time_s):
             return found
         return None
