@@ -24,8 +24,8 @@ import numpy as np
 from formcheck.analysis.pipeline import Analysis
 from formcheck.pose.track import PoseTrack
 from formcheck.render.keyframe_plan import KeyFrame, KeyFramePlan, plan_keyframes
-from formcheck.render.skeleton import BANNER_RGB, TEXT_RGB, draw_banner, draw_skeleton, draw_trunk, fit_height, write_png
-from formcheck.render.source import TrackClock, pose_px, trunk_px
+from formcheck.render.skeleton import BANNER_RGB, TEXT_RGB, draw_banner, draw_pose_on, fit_height, write_png
+from formcheck.render.source import TrackClock
 from formcheck.video.frames import iter_frames
 from formcheck.video.probe import VideoInfo
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_HEIGHT_PX = 960
 COMBINED_NAME = "early_vs_late.png"
 CAPTION_SCALE = 0.42
+GAP_PX = 4
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,6 @@ class DrawnFrame:
 
     image: np.ndarray
     tile: np.ndarray
-
-
-def draw_pose_on(image: np.ndarray, analysis: Analysis, row: int, sx: float = 1.0, sy: float = 1.0) -> None:
-    """Skeleton + trunk line + angle of track ``row`` on ``image`` (track pixels scaled by ``sx, sy``)."""
-    scale = np.array([sx, sy])
-    draw_skeleton(image, pose_px(analysis, row) * scale)
-    hip, shoulder = trunk_px(analysis, row)
-    lean = float(analysis.lean_deg[row])
-    draw_trunk(image, hip * scale, shoulder * scale, lean if np.isfinite(lean) else None)
 
 
 def _draw(image: np.ndarray, key: KeyFrame, analysis: Analysis, track: PoseTrack) -> DrawnFrame:
@@ -118,7 +110,8 @@ def compose_grid(plan: KeyFramePlan, drawn: dict[str, DrawnFrame], analysis: Ana
     rows = [keys[i:i + 3] for i in range(0, len(keys), 3)]
     header = [f"{clip_name}: {'early (top) vs late (bottom) stride' if plan.strides_based else 'key frames'}", plan.heading]
     caption_h, header_h = 18 * 2 + 8, 18 * len(header) + 8
-    tile_h = min(drawn[keys[0].name].tile.shape[0], (MAX_HEIGHT_PX - header_h) // max(1, len(rows)) - caption_h)
+    room = MAX_HEIGHT_PX - header_h - GAP_PX * (len(rows) - 1)
+    tile_h = min(drawn[keys[0].name].tile.shape[0], room // max(1, len(rows)) - caption_h)
     grid_rows = []
     for row_keys in rows:
         tiles = []
@@ -134,7 +127,7 @@ def compose_grid(plan: KeyFramePlan, drawn: dict[str, DrawnFrame], analysis: Ana
     return np.vstack([_caption(body.shape[1], header), body])
 
 
-def _with_gaps(images: list[np.ndarray], axis: int, gap_px: int = 4) -> list[np.ndarray]:
+def _with_gaps(images: list[np.ndarray], axis: int, gap_px: int = GAP_PX) -> list[np.ndarray]:
     out: list[np.ndarray] = []
     for i, image in enumerate(images):
         if i:

@@ -24,8 +24,7 @@ import numpy as np
 from formcheck.analysis.pipeline import Analysis
 from formcheck.errors import OutputError
 from formcheck.pose.track import PoseTrack
-from formcheck.render.keyframes import draw_pose_on
-from formcheck.render.skeleton import draw_banner
+from formcheck.render.skeleton import draw_banner, draw_pose_on
 from formcheck.render.source import TrackClock
 from formcheck.video.frames import iter_frames
 from formcheck.video.probe import VideoInfo

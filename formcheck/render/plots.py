@@ -89,7 +89,9 @@ def plot_lean(folder: Path, track: PoseTrack, analysis: Analysis, clip: str) -> 
     if metric.value is None or not strides:
         _empty(ax, f"Trunk lean not measured: {metric.reason or 'no strides'}")
         return _save(fig, folder, "lean_per_stride")
-    per_frame = np.where(analysis.facing_sign != 0, analysis.lean_deg, np.nan)
+    # per-frame lean only over the strides' span: outside it the runner may be crouched in blocks, turning, half seen
+    span = (track.time_s >= strides[0].contact_s) & (track.time_s <= strides[-1].contact_s + strides[-1].duration_s)
+    per_frame = np.where((analysis.facing_sign != 0) & span, analysis.lean_deg, np.nan)
     ax.plot(track.time_s * factor, per_frame, color="#999999", linewidth=0.8, alpha=0.7, label="per frame (oscillates within a stride)")
     times = np.array([(s.contact_s + s.duration_s / 2) * factor for s in strides])
     leans = np.array([s.trunk_lean_deg for s in strides])
@@ -101,7 +103,7 @@ def plot_lean(folder: Path, track: PoseTrack, analysis: Analysis, clip: str) -> 
     drift = analysis.metrics.get("trunk_lean_drift_deg")
     if drift is not None and drift.value is not None:
         ax.set_title(f"{clip}: trunk lean per stride (forward +), drift {drift.value:+.1f} ± {drift.sd or 0:.1f} deg", fontsize=11)
-    spread = np.nanpercentile(np.concatenate([per_frame[np.isfinite(per_frame)], leans]), [1, 99])
+    spread = np.percentile(np.concatenate([per_frame[np.isfinite(per_frame)], leans]), [2, 98])
     ax.set_ylim(min(spread[0], leans.min()) - 2, max(spread[1], leans.max()) + 2)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("trunk lean from vertical (deg)")

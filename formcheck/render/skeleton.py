@@ -19,8 +19,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from formcheck.analysis.pipeline import Analysis
 from formcheck.errors import OutputError
 from formcheck.pose.landmarks import SKELETON_EDGES
+from formcheck.render.source import pose_px, trunk_px
 
 BONE_RGB = (0, 230, 255)
 JOINT_RGB = (255, 40, 255)
@@ -75,9 +77,22 @@ def draw_trunk(image: np.ndarray, hip_px: np.ndarray, shoulder_px: np.ndarray, l
     cv2.line(image, _pt(hip_px), _pt(shoulder_px), TRUNK_RGB, 2 * width, cv2.LINE_AA)
     cv2.circle(image, _pt(hip_px), 2 * width, TRUNK_RGB, -1, cv2.LINE_AA)
     if lean_deg is not None and np.isfinite(lean_deg):
+        # beside the middle of the trunk, to its left: clear of the head, which sits above the shoulders
         scale = text_scale(image)
-        at = shoulder_px + np.array([2.0 * width, -2.0 * width])
-        draw_text(image, f"{lean_deg:+.1f} deg", at, scale, TRUNK_RGB)
+        text = f"{lean_deg:+.1f} deg"
+        text_w = cv2.getTextSize(text, FONT, scale, max(1, int(round(2 * scale))))[0][0]
+        middle = (hip_px + shoulder_px) / 2.0
+        at = np.array([min(hip_px[0], shoulder_px[0]) - 3.0 * width - text_w, middle[1]])
+        draw_text(image, text, at, scale, TRUNK_RGB)
+
+
+def draw_pose_on(image: np.ndarray, analysis: Analysis, row: int, sx: float = 1.0, sy: float = 1.0) -> None:
+    """Skeleton + trunk line + angle of track ``row`` on ``image`` (track pixels scaled by ``sx, sy``)."""
+    scale = np.array([sx, sy])
+    draw_skeleton(image, pose_px(analysis, row) * scale)
+    hip, shoulder = trunk_px(analysis, row)
+    lean = float(analysis.lean_deg[row])
+    draw_trunk(image, hip * scale, shoulder * scale, lean if np.isfinite(lean) else None)
 
 
 def text_scale(image: np.ndarray) -> float:

@@ -1,0 +1,111 @@
+"""Key frames on the 60 fps treadmill clip: the right strides, the right frames, the pose really drawn."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+from formcheck.analysis.pipeline import analyze_track
+from formcheck.render import keyframes as keyframes_module
+from formcheck.render.keyframe_plan import fifth_size, plan_keyframes, stride_phases
+from formcheck.render.skeleton import JOINT_RGB, SKELETON_COLOURS_RGB
+from formcheck.render.source import pose_px
+from formcheck.video.frames import iter_frames
+from render_helpers import near_colour
+
+pytestmark = pytest.mark.slow
+
+NAMES = [f"{g}_{p}" for g in ("early", "late") for p in ("contact", "midstance", "toe_off")]
+
+
+def read_rgb(path) -> np.ndarray:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    assert image is not None, f"{path} does not decode"
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def test_six_keyframes_and_the_combined_picture_are_written(treadmill_out):
+    out, written = treadmill_out
+    folder = out / "keyframes"
+    for name in NAMES:
+        assert read_rgb(folder / f"{name}.png").shape == (960, 540, 3)  # 1080x1920 portrait, downscaled to 960 tall
+    combined = read_rgb(folder / "early_vs_late.png")
+    assert 900 <= combined.shape[0] <= 960 and combined.shape[1] > 3 * 200  # three tiles a row, two rows
+    assert {str(p) for p in written} >= {f"keyframes/{n}.png" for n in NAMES} | {"keyframes/early_vs_late.png"}
+
+
+def test_typical_strides_come_from_the_first_and_last_fifth(treadmill):
+    plan = plan_keyframes(treadmill.track, treadmill.analysis)
+    strides = treadmill.analysis.strides
+    k = fifth_size(len(strides))
+    assert plan.strides_based and [f.name for f in plan.frames] == NAMES
+    for group, fifth in (("early", strides[:k]), ("late", strides[-k:])):
+        frames = [f for f in plan.frames if f.group == group]
+        chosen = strides[frames[0].stride_number - 1]
+        assert chosen in fifth
+        median = np.median([s.trunk_lean_deg for s in fifth])
+        assert abs(chosen.trunk_lean_deg - median) == min(abs(s.trunk_lean_deg - median) for s in fifth)
+        contact, mid, toe_off = (f.row for f in frames)
+        assert contact == chosen.start_frame < mid < toe_off < chosen.end_frame
+        toe_off_event = [e for e in treadmill.analysis.events if e.kind == "toe_off" and e.foot == chosen.foot
+                         and chosen.start_frame < e.frame < chosen.end_frame][0]  # fmt: skip
+        assert toe_off == toe_off_event.frame and mid == (contact + toe_off) // 2
+        assert stride_phases(chosen, treadmill.analysis)["toe_off"] == (toe_off, True)
+
+
+def test_skeleton_is_drawn_at_the_hips_and_differs_from_the_raw_frame(treadmill, treadmill_out):
+    out, _ = treadmill_out
+    index = json.loads((out / "keyframes" / "index.json").read_text())
+    entry = next(f for f in index["frames"] if f["file"] == "early_contact.png")
+    row = int(np.argmin(np.abs(treadmill.track.time_s - entry["time_s"])))
+    drawn = read_rgb(out / "keyframes" / "early_contact.png")
+    scale = drawn.shape[0] / treadmill.track.height
+    raw = next(f.image for f in iter_frames(treadmill.info, entry["time_s"] - 0.005, entry["time_s"] + 0.005))
+    raw = cv2.resize(raw, (drawn.shape[1], drawn.shape[0]), interpolation=cv2.INTER_AREA)
+    for hip in pose_px(treadmill.analysis, row)[[23, 24]] * scale:
+        assert near_colour(drawn, *hip, SKELETON_COLOURS_RGB)
+        assert not near_colour(raw, *hip, (JOINT_RGB,))  # the magenta joint is ours, not the gym's
+    x, y = (pose_px(treadmill.analysis, row)[23] * scale).round().astype(int)
+    patch = (slice(y - 4, y + 5), slice(x - 4, x + 5))
+    assert np.abs(drawn[patch].astype(int) - raw[patch].astype(int)).mean() > 30
+
+
+def test_index_json_says_what_each_picture_shows(treadmill, treadmill_out):
+    index = json.loads((treadmill_out[0] / "keyframes" / "index.json").read_text())
+    assert index["strides_based"] and index["combined"] == "early_vs_late.png"
+    assert [f["file"] for f in index["frames"]] == [f"{n}.png" for n in NAMES]
+    for frame in index["frames"]:
+        assert np.min(np.abs(treadmill.track.time_s - frame["time_s"])) < 1e-3
+        assert frame["title"].startswith(frame["group"].upper())
+
+
+def test_frames_come_from_one_bounded_pass(treadmill, monkeypatch):
+    calls, yielded = [], []
+    real = keyframes_module.iter_frames
+
+    def spy(*args, **kwargs):
+        calls.append(args[1:3])
+        for frame in real(*args, **kwargs):
+            yielded.append(frame.index)
+            yield frame
+
+    monkeypatch.setattr(keyframes_module, "iter_frames", spy)
+    plan = plan_keyframes(treadmill.track, treadmill.analysis)
+    drawn = keyframes_module.collect_keyframes(treadmill.info, treadmill.track, treadmill.analysis, plan.frames)
+    assert len(calls) == 1 and set(drawn) == set(NAMES)
+    assert len(yielded) <= max(plan.rows) - min(plan.rows) + 3  # only the window between the first and last key frame
+
+
+def test_front_view_gets_evenly_spaced_frames_titled_honestly(videos_dir, pose_track_of, tmp_path):
+    info, track = pose_track_of(videos_dir / "outdoor_front_jog_portrait.mp4")
+    analysis = analyze_track(track)
+    plan = plan_keyframes(track, analysis)
+    assert not plan.strides_based and len(plan.frames) == 6
+    assert all(track.found[f.row] for f in plan.frames)
+    assert all(f.title.startswith("no strides measured (front view)") for f in plan.frames)
+    written = keyframes_module.write_keyframes(tmp_path, info, track, analysis)
+    assert sorted(p.name for p in written) == sorted([f"frame_{i}.png" for i in range(1, 7)] + ["early_vs_late.png", "index.json"])
+    assert read_rgb(tmp_path / "keyframes" / "frame_1.png").shape[0] == 960
