@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.context.track import TrackGrid, moving_median_speed
+from formcheck.context.track import TrackGrid, finite_mean, moving_median_speed, true_spans
 from formcheck.logs.records import Run
 
 
@@ -64,12 +64,6 @@ class Hills:
     hill_sprints: int  # speed bursts that happened on a steep climb
 
 
-def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
-    padded = np.concatenate([[False], mask, [False]]).astype(int)
-    edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
-
-
 def _grade_pct(grid: TrackGrid, window_m: float) -> np.ndarray:
     """Grade at each second: elevation change over the ``window_m`` of distance centred on it."""
     d, z = grid.distance_m, grid.elevation_m
@@ -85,11 +79,6 @@ def _grade_pct(grid: TrackGrid, window_m: float) -> np.ndarray:
     grade = 100.0 * (np.interp(hi, dd, zz) - np.interp(lo, dd, zz)) / np.where(span > 0, span, np.nan)
     grade[span < window_m * 0.5] = np.nan
     return grade
-
-
-def _nanmean(values: np.ndarray) -> float | None:
-    ok = values[np.isfinite(values)]
-    return float(ok.mean()) if ok.size else None
 
 
 def _nanmax(values: np.ndarray) -> float | None:
@@ -119,7 +108,7 @@ def measure_hills(
     segments: list[SteepSegment] = []
     steep_climb_m = steep_descent_m = 0.0
     for sign, mask in ((1, grade > cfg.steep_grade_pct), (-1, grade < -cfg.steep_grade_pct)):
-        for a, b in _spans(np.nan_to_num(mask, nan=0).astype(bool)):
+        for a, b in true_spans(np.nan_to_num(mask, nan=0).astype(bool)):
             length = float(grid.distance_m[b - 1] - grid.distance_m[a])
             if length < cfg.min_steep_m:
                 continue
@@ -130,7 +119,7 @@ def measure_hills(
             duration = float(b - a)
             speed = length / duration if duration > 0 else None
             ratio = speed / median_speed if speed is not None and median_speed else None
-            hr = _nanmean(grid.heart_rate_bpm[a:b])
+            hr = finite_mean(grid.heart_rate_bpm[a:b])
             hard = (ratio is not None and ratio >= cfg.hard_speed_ratio) or (
                 hr is not None and hr_max_bpm is not None and hr >= cfg.hard_hr_fraction * hr_max_bpm
             )
@@ -154,7 +143,7 @@ def measure_hills(
     if median_speed:
         fast = np.nan_to_num(grid.speed_mps, nan=0.0) >= cfg.burst_speed_ratio * median_speed
         steep = np.nan_to_num(grade, nan=0.0) > cfg.steep_grade_pct
-        for a, b in _spans(fast & ~grid.in_gap):
+        for a, b in true_spans(fast & ~grid.in_gap):
             if b - a >= cfg.burst_min_s:
                 bursts += 1
                 hill_sprints += int(steep[a:b].mean() >= 0.5)

@@ -19,7 +19,7 @@ import numpy as np
 
 from formcheck.logs.records import Run
 from formcheck.logs.track_cleaning import haversine_m, smoothed_elevation
-from formcheck.logs.track_common import run_gap_jumps
+from formcheck.logs.track_common import point_column, run_gap_jumps
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,20 @@ class TrackGrid:
 
 
 def _column(run: Run, name: str) -> np.ndarray:
-    return np.array([np.nan if getattr(p, name) is None else float(getattr(p, name)) for p in run.points])
+    return point_column(run.points, name)
+
+
+def true_spans(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) index pairs of the runs of True in a boolean array."""
+    padded = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]]).astype(int)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def finite_mean(values: np.ndarray) -> float | None:
+    """Mean of the finite values, None when there are none."""
+    ok = values[np.isfinite(values)]
+    return float(ok.mean()) if ok.size else None
 
 
 def _cumulative_distance(run: Run, t: np.ndarray) -> np.ndarray:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.context.track import TrackGrid, moving_median_speed
+from formcheck.context.track import TrackGrid, finite_mean, moving_median_speed, true_spans
 
 
 @dataclass(frozen=True)
@@ -120,22 +120,10 @@ def _walking_mask(grid: TrackGrid, cfg: WalkBreakConfig) -> tuple[np.ndarray, st
     return walking, signal
 
 
-def _spans(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) index pairs of True runs."""
-    padded = np.concatenate([[False], mask, [False]]).astype(int)
-    edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
-
-
-def _mean(values: np.ndarray) -> float | None:
-    ok = values[np.isfinite(values)]
-    return float(np.mean(ok)) if ok.size else None
-
-
 def _preceded_by(grid: TrackGrid, start: int, run_median: float | None, cfg: WalkBreakConfig) -> PrecededBy:
     lo = max(0, start - int(cfg.lookback_s))
     window = slice(lo, start)
-    speed = _mean(grid.speed_mps[window])
+    speed = finite_mean(grid.speed_mps[window])
     grade = None
     if grid.has_elevation and grid.has_distance and start - lo >= 10:
         climbed = grid.elevation_m[start - 1] - grid.elevation_m[lo]
@@ -144,7 +132,7 @@ def _preceded_by(grid: TrackGrid, start: int, run_median: float | None, cfg: Wal
     last_min = grid.heart_rate_bpm[max(0, start - 60) : start]
     earlier_end = start - int(cfg.hr_drift_window_s)  # the minute ending hr_drift_window_s before the break
     earlier = grid.heart_rate_bpm[max(0, earlier_end - 60) : max(0, earlier_end)]
-    hr_now, hr_then = _mean(last_min), _mean(earlier) if earlier_end - 60 >= 0 else None
+    hr_now, hr_then = finite_mean(last_min), finite_mean(earlier) if earlier_end - 60 >= 0 else None
     return PrecededBy(
         window_s=float(start - lo),
         speed_mps=speed,
@@ -153,7 +141,7 @@ def _preceded_by(grid: TrackGrid, start: int, run_median: float | None, cfg: Wal
         grade_pct=grade,
         heart_rate_bpm=hr_now,
         hr_drift_bpm=(hr_now - hr_then) if hr_now is not None and hr_then is not None else None,
-        cadence_spm=_mean(grid.cadence_spm[window]) if grid.has_cadence else None,
+        cadence_spm=finite_mean(grid.cadence_spm[window]) if grid.has_cadence else None,
     )
 
 
@@ -169,7 +157,7 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
     if len(grid) == 0:
         return WalkBreakSummary((), "none", 0.0, None, "none")
     walking, signal = _walking_mask(grid, cfg)
-    spans = _spans(walking)
+    spans = true_spans(walking)
     merged: list[list[int]] = []
     for a, b in spans:
         if merged and a - merged[-1][1] < cfg.merge_gap_s:

@@ -212,6 +212,13 @@ def missing_columns(index: dict[str, int], required: Sequence[str]) -> list[str]
     return [c for c in required if c.casefold() not in index]
 
 
+def require_columns(index: dict[str, int], required: Sequence[str], name: str, app: str) -> None:
+    """LogFormatError naming the columns an app's export must have but this file lacks."""
+    missing = missing_columns(index, required)
+    if missing:
+        raise LogFormatError(f"{name} looks like a {app} export but has no {', '.join(missing)} column")
+
+
 def chronological(sets: list[LiftSet]) -> tuple[LiftSet, ...]:
     """Oldest first (a stable sort, so file order survives within a session) and numbered.
 

@@ -32,6 +32,7 @@ from formcheck.logs.strength_csv import (
     iter_rows,
     parse_float,
     parse_int,
+    require_columns,
     require_units,
     too_broken,
     unit_word,
@@ -107,9 +108,7 @@ def parse(
 ) -> ParsedSets:
     """All sets in a FitNotes export, with comma-split names recovered and counted."""
     index = column_index(header)
-    for required in ("date", "exercise", "reps"):
-        if required not in index:
-            raise LogFormatError(f"{name} looks like a FitNotes export but has no {required.title()} column")
+    require_columns(index, ("Date", "Exercise", "Reps"), name, "FitNotes")
     old_col = next((c for c in _OLD_WEIGHT if c in index), None)
     weight_i = index[old_col] if old_col else index.get("weight")
     unit_i = index.get("weight unit")

@@ -14,7 +14,6 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from formcheck.errors import LogFormatError
 from formcheck.logs.progress import ProgressCallback
 from formcheck.logs.records import LiftSet, SetKind
 from formcheck.logs.strength_csv import (
@@ -25,6 +24,7 @@ from formcheck.logs.strength_csv import (
     iter_rows,
     parse_float,
     parse_int,
+    require_columns,
     require_units,
     too_broken,
     weight_to_kg,
@@ -67,9 +67,7 @@ def parse(
 ) -> ParsedSets:
     """All sets in a Hevy export, oldest first."""
     index = column_index(header)
-    for required in ("start_time", "exercise_title", "reps"):
-        if required not in index:
-            raise LogFormatError(f"{name} looks like a Hevy export but has no {required} column")
+    require_columns(index, ("start_time", "exercise_title", "reps"), name, "Hevy")
     weight_col = next((c for c in _WEIGHT_COLUMNS if c in index), None)
     stated = _WEIGHT_COLUMNS[weight_col] if weight_col else None
     warnings: list[str] = []

@@ -17,7 +17,6 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from formcheck.errors import LogFormatError
 from formcheck.logs.progress import ProgressCallback
 from formcheck.logs.records import LiftSet, SetKind
 from formcheck.logs.strength_csv import (
@@ -27,9 +26,9 @@ from formcheck.logs.strength_csv import (
     column_index,
     distance_factor_m,
     iter_rows,
-    missing_columns,
     parse_float,
     parse_int,
+    require_columns,
     require_units,
     too_broken,
     unit_word,
@@ -75,9 +74,7 @@ def parse(
 ) -> ParsedSets:
     """All sets in a Strong export; unreadable rows are skipped and counted, not guessed."""
     index = column_index(header)
-    missing = missing_columns(index, _REQUIRED)
-    if missing:
-        raise LogFormatError(f"{name} looks like a Strong export but has no {', '.join(missing)} column")
+    require_columns(index, _REQUIRED, name, "Strong")
     weight_i, weight_col = _find(index, "weight")
     dist_i, dist_col = _find(index, "distance")
     warnings: list[str] = []

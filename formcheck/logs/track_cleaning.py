@@ -247,6 +247,13 @@ def spike_mask(
     return spikes
 
 
+def _finite_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The two arrays as floats, keeping only the positions where both are finite."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    ok = np.isfinite(a) & np.isfinite(b)
+    return a[ok], b[ok]
+
+
 def smoothed_elevation(times_s: np.ndarray, elevation_m: np.ndarray, window_s: float) -> np.ndarray:
     """Centred running median over ``window_s`` seconds (by time, since sampling is irregular).
 
@@ -254,10 +261,7 @@ def smoothed_elevation(times_s: np.ndarray, elevation_m: np.ndarray, window_s: f
     outliers (a 55 m -> 142 m jump at a FIT file's second record) that a mean
     would smear into a fake hill.  NaN elevations are ignored.
     """
-    t = np.asarray(times_s, dtype=float)
-    z = np.asarray(elevation_m, dtype=float)
-    ok = np.isfinite(z) & np.isfinite(t)
-    t, z = t[ok], z[ok]
+    t, z = _finite_pairs(times_s, elevation_m)
     if z.size == 0:
         return z
     half = window_s / 2.0
@@ -287,10 +291,7 @@ def hysteresis_gain_loss(elevation_m: np.ndarray, threshold_m: float) -> tuple[f
 
 def altitude_noise_m(times_s: np.ndarray, elevation_m: np.ndarray, window_s: float) -> float:
     """Typical jitter of an altitude series: mean |residual| from a running median, top 5 % ignored."""
-    t = np.asarray(times_s, dtype=float)
-    z = np.asarray(elevation_m, dtype=float)
-    ok = np.isfinite(z) & np.isfinite(t)
-    t, z = t[ok], z[ok]
+    t, z = _finite_pairs(times_s, elevation_m)
     if z.size < 3:
         return 0.0
     resid = np.abs(z - smoothed_elevation(t, z, window_s))
@@ -301,12 +302,9 @@ def elevation_gain_loss(
     times_s: np.ndarray, elevation_m: np.ndarray, cfg: CleaningConfig = DEFAULT_CLEANING
 ) -> tuple[float, float] | None:
     """Smoothed gain and loss in metres, or None when the track has fewer than two altitudes."""
-    t = np.asarray(times_s, dtype=float)
-    z = np.asarray(elevation_m, dtype=float)
-    ok = np.isfinite(z) & np.isfinite(t)
-    if np.count_nonzero(ok) < 2:
+    t, z = _finite_pairs(times_s, elevation_m)
+    if z.size < 2:
         return None
-    t, z = t[ok], z[ok]
     noise = altitude_noise_m(t, z, cfg.noise_window_s)
     threshold = float(np.clip(cfg.hysteresis_noise_factor * noise, cfg.min_hysteresis_m, cfg.max_hysteresis_m))
     return hysteresis_gain_loss(smoothed_elevation(t, z, cfg.elevation_window_s), threshold)

@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -145,36 +146,72 @@ def _run_row(run: Run, key: str, runner_id: int, source_id: int) -> RunRow:
     return row
 
 
-def add_runs(session: Session, runner_name: str, runs: Sequence[Run], info: SourceInfo) -> ImportReport:
-    """Add the runs of one track file; call inside a transaction (the caller commits or rolls back)."""
+_Record = TypeVar("_Record", Run, LiftSet)
+
+
+@dataclass
+class _Batch(Generic[_Record]):
+    """One file's records split by natural key into new ones and duplicates, with its source row."""
+
+    runner: RunnerRow
+    source: SourceRow
+    seen: bool  # the same file (same bytes) was imported before
+    new: list[tuple[_Record, str]]  # (record, natural key) not yet in the store
+    duplicates: int
+
+
+def _batch(
+    session: Session,
+    runner_name: str,
+    info: SourceInfo,
+    model: type[RunRow] | type[LiftSetRow],
+    records: Sequence[_Record],
+    keys: Sequence[str],
+) -> _Batch[_Record]:
+    """Find the runner and source, and which records are new (duplicates within the file count too)."""
     runner = get_or_create_runner(session, runner_name)
     source, seen = _source(session, runner, info)
-    keys = [run_key(run) for run in runs]
-    existing = _existing_keys(session, RunRow, runner.id, keys)
-    added_rows: list[RunRow] = []
+    existing = _existing_keys(session, model, runner.id, keys)
+    new: list[tuple[_Record, str]] = []
     duplicates = 0
-    for run, key in zip(runs, keys):
+    for record, key in zip(records, keys):
         if key in existing:
             duplicates += 1
             continue
         existing.add(key)
-        row = _run_row(run, key, runner.id, source.id)
-        session.add(row)
-        added_rows.append(row)
-    session.flush()
-    _count(source, seen, len(added_rows), duplicates)
-    warnings = tuple(w for run in runs for w in run.warnings)
+        new.append((record, key))
+    return _Batch(runner, source, seen, new, duplicates)
+
+
+def _report(
+    batch: _Batch[Any], info: SourceInfo, kind: str, runner_name: str, warnings: tuple[str, ...],
+    run_ids: tuple[int, ...] = (),
+) -> ImportReport:
+    """Record the counts on a new source row and describe the outcome."""
+    if not batch.seen:
+        batch.source.added = len(batch.new)
+        batch.source.duplicates = batch.duplicates
     return ImportReport(
         path=info.path,
-        kind="track",
+        kind=kind,
         format=info.format,
         runner=runner_name,
-        added=len(added_rows),
-        duplicates=duplicates,
+        added=len(batch.new),
+        duplicates=batch.duplicates,
         warnings=warnings,
-        already_imported=seen,
-        added_run_ids=tuple(row.id for row in added_rows),
+        already_imported=batch.seen,
+        added_run_ids=run_ids,
     )
+
+
+def add_runs(session: Session, runner_name: str, runs: Sequence[Run], info: SourceInfo) -> ImportReport:
+    """Add the runs of one track file; call inside a transaction (the caller commits or rolls back)."""
+    batch = _batch(session, runner_name, info, RunRow, runs, [run_key(run) for run in runs])
+    rows = [_run_row(run, key, batch.runner.id, batch.source.id) for run, key in batch.new]
+    session.add_all(rows)
+    session.flush()
+    warnings = tuple(w for run in runs for w in run.warnings)
+    return _report(batch, info, "track", runner_name, warnings, tuple(row.id for row in rows))
 
 
 def _lift_values(lift: LiftSet, key: str, runner_id: int, source_id: int) -> dict[str, object]:
@@ -202,34 +239,8 @@ def _lift_values(lift: LiftSet, key: str, runner_id: int, source_id: int) -> dic
 
 def add_strength(session: Session, runner_name: str, log: StrengthLog, info: SourceInfo) -> ImportReport:
     """Add the sets of one strength export; call inside a transaction."""
-    runner = get_or_create_runner(session, runner_name)
-    source, seen = _source(session, runner, info)
-    keys = [lift_key(lift) for lift in log.sets]
-    existing = _existing_keys(session, LiftSetRow, runner.id, keys)
-    rows: list[dict[str, object]] = []
-    duplicates = 0
-    for lift, key in zip(log.sets, keys):
-        if key in existing:
-            duplicates += 1
-            continue
-        existing.add(key)
-        rows.append(_lift_values(lift, key, runner.id, source.id))
+    batch = _batch(session, runner_name, info, LiftSetRow, log.sets, [lift_key(lift) for lift in log.sets])
+    rows = [_lift_values(lift, key, batch.runner.id, batch.source.id) for lift, key in batch.new]
     if rows:
         session.execute(insert(LiftSetRow), rows)
-    _count(source, seen, len(rows), duplicates)
-    return ImportReport(
-        path=info.path,
-        kind="strength",
-        format=info.format,
-        runner=runner_name,
-        added=len(rows),
-        duplicates=duplicates,
-        warnings=tuple(log.warnings),
-        already_imported=seen,
-    )
-
-
-def _count(source: SourceRow, seen: bool, added: int, duplicates: int) -> None:
-    if not seen:
-        source.added = added
-        source.duplicates = duplicates
+    return _report(batch, info, "strength", runner_name, tuple(log.warnings))
