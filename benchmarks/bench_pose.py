@@ -31,7 +31,7 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
-SHARED = Path("/work/shared/data/videos")
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "videos"
 SOURCES = [SHARED / "treadmill_side_gym_portrait_60fps.mp4", SHARED / "outdoor_front_jog_portrait.mp4"]
 SIZE = (1080, 1920)
 FPS = 30

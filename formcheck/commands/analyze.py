@@ -20,10 +20,14 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print summary.json to stdout.")] = False,
     overlay_video: Annotated[bool, typer.Option("--overlay-video", help="Also write overlay.mp4 (pose drawn on every frame).")] = False,
+    export: Annotated[Optional[list[str]], typer.Option("--export", help="Also write OpenSim files: trc (markers), mot (angles). Repeatable.")] = None,
 ) -> None:
     """Measure cadence, trunk lean, head angle, oscillation, overstride and their drift from a video."""
     from formcheck.analysis.service import VideoJob, VideoResult, analyze_video
     from formcheck.commands.analyze_view import ProgressView, print_summary
+    from formcheck.export import check_kinds, write_exports
+
+    kinds = check_kinds(export or [])  # a typo fails now, not after minutes of pose work
 
     job = VideoJob(video=video, out_dir=out, height_cm=height_cm, capture_fps=capture_fps, start_s=start,
                    end_s=end, workers=workers, use_cache=not no_cache)  # fmt: skip
@@ -33,6 +37,9 @@ def analyze(
         from formcheck.render import write_visual_outputs
 
         written.extend(write_visual_outputs(tmp, partial, overlay_video=overlay_video, height_cm=height_cm))
+        if kinds:
+            exported = write_exports(tmp, partial.track, partial.analysis, height_cm, kinds, stem=video.stem)
+            written.extend(path.relative_to(tmp) for path in exported)
 
     with ProgressView(enabled=not quiet and not json_out) as view:
         result = analyze_video(job, progress=view.advance, on_probe=view.start, extra_outputs=visuals)

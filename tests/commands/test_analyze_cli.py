@@ -142,3 +142,15 @@ def test_killing_analyze_leaves_no_output_and_no_process(tmp_path, signum, pool_
 
 def proc_result(proc: subprocess.Popen, stderr: str) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess(proc.args, proc.returncode, "", stderr)
+
+
+@pytest.mark.slow
+def test_export_flags_write_opensim_files_atomically(tmp_path):
+    out = tmp_path / "result"
+    result = run("analyze", str(SAMPLE), "--out", str(out), "--export", "trc", "--export", "mot", "--height-cm", "165", "--quiet")
+    assert result.returncode == 0, result.stderr
+    trc, mot = out / "outdoor_side_grass_short.trc", out / "outdoor_side_grass_short.mot"
+    assert trc.read_text().startswith("PathFileType\t4\t(X/Y/Z)")
+    assert "endheader" in mot.read_text()
+    bad = run("analyze", str(SAMPLE), "--out", str(tmp_path / "other"), "--export", "c3d")
+    assert bad.returncode == 2 and "c3d" in error_line(bad) and not (tmp_path / "other").exists()
