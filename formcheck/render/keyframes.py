@@ -71,7 +71,7 @@ def collect_keyframes(info: VideoInfo, track: PoseTrack, analysis: Analysis,
     clock = TrackClock.of(track)
     start_s, end_s = clock.window(list(by_row))
     drawn: dict[str, DrawnFrame] = {}
-    for frame in iter_frames(info, start_s, end_s):
+    for frame in iter_frames(info, start_s, end_s, keep=lambda t: clock.row_at(t) in by_row):
         row = clock.row_at(frame.time_s)
         if row is None or row not in by_row:
             continue

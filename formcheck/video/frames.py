@@ -9,7 +9,7 @@ Decoding is per packet so that one corrupt packet costs a frame, not the run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -60,13 +60,15 @@ def iter_frames(
     end_s: float | None = None,
     max_side: int | None = None,
     stats: DecodeStats | None = None,
+    keep: Callable[[float], bool] | None = None,
 ) -> Iterator[Frame]:
     """Yield upright frames of ``info.path`` between ``start_s`` and ``end_s`` (seconds).
 
     ``max_side`` downsizes while converting (one swscale pass) because the pose
     model works on 256 px crops: decoding 4K to full-size RGB would waste time and memory.
     ``time_s`` is measured from the stream's first timestamp, so ``--start 2`` yields
-    frames with ``time_s >= 2``.
+    frames with ``time_s >= 2``. ``keep(time_s)`` lets a caller that needs a few frames
+    (key frames) skip the RGB conversion of all the others, the costly part of a pass.
     """
     stats = stats if stats is not None else DecodeStats()
     try:
@@ -105,6 +107,9 @@ def iter_frames(
                 if end_s is not None and time_s > end_s + 1e-6:
                     return
                 last_time = time_s
+                if keep is not None and not keep(time_s):
+                    ordinal += 1
+                    continue
                 image = frame.to_ndarray(width=out_w, height=out_h, format="rgb24")
                 index = int(round(time_s * info.fps)) if seeking else ordinal
                 ordinal += 1
