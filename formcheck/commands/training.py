@@ -170,7 +170,7 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
             "distance_km": None if s.run.distance_m is None else round(s.run.distance_m / 1000.0, 2),
             "duration_s": round(s.run.duration_s, 1),
             "gain_m": None if s.run.gain_m is None else round(s.run.gain_m, 1),
-            "walk_breaks": _walk_break_count(s),
+            "walk_breaks": _walk_break_count(s) if s.run.sport.value == "run" else None,  # runs only
         }
         for s in stored
     ]
@@ -192,7 +192,7 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
             "-" if row["distance_km"] is None else f"{row['distance_km']:.2f}",
             _duration(s.run.duration_s),
             "-" if row["gain_m"] is None else f"{row['gain_m']:.0f}",
-            str(row["walk_breaks"]) if s.run.sport.value == "run" else "-",
+            "-" if row["walk_breaks"] is None else str(row["walk_breaks"]),
         )
     out.print(table)
 

@@ -194,3 +194,111 @@ def test_bad_zone_name_is_one_line(capsys, sqlite_url: str, command: str) -> Non
     assert code == 2 and err.count("\n") == 1
     with Store.open(sqlite_url) as store:
         assert store.counts()["runs"] == 0  # nothing imported when the zone is wrong
+
+
+SAMPLE_RUNS = {  # file: (sport, km, duration s) as `runs --json` gives them
+    "run_hilly_gps_hr_2013.fit": ("run", 4.84, 2625),
+    "run_forerunner410_gps_hr.tcx": ("run", 4.69, 1993),
+    "run_googlefit_gps_2015-05-31.tcx": ("run", 7.21, 2972),
+    "walk_run_googlefit_gps_2015-06-20.tcx": ("run", 4.39, 4078),
+    "run_fenix2_gps_hr_cadence_dynamics.fit": ("run", 9.01, 2832),
+    "walk_run_googlefit_gps_2016-10-08.tcx": ("run", 1.47, 1151),
+    "rowing_indoor_hr.fit": ("rowing", None, 1707),
+    "walk_fenix5_1min.fit": ("walk", 0.07, 45),
+    "run_fenix5_1min.fit": ("run", 0.16, 57),
+    "run_walk_polar_m400_gps_hr_cadence.tcx": ("run", 4.51, 3510),
+    "run_strava_gps_hr_cadence.gpx": ("run", 7.13, 1982),
+    "run_strava_android_malformed.fit": ("run", 11.27, 3558),
+    "run_strava_gps_hr_51min.gpx": ("run", 6.88, 3044),
+    "run_treadmill_amazfit_hr_cadence_nogps.tcx": ("run", 5.9, 2706),
+}
+SAMPLE_SETS = {  # file: sets (SOURCES.md; FitNotes' newer export: 1,623 rows + 99 recovered from unquoted commas = 1,624 sets)
+    "fitnotes_export_kgs_2014_2017.csv": 5583,
+    "fitnotes_export_weight_unit_column.csv": 1624,
+    "hevy_export_2022_2026.csv": 4063,
+    "hevy_export_set_types_unicode.csv": 567,
+    "strong_export_lbs_with_rpe.csv": 4690,
+    "strong_export_old_format_kg.csv": 2995,
+    "strong_export_semicolon_workout_number.csv": 8004,
+}
+
+
+def test_every_sample_file_imports_through_the_cli(capsys, db_url: str) -> None:
+    files = [TRACKS / name for name in SAMPLE_RUNS] + [STRENGTH / name for name in SAMPLE_SETS]
+    code, out, err = run_cli(capsys, "import", *files, "--units", "lb", "--db", db_url, "--runner", "all")
+    assert code == 0, err
+    for name, sets in SAMPLE_SETS.items():
+        assert f"{name} [" in out and f"added {sets} set(s)" in out
+    assert "recovered 99 row(s) whose exercise name contains an unquoted comma" in out
+    assert "breaks part-way" in out and "Ignored 7 GPS jump(s)" in out
+    code, out, _ = run_cli(capsys, "runs", "--json", "--db", db_url, "--runner", "all")
+    rows = json.loads(out)
+    expected = sorted(SAMPLE_RUNS.values(), key=lambda v: v)  # compare as multisets
+    got = sorted(((r["sport"], r["distance_km"], round(r["duration_s"])) for r in rows), key=lambda v: (v[0], v[1] or 0, v[2]))
+    assert got == sorted(expected, key=lambda v: (v[0], v[1] or 0, v[2]))
+    assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)
+    assert all((r["walk_breaks"] is None) == (r["sport"] != "run") for r in rows)
+    with Store.open(db_url) as store:
+        assert store.counts()["lift_sets"] == sum(SAMPLE_SETS.values())
+
+
+def test_treadmill_without_gps_gives_duration_hr_and_cadence(capsys, sqlite_url: str) -> None:
+    run_cli(capsys, "import", TRACKS / "run_treadmill_amazfit_hr_cadence_nogps.tcx", "--db", sqlite_url)
+    code, out, _ = run_cli(capsys, "context", "--run", "1", "--json", "--db", sqlite_url)
+    doc = json.loads(out)
+    assert code == 0
+    assert (doc["run"]["distance_km"], doc["run"]["duration_s"], doc["run"]["avg_heart_rate_bpm"]) == (5.9, 2706.0, 148.0)
+    assert doc["hills"]["gain_m"] is None and doc["hills"]["steep_segments"] == []
+    assert doc["load"]["load_unit"] in ("trimp", "duration_min")
+    with Store.open(sqlite_url) as store:
+        (stored,) = store.runs()
+    import numpy as np
+
+    from formcheck.context import detect_walk_breaks, to_grid
+
+    grid = to_grid(stored.run)
+    # No GPS and no per-point distance: the belt speed the watch writes (TPX Speed, median 2.2 m/s)
+    # and the cadence (median 159 spm) decide; the 45 minutes have no walk break.
+    assert not grid.has_distance and float(np.nanmedian(grid.speed_mps)) == pytest.approx(2.2, abs=0.05)
+    assert float(np.nanmedian(grid.cadence_spm)) == pytest.approx(160, abs=4)
+    summary = detect_walk_breaks(grid)
+    assert summary.signal == "cadence+speed" and summary.breaks == () and doc["walk_breaks"] == []
+
+
+def test_context_date_with_several_runs_gives_a_list(capsys, sqlite_url: str) -> None:
+    import datetime as dt
+
+    from formcheck.store import SourceInfo
+    from training_builders import UTC, make_run
+
+    morning = dt.datetime(2024, 5, 4, 6, 0, tzinfo=UTC)
+    with Store.open(sqlite_url) as store:
+        store.import_runs([make_run(morning), make_run(morning + dt.timedelta(hours=10), distance_m=8000.0)],
+                          SourceInfo(sha256="a" * 64, path="/x.gpx", format="gpx"))
+    code, out, _ = run_cli(capsys, "context", "--date", "2024-05-04", "--json", "--db", sqlite_url)
+    docs = json.loads(out)
+    assert code == 0 and isinstance(docs, list) and len(docs) == 2
+    assert all(tuple(d) == TOP_LEVEL_KEYS for d in docs)
+    assert [d["run"]["distance_km"] for d in docs] == [5.0, 8.0]
+    assert docs[1]["load"]["spike_ratio"] == pytest.approx(8.0 / 5.0)  # the morning run counts as history
+    code, out, _ = run_cli(capsys, "context", "--date", "2024-05-04", "--db", sqlite_url)
+    assert out.count("run 1") == 1 and out.count("run 2") == 1
+
+
+BAD_INPUTS = {
+    "empty.csv": b"",
+    "other_app.csv": b"date,steps,calories\n2024-01-01,10000,2200\n",
+    "nopoints.gpx": b'<?xml version="1.0"?><gpx version="1.1" creator="x" xmlns="http://www.topografix.com/GPX/1/1">'
+                    b"<trk><trkseg></trkseg></trk></gpx>",
+    "watch.fit": b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(100),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_each_bad_input_is_one_line_and_nothing_stored(capsys, tmp_path: Path, sqlite_url: str, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(BAD_INPUTS[name])
+    code, out, err = run_cli(capsys, "import", path, "--db", sqlite_url)
+    assert code != 0 and err.count("\n") == 1 and name in err and out == ""
+    with Store.open(sqlite_url) as store:
+        assert store.counts() == {"runners": 0, "sources": 0, "runs": 0, "lift_sets": 0}

@@ -156,3 +156,23 @@ def test_no_gap_jumps_in_the_other_files(tracks_dir: Path, name: str) -> None:
     for run in read_track(tracks_dir / name):
         assert not run_gap_jumps(run).any()
         assert not any("GPS jump" in w for w in run.warnings)
+
+
+def test_distance_from_gps_when_the_file_says_zero(tmp_path: Path) -> None:
+    # Lap and trackpoints all say DistanceMeters 0; three fixes 0.001 deg of latitude apart (111.2 m each).
+    points = "".join(
+        f"<Trackpoint><Time>2024-05-01T06:00:{10 * i:02d}Z</Time><Position><LatitudeDegrees>{50 + 0.001 * i}"
+        f"</LatitudeDegrees><LongitudeDegrees>4.0</LongitudeDegrees></Position><DistanceMeters>0</DistanceMeters>"
+        f"</Trackpoint>"
+        for i in range(3)
+    )
+    path = tmp_path / "zero.tcx"
+    path.write_text(
+        '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        '<Activities><Activity Sport="Running"><Id>2024-05-01T06:00:00Z</Id><Lap StartTime="2024-05-01T06:00:00Z">'
+        f"<TotalTimeSeconds>20</TotalTimeSeconds><DistanceMeters>0</DistanceMeters><Track>{points}</Track></Lap>"
+        "</Activity></Activities></TrainingCenterDatabase>"
+    )
+    (run,) = read_track(path)
+    assert run.distance_m == pytest.approx(222.4, abs=0.5)
+    assert any("gives no distance; 0.22 km was computed from the GPS fixes" in w for w in run.warnings)
