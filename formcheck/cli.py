@@ -38,8 +38,8 @@ def _keep_native_logs_off_the_terminal() -> None:
     promises. Python's ``sys.stderr`` (errors, progress bars, tracebacks) keeps
     the real terminal. Set FORMCHECK_NATIVE_LOGS=1 to see the C++ logs.
     """
-    if os.environ.get("FORMCHECK_NATIVE_LOGS"):
-        return
+    if os.environ.get("FORMCHECK_NATIVE_LOGS") or sys.stderr is not sys.__stderr__:
+        return  # asked for, or stderr is already redirected (an embedding program, a test's capture)
     try:
         sys.stderr.flush()
         real = os.dup(2)
