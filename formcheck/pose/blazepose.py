@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -146,3 +147,36 @@ class BlazePose:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class GraphPool:
+    """BlazePose graphs kept per thread and reused across the segments that thread runs.
+
+    Building a graph and its first inference allocate ~150 MB that the C++ side
+    does not return; a long clip cut into many segments would otherwise build a
+    graph per segment and grow with the video's length. A reused tracking graph
+    is ``reset()`` first, so it starts as clean as a new one (same landmarks).
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._all: list[BlazePose] = []
+        self._lock = threading.Lock()
+
+    def get(self, settings: PoseSettings, static: bool) -> BlazePose:
+        graphs: dict[tuple[str, bool], BlazePose] = self._local.__dict__.setdefault("graphs", {})
+        key = (settings.cache_key(), static)
+        graph = graphs.get(key)
+        if graph is None:
+            graph = graphs[key] = BlazePose(settings, static=static)
+            with self._lock:
+                self._all.append(graph)
+        elif not static:
+            graph.reset()
+        return graph
+
+    def close(self) -> None:
+        with self._lock:
+            graphs, self._all = self._all, []
+        for graph in graphs:
+            graph.close()

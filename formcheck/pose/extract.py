@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from formcheck.pose.blazepose import PoseSettings
+from formcheck.pose.blazepose import GraphPool, PoseSettings
 from formcheck.pose.follow import PersonFollower
 from formcheck.pose.landmarks import LANDMARK_NAMES
 from formcheck.pose.track import PoseTrack
@@ -35,9 +35,14 @@ def extract_pose(
     end_s: float | None = None,
     progress: ProgressFn | None = None,
     stats: DecodeStats | None = None,
+    pool: GraphPool | None = None,
 ) -> PoseTrack:
-    """Run BlazePose over ``info``'s frames between ``start_s`` and ``end_s``."""
-    follower = PersonFollower(settings)
+    """Run BlazePose over ``info``'s frames between ``start_s`` and ``end_s``.
+
+    ``pool`` lends graphs reused across calls (parallel segments); without it the
+    graphs are built for this call and closed at its end.
+    """
+    follower = PersonFollower(settings, pool)
     cuts = SceneCutDetector()
     rows: list[tuple[int, float, np.ndarray | None, bool, bool]] = []
     tilt_dev: list[np.ndarray] = []

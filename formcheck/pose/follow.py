@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.pose.blazepose import BlazePose, PoseSettings
+from formcheck.pose.blazepose import BlazePose, GraphPool, PoseSettings
 from formcheck.pose.choose import Box, choose_runner, detect_people, landmarks_box
 from formcheck.pose.landmarks import HIPS, SHOULDERS
 
@@ -53,15 +53,19 @@ def torso_center_and_length(landmarks: np.ndarray) -> tuple[np.ndarray, float] |
 class PersonFollower:
     """Runs BlazePose frame by frame and keeps only the person it started with."""
 
-    def __init__(self, settings: PoseSettings) -> None:
+    def __init__(self, settings: PoseSettings, pool: GraphPool | None = None) -> None:
+        """``pool`` lends graphs that outlive this follower (parallel segments); else it owns its own."""
         self._settings = settings
-        self._tracker = BlazePose(settings, static=False)
+        self._pool = pool
+        self._tracker = pool.get(settings, static=False) if pool else BlazePose(settings, static=False)
         self._crop_model: BlazePose | None = None
         self._last: np.ndarray | None = None
         self._last_time = -np.inf
         self.events = FollowEvents()
 
     def close(self) -> None:
+        if self._pool is not None:
+            return  # the pool's graphs serve the next segment
         self._tracker.close()
         if self._crop_model is not None:
             self._crop_model.close()
@@ -137,7 +141,8 @@ class PersonFollower:
         if right - left < 32 or bottom - top < 32:
             return None
         if self._crop_model is None:
-            self._crop_model = BlazePose(self._settings, static=True)
+            static = True
+            self._crop_model = self._pool.get(self._settings, static) if self._pool else BlazePose(self._settings, static)
         return self._crop_model.detect(np.ascontiguousarray(image_rgb[top:bottom, left:right]), offset_px=(left, top))
 
     def _look_near_last(self, image_rgb: np.ndarray, time_s: float) -> np.ndarray | None:

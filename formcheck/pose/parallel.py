@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.pose.blazepose import PoseSettings
+from formcheck.pose.blazepose import GraphPool, PoseSettings
 from formcheck.pose.extract import ProgressFn, extract_pose
 from formcheck.pose.segments import Segment, frame_time_table, plan_segments, stitch
 from formcheck.pose.track import PoseTrack
@@ -217,6 +217,7 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
     interrupt propagates: nothing keeps running behind the caller's back.
     """
     stop = threading.Event()
+    graphs = GraphPool()  # one tracking (+ crop) graph per thread, reused by its segments
 
     def run(segment: Segment) -> PoseTrack:
         reporter.started[segment.index] = 1
@@ -228,7 +229,7 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
             if segment.own_start_s <= time_s < segment.own_end_s:
                 reporter.frames[segment.index] += 1
 
-        return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame)
+        return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame, pool=graphs)
 
     done: dict[int, PoseTrack] = {}
     errors: dict[int, str] = {}
@@ -249,8 +250,10 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
     except BaseException:
         stop.set()
         executor.shutdown(wait=True, cancel_futures=True)
+        graphs.close()
         raise
     executor.shutdown(wait=True)
+    graphs.close()
     return done, errors
 
 
