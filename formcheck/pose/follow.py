@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.pose.blazepose import BlazePose, GraphPool, PoseSettings
+from formcheck.pose.blazepose import BlazePose, GraphPool, LockedGraph, PoseSettings
 from formcheck.pose.choose import Box, choose_runner, detect_people, landmarks_box
 from formcheck.pose.landmarks import HIPS, SHOULDERS
 
@@ -58,7 +58,7 @@ class PersonFollower:
         self._settings = settings
         self._pool = pool
         self._tracker = pool.get(settings, static=False) if pool else BlazePose(settings, static=False)
-        self._crop_model: BlazePose | None = None
+        self._crop_model: BlazePose | LockedGraph | None = None
         self._last: np.ndarray | None = None
         self._last_time = -np.inf
         self.events = FollowEvents()
