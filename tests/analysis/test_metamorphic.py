@@ -7,6 +7,7 @@ their pose tracks are cached like any other video's.
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from formcheck.analysis.pipeline import analyze_track
 from formcheck.video import iter_frames, probe_video
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("metamorphic")]  # one worker writes the variants
 CLIP = "treadmill_side_gym_portrait_60fps.mp4"
 
 
@@ -26,7 +27,7 @@ def _write(src: Path, dst: Path, transform, keep_every: int = 1) -> Path:
     if dst.exists():
         return dst
     info = probe_video(src)
-    tmp = dst.with_suffix(".part.mp4")
+    tmp = dst.with_name(f".{dst.stem}.{os.getpid()}.part.mp4")  # unique: never two writers on one file
     with av.open(str(tmp), "w") as out:
         stream = out.add_stream("libx264", rate=Fraction(int(round(info.fps)), keep_every))
         stream.width, stream.height = info.width // 2, info.height // 2
@@ -44,7 +45,7 @@ def _write(src: Path, dst: Path, transform, keep_every: int = 1) -> Path:
                 out.mux(packet)
         for packet in stream.encode():
             out.mux(packet)
-    tmp.rename(dst)
+    os.replace(tmp, dst)
     return dst
 
 
@@ -59,7 +60,7 @@ def _rotate(degrees_clockwise: float):
 
 @pytest.fixture(scope="module")
 def variants(videos_dir, pose_track_of):
-    root = Path(__import__("os").environ["FORMCHECK_CACHE_DIR"]) / "metamorphic"
+    root = Path(os.environ["FORMCHECK_CACHE_DIR"]) / "metamorphic"
     root.mkdir(parents=True, exist_ok=True)
     src = videos_dir / CLIP
     paths = {
