@@ -18,12 +18,9 @@ costs frames reported as "not found", never a hole in the time axis.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from fractions import Fraction
 
-import av
 import numpy as np
 
-from formcheck.errors import VideoError
 from formcheck.pose.follow import (
     MAX_JUMP_TORSOS,
     MAX_JUMP_TORSOS_PER_FRAME,
@@ -34,6 +31,7 @@ from formcheck.pose.follow import (
 )
 from formcheck.pose.landmarks import LANDMARK_NAMES
 from formcheck.pose.track import PoseTrack
+from formcheck.video.frames import open_video_stream
 from formcheck.video.probe import VideoInfo
 
 TIME_TOLERANCE_S = 1e-6
@@ -69,14 +67,7 @@ def frame_time_table(info: VideoInfo) -> np.ndarray:
 
     Demuxing without decoding reads ~18,000 packets of a 10-minute clip in a fraction of a second.
     """
-    try:
-        container = av.open(info.path)
-    except av.error.FFmpegError as error:
-        raise VideoError(f"{info.path} could not be opened again ({error}).") from None
-    with container:
-        stream = container.streams.video[0]
-        time_base = Fraction(stream.time_base) if stream.time_base else Fraction(1, 1000)
-        origin = stream.start_time or 0
+    with open_video_stream(info) as (container, stream, time_base, origin):
         pts = [packet.pts for packet in container.demux(stream) if packet.pts is not None and packet.size]
     return np.sort(np.array([float((p - origin) * time_base) for p in pts], dtype=np.float64))
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
+from av.container import InputContainer
+from av.video.stream import VideoStream
 
 from formcheck.errors import VideoError
 from formcheck.video.probe import VideoInfo
@@ -54,6 +57,24 @@ def _scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, in
     return max(2, int(round(width * scale / 2)) * 2), max(2, int(round(height * scale / 2)) * 2)
 
 
+@contextmanager
+def open_video_stream(info: VideoInfo) -> Iterator[tuple[InputContainer, VideoStream, Fraction, int]]:
+    """The probed file's container and first video stream, with its time base and first timestamp.
+
+    Times everywhere are ``(pts - origin) * time_base``, so every reader of packets or
+    frames (this module, the parallel segment planner) opens the stream the same way.
+    """
+    try:
+        container = av.open(info.path)
+    except av.error.FFmpegError as error:
+        raise VideoError(f"{info.path} could not be opened again ({error}).") from None
+    with container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        time_base = Fraction(stream.time_base) if stream.time_base else Fraction(1, 1000)
+        yield container, stream, time_base, stream.start_time or 0
+
+
 def iter_frames(
     info: VideoInfo,
     start_s: float | None = None,
@@ -71,15 +92,7 @@ def iter_frames(
     (key frames) skip the RGB conversion of all the others, the costly part of a pass.
     """
     stats = stats if stats is not None else DecodeStats()
-    try:
-        container = av.open(info.path)
-    except av.error.FFmpegError as error:
-        raise VideoError(f"{info.path} could not be opened again ({error}).") from None
-    with container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        time_base = Fraction(stream.time_base) if stream.time_base else Fraction(1, 1000)
-        origin_pts = stream.start_time or 0
+    with open_video_stream(info) as (container, stream, time_base, origin_pts):
         seeking = bool(start_s and start_s > 0)
         if seeking:
             target = int((start_s or 0.0) / time_base) + origin_pts
