@@ -107,9 +107,8 @@ def _visible_reason(body: Body, indices: tuple[int, ...], what: str) -> str | No
     return f"{what} not in frame in {100 * (1 - seen):.0f}% of frames"
 
 
-def _time_scale(track: PoseTrack, activity: ActivityCall, steps: list[Step], options: AnalysisOptions) -> TimeScale:
-    file_cadence = _cadence(steps).value
-    factor = track.fps / options.capture_fps if options.capture_fps else 1.0
+def _time_scale(track: PoseTrack, activity: ActivityCall, file_cadence: float | None, factor: float,
+                options: AnalysisOptions) -> TimeScale:
     reason = None
     suspected = False
     if options.slowmo_tag:
@@ -130,28 +129,27 @@ def analyze_track(track: PoseTrack, options: AnalysisOptions = AnalysisOptions()
     events = side_view_events(body, orientation.passes) if side else frontal_view_events(body)
     contacts = [e for e in events if e.kind == "contact"]
     steps = steps_from_contacts(contacts)
-    ts_guess = track.fps / options.capture_fps if options.capture_fps else 1.0
-    cadence_real = _cadence(steps).value
+    factor = track.fps / options.capture_fps if options.capture_fps else 1.0  # file seconds -> real seconds
+    cadence = _cadence(steps)  # by the file's clock
     activity = classify_activity(body, orientation.view, steps, track.found_fraction,
-                                 None if cadence_real is None else cadence_real / ts_guess)  # fmt: skip
-    time_scale = _time_scale(track, activity, steps, options)
+                                 None if cadence.value is None else cadence.value / factor)  # fmt: skip
+    time_scale = _time_scale(track, activity, cadence.value, factor, options)
     facing = orientation.facing_sign
     lean, head, fwd_head = trunk_lean_deg(body, facing), head_flexion_deg(body, facing), forward_head_deg(body, facing)
     median_step = float(np.median([s.duration_s for s in steps])) if steps else 2.0
     strides = build_strides(body, events, facing, lean, head, fwd_head, max_stride_s=2.0 * 1.8 * median_step) if side else []
-    metrics, drift = _metrics(track, body, orientation, activity, time_scale, steps, strides, options)
+    metrics, drift = _metrics(body, orientation, activity, time_scale, cadence, steps, strides, options)
     warnings = _warnings(track, orientation, activity, time_scale, strides, steps, metrics)
     return Analysis(activity, orientation, time_scale, metrics, tuple(strides), tuple(steps), tuple(events),
                     filter_report, tuple(warnings), drift, body, lean, head, fwd_head, facing)  # fmt: skip
 
 
-def _metrics(track: PoseTrack, body: Body, orientation: Orientation, activity: ActivityCall, time_scale: TimeScale,
+def _metrics(body: Body, orientation: Orientation, activity: ActivityCall, time_scale: TimeScale, cadence: Metric,
              steps: list[Step], strides: list[Stride], options: AnalysisOptions
              ) -> tuple[dict[str, Metric], dict[str, Drift | None]]:
     m: dict[str, Metric] = {}
     time_ok = not time_scale.suspected or options.capture_fps is not None
     slow_reason = f"slow motion suspected ({time_scale.reason}); give --capture-fps to report real-time values"
-    cadence = _cadence(steps)
     m["cadence_spm"] = cadence.scaled(1.0 / time_scale.factor) if time_ok else null("steps/min", slow_reason, cadence.n)
     m["step_time_asymmetry_pct"] = _asymmetry(steps)
     side_reason = None if orientation.view == "side" else (
@@ -179,7 +177,7 @@ def _metrics(track: PoseTrack, body: Body, orientation: Orientation, activity: A
         m["trunk_lean_drift_deg"] = Metric(lean_drift.change, "deg", lean_drift.sd, 2 * lean_drift.n_each)
     m["head_flexion_deg"] = per_stride("head_flexion_deg", "deg", head_reason)
     m["forward_head_deg"] = per_stride("forward_head_deg", "deg", head_reason)
-    m["vertical_oscillation_pct_leg"] = per_stride("vertical_oscillation_pct_leg", "% leg length", trunk_reason and leg_reason or leg_reason)
+    m["vertical_oscillation_pct_leg"] = per_stride("vertical_oscillation_pct_leg", "% leg length", leg_reason)
     m["overstride_pct_leg"] = per_stride("overstride_pct_leg", "% leg length", leg_reason)
     m["knee_flexion_at_contact_deg"] = per_stride("knee_flexion_at_contact_deg", "deg", leg_reason)
     leg_cm = options.height_cm * LEG_LENGTH_FRACTION_OF_HEIGHT if options.height_cm else None

@@ -109,13 +109,3 @@ class PoseTrack:
             tilt_deg=None if np.isnan(tilt) else float(tilt), tilt_lines=int(tilt_lines),
         )  # fmt: skip
 
-
-def empty_track(width: int, height: int, fps: float, n: int) -> dict[str, np.ndarray]:
-    """NaN-filled arrays for ``n`` frames, filled in by a pose backend frame by frame."""
-    k = len(LANDMARK_NAMES)
-    return {
-        "time_s": np.full(n, np.nan), "frame_index": np.zeros(n, dtype=np.int64),
-        "xy_px": np.full((n, k, 2), np.nan), "z": np.full((n, k), np.nan),
-        "visibility": np.zeros((n, k)), "found": np.zeros(n, dtype=bool),
-        "scene_cut": np.zeros(n, dtype=bool), "identity_rejected": np.zeros(n, dtype=bool),
-    }  # fmt: skip
