@@ -17,6 +17,7 @@ from rich.console import Console
 
 from formcheck.commands import register_all
 from formcheck.errors import FormcheckError
+from formcheck.native_memory import limit_malloc_arenas
 
 app = typer.Typer(
     name="formcheck",
@@ -59,6 +60,7 @@ def _sigterm_as_interrupt(signum: int, _frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, turning user errors into one line."""
+    limit_malloc_arenas()  # before any thread allocates: see formcheck.native_memory
     _keep_native_logs_off_the_terminal()
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:

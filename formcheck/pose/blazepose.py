@@ -3,8 +3,9 @@
 ``mediapipe.solutions.pose`` in video (tracking) mode: the landmark model
 re-uses the previous frame's region of interest and only runs the person
 detector when tracking is lost, which is both faster and steadier than
-detecting every frame. ``model_complexity=1`` is the "full" model (the
-0.10.21 wheel carries lite and full; heavy would need a download).
+detecting every frame. ``model_complexity=1`` is the "full" model, the only
+landmark model the 0.10.21 wheel carries: lite (0) and heavy (2) would be
+downloaded at first use, which formcheck never does.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from formcheck.native_memory import return_freed_memory
+
 log = logging.getLogger(__name__)
 
 
@@ -30,7 +33,7 @@ class PoseSettings:
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     max_side_px: int = 960  # frames are downsized to this before inference (the model sees 256 px crops)
-    version: str = "mediapipe-0.10.21/follow-v2"
+    version: str = "mediapipe-0.10.21/follow-v3"
 
     @property
     def model_name(self) -> str:
@@ -47,19 +50,6 @@ def _quiet_mediapipe() -> None:
     """MediaPipe's C++ logging (glog/absl) floods stderr; keep it to errors."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-
-def _return_freed_memory() -> None:
-    """Ask glibc to give freed heap pages back to the OS (a closed graph frees ~100+ MB).
-
-    Without it a worker's resident memory only ever grows; no-op off glibc.
-    """
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 @contextmanager
@@ -140,7 +130,7 @@ class BlazePose:
 
     def close(self) -> None:
         self._pose.close()
-        _return_freed_memory()
+        return_freed_memory()
 
     def __enter__(self) -> "BlazePose":
         return self

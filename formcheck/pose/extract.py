@@ -16,7 +16,7 @@ from formcheck.pose.blazepose import GraphPool, PoseSettings
 from formcheck.pose.follow import PersonFollower
 from formcheck.pose.landmarks import LANDMARK_NAMES
 from formcheck.pose.track import PoseTrack
-from formcheck.video.frames import DecodeStats, iter_frames
+from formcheck.video.frames import DecodeStats, iter_frames, prefetched
 from formcheck.video.probe import VideoInfo
 from formcheck.video.scenecut import SceneCutDetector
 from formcheck.video.tilt import estimate_tilt, line_deviations
@@ -36,11 +36,13 @@ def extract_pose(
     progress: ProgressFn | None = None,
     stats: DecodeStats | None = None,
     pool: GraphPool | None = None,
+    decoder_threads: bool = True,
 ) -> PoseTrack:
     """Run BlazePose over ``info``'s frames between ``start_s`` and ``end_s``.
 
     ``pool`` lends graphs reused across calls (parallel segments); without it the
-    graphs are built for this call and closed at its end.
+    graphs are built for this call and closed at its end. ``decoder_threads=False``
+    when every core already runs a pose worker (see ``iter_frames``).
     """
     follower = PersonFollower(settings, pool)
     cuts = SceneCutDetector()
@@ -49,8 +51,10 @@ def extract_pose(
     tilt_len: list[np.ndarray] = []
     next_tilt_s = start_s or 0.0
     scale: tuple[float, float] | None = None
+    frames = prefetched(iter_frames(info, start_s, end_s, max_side=settings.max_side_px, stats=stats,
+                                    decoder_threads=decoder_threads))
     try:
-        for frame in iter_frames(info, start_s, end_s, max_side=settings.max_side_px, stats=stats):
+        for frame in frames:
             if scale is None:
                 h, w = frame.image.shape[:2]
                 scale = (info.width / w, info.height / h)
@@ -67,6 +71,7 @@ def extract_pose(
             if progress is not None:
                 progress(frame.time_s)
     finally:
+        frames.close()  # stops the decoding helper now, even when leaving on an exception
         follower.close()
     tilt = estimate_tilt(tilt_dev, tilt_len)
     return _assemble(rows, info, settings, scale or (1.0, 1.0), tilt.tilt_deg, tilt.lines)

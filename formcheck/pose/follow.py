@@ -8,6 +8,9 @@ and about the same size; otherwise it looks again inside a crop around the
 last accepted position (a second graph in static mode), and if that fails the
 frame is reported as lost. After a long absence (the runner left the frame)
 the first detection is accepted again and the re-acquisition is reported.
+A scene cut is treated like the start of the clip: positions in the old shot
+say nothing about the new one, so the first detection after it is accepted
+(largest, most central person first) instead of being judged against them.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class PersonFollower:
         self._crop_model: BlazePose | LockedGraph | None = None
         self._last: np.ndarray | None = None
         self._last_time = -np.inf
+        self._new_shot = True
         self.events = FollowEvents()
 
     def close(self) -> None:
@@ -71,18 +75,20 @@ class PersonFollower:
             self._crop_model.close()
 
     def reset(self) -> None:
-        """After a scene cut: the tracker's region of interest means nothing in the new shot."""
+        """After a scene cut: the tracker's region of interest and the last position mean nothing in the new shot."""
         self._tracker.reset()
+        self._new_shot = True
 
     def step(self, image_rgb: np.ndarray, time_s: float) -> tuple[np.ndarray | None, bool]:
         """Landmarks (33, 4) of the followed person in this frame (or None), and whether a detection was rejected."""
         candidate = self._tracker.detect(image_rgb)
-        if self._last is None or time_s - self._last_time > REACQUIRE_AFTER_S:
+        if self._new_shot or time_s - self._last_time > REACQUIRE_AFTER_S:
             if candidate is not None and torso_center_and_length(candidate) is not None:
                 if self._last is not None:
                     self.events.reacquisitions.append(time_s)
-                else:
+                if self._new_shot:
                     candidate = self._largest_central_person(image_rgb, candidate)
+                    self._new_shot = False
                 return self._accept(candidate, time_s), False
             return None, False
         if candidate is not None and self._consistent(candidate, time_s):

@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.native_memory import limit_malloc_arenas, return_freed_memory
 from formcheck.pose.blazepose import GraphPool, PoseSettings
 from formcheck.pose.extract import ProgressFn, extract_pose
 from formcheck.pose.segments import Segment, frame_time_table, plan_segments, stitch
@@ -53,10 +54,11 @@ from formcheck.video.probe import VideoInfo
 
 log = logging.getLogger(__name__)
 
-LEAD_IN_S = 1.0
-"""Decoded before each segment and discarded: the tracker finds the person and its smoothing settles."""
+LEAD_IN_S = 0.5
+"""Decoded before each segment and discarded: the tracker finds the person (1-2 frames) and its
+smoothing settles (a few frames); the seam check compares its last 10 frames."""
 MIN_SEGMENT_S = 4.0
-"""Shorter segments waste a larger share on lead-in (1 s in 4 s = 25 % extra inference)."""
+"""Shorter segments waste a larger share on lead-in (0.5 s in 4 s = 12.5 % extra inference)."""
 MAX_SEGMENT_S = 60.0
 SEGMENTS_PER_WORKER = 2
 """More segments than workers, so that one slow segment does not leave the other cores idle at the end."""
@@ -129,6 +131,7 @@ def extract_pose_parallel(
     n_segments = int(span_s // length_s) if length_s > 0 else 0
     if workers == 1 or n_segments < 2:
         return ParallelResult(extract_pose(info, settings, start_s, end_s, progress=progress))
+    limit_malloc_arenas()
     segments = plan_segments(table, start_s, end_s, n_segments, lead_in_s)
     n_workers = min(workers, len(segments))
     log.info("pose: %d segments of ~%.1f s on %d worker processes", len(segments), length_s, n_workers)
@@ -217,6 +220,7 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
     interrupt propagates: nothing keeps running behind the caller's back.
     """
     stop = threading.Event()
+    decoder_threads = n_workers < default_workers()  # else every core already runs a pose graph
     graphs = GraphPool()  # one tracking (+ crop) graph per thread, reused by its segments
 
     def run(segment: Segment) -> PoseTrack:
@@ -229,7 +233,11 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
             if segment.own_start_s <= time_s < segment.own_end_s:
                 reporter.frames[segment.index] += 1
 
-        return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame, pool=graphs)
+        try:
+            return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
+                                pool=graphs, decoder_threads=decoder_threads)
+        finally:
+            return_freed_memory()
 
     done: dict[int, PoseTrack] = {}
     errors: dict[int, str] = {}
@@ -265,13 +273,14 @@ def _drive(ctx: BaseContext, info: VideoInfo, settings: PoseSettings, groups: li
     done: dict[int, PoseTrack] = {}
     errors: dict[int, str] = {}
     lost: list[Segment] = []
+    decoder_threads = sum(sizes) < default_workers()
     try:
         for group, size in zip(groups, sizes):
             executor = ProcessPoolExecutor(max_workers=size, mp_context=ctx, initializer=_init_worker,
                                            initargs=(reporter.started, reporter.frames, os.getpid()))
             executors.append(executor)
             for segment in group:
-                futures[executor.submit(_run_segment, info, settings, segment)] = segment
+                futures[executor.submit(_run_segment, info, settings, segment, decoder_threads)] = segment
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
@@ -364,7 +373,7 @@ def _init_worker(started: Any, frames: Any, parent_pid: int) -> None:
         os._exit(1)
 
 
-def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment) -> PoseTrack:
+def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, decoder_threads: bool) -> PoseTrack:
     """One segment, lead-in included (the parent compares the lead-in across the seam, then drops it)."""
     _STARTED[segment.index] = 1
     _inject_fault(segment.index)
@@ -373,7 +382,12 @@ def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment) -> P
         if segment.own_start_s <= time_s < segment.own_end_s:
             _FRAMES[segment.index] += 1
 
-    return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame)
+    limit_malloc_arenas()
+    try:
+        return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
+                            decoder_threads=decoder_threads)
+    finally:
+        return_freed_memory()
 
 
 def _inject_fault(index: int) -> None:

@@ -5,9 +5,12 @@ Files (under ``DIR/keyframes/``): one PNG per planned frame
 strides were measured), ``early_vs_late.png`` (all of them side by side, early
 row above late row) and ``index.json`` (what each file shows, for a report).
 
-The video is streamed once: only the handful of planned frames are kept, drawn
-on at full resolution (so lines sit where the pose model put them) and then
-downscaled to at most 960 px tall; memory stays bounded whatever the clip length.
+The planned frames come in clusters (the early stride's three phases lie within
+a second, and so do the late stride's), so each cluster is reached by a seek and
+a short streamed window rather than by decoding the whole clip between them.
+Only the planned frames are kept, drawn on at full resolution (so lines sit
+where the pose model put them) and then downscaled to at most 960 px tall;
+memory stays bounded whatever the clip length.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ from formcheck.video.probe import VideoInfo
 log = logging.getLogger(__name__)
 
 MAX_HEIGHT_PX = 960
+SAME_WINDOW_S = 3.0
+"""Planned frames closer than this share one streamed window: decoding through a
+3 s gap costs about what a seek (back to the previous keyframe) would."""
 COMBINED_NAME = "early_vs_late.png"
 CAPTION_SCALE = 0.42
 GAP_PX = 4
@@ -63,27 +69,40 @@ def _placeholder(key: KeyFrame, track: PoseTrack) -> DrawnFrame:
 
 def collect_keyframes(info: VideoInfo, track: PoseTrack, analysis: Analysis,
                       keys: Iterable[KeyFrame]) -> dict[str, DrawnFrame]:  # fmt: skip
-    """One streaming pass over the planned rows' time window, keeping only those frames (drawn)."""
-    keys = list(keys)
+    """The planned rows' frames, drawn; one seek and short streamed window per cluster of rows."""
     by_row: dict[int, list[KeyFrame]] = {}
     for key in keys:
         by_row.setdefault(key.row, []).append(key)
     clock = TrackClock.of(track)
-    start_s, end_s = clock.window(list(by_row))
     drawn: dict[str, DrawnFrame] = {}
-    for frame in iter_frames(info, start_s, end_s, keep=lambda t: clock.row_at(t) in by_row):
-        row = clock.row_at(frame.time_s)
-        if row is None or row not in by_row:
-            continue
-        for key in by_row.pop(row):
-            drawn[key.name] = _draw(frame.image.copy(), key, analysis, track)
-        if not by_row:
-            break
+    for cluster in _clusters(sorted(by_row), track.time_s):
+        wanted = {row: by_row.pop(row) for row in cluster}
+        start_s, end_s = clock.window(cluster)
+        for frame in iter_frames(info, start_s, end_s, keep=lambda t: clock.row_at(t) in wanted):
+            row = clock.row_at(frame.time_s)
+            if row is None or row not in wanted:
+                continue
+            for key in wanted.pop(row):
+                drawn[key.name] = _draw(frame.image.copy(), key, analysis, track)
+            if not wanted:
+                break
+        by_row.update(wanted)  # not decoded: reported below
     for missing in by_row.values():
         for key in missing:
             log.warning("key frame %s (t %.3f s) was not decoded", key.name, track.time_s[key.row])
             drawn[key.name] = _placeholder(key, track)
     return drawn
+
+
+def _clusters(rows: list[int], time_s: np.ndarray) -> list[list[int]]:
+    """Sorted ``rows`` split wherever two neighbours are more than ``SAME_WINDOW_S`` apart."""
+    clusters: list[list[int]] = []
+    for row in rows:
+        if clusters and time_s[row] - time_s[clusters[-1][-1]] <= SAME_WINDOW_S:
+            clusters[-1].append(row)
+        else:
+            clusters.append([row])
+    return clusters
 
 
 def _caption(width: int, lines: list[str]) -> np.ndarray:

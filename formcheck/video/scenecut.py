@@ -13,6 +13,7 @@ from collections import deque
 import cv2
 import numpy as np
 
+THUMB_PX = 48
 MIN_CUT_DIFF = 28.0  # mean absolute difference (0-255) below which no change is a cut
 RATIO_TO_RECENT = 4.0
 
@@ -25,8 +26,7 @@ class SceneCutDetector:
         self._recent: deque[float] = deque(maxlen=history)
 
     def is_cut(self, image_rgb: np.ndarray) -> bool:
-        thumb = cv2.resize(cv2.cvtColor(image_rgb, cv2.COLOR_RGB2GRAY), (48, 48), interpolation=cv2.INTER_AREA)
-        thumb = thumb.astype(np.float32)
+        thumb = _thumbnail(image_rgb)
         previous, self._previous = self._previous, thumb
         if previous is None:
             return False
@@ -38,3 +38,17 @@ class SceneCutDetector:
         else:
             self._recent.clear()
         return cut
+
+
+def _thumbnail(image_rgb: np.ndarray) -> np.ndarray:
+    """A 48 x 48 grey thumbnail, averaged from every ``step``-th pixel.
+
+    Converting and area-averaging the whole 540 x 960 frame cost ~0.7 ms a frame
+    (3 % of the pose budget); a 1-in-``step`` pixel grid keeps >= 2 samples per
+    thumbnail cell in each direction, which is all a mean difference needs.
+    """
+    height, width = image_rgb.shape[:2]
+    step = max(1, min(height, width) // (2 * THUMB_PX))
+    sparse = np.ascontiguousarray(image_rgb[::step, ::step])
+    grey = cv2.cvtColor(sparse, cv2.COLOR_RGB2GRAY)
+    return cv2.resize(grey, (THUMB_PX, THUMB_PX), interpolation=cv2.INTER_AREA).astype(np.float32)

@@ -152,7 +152,7 @@ def test_parallel_matches_single_process(info: VideoInfo, single: PoseTrack,
     first = owner == 0  # same start, same decoder state: bit-identical
     np.testing.assert_array_equal(track.xy_px[first], single.xy_px[first])
 
-    # Later segments start from a 1 s lead-in, not from the previous frame's tracker
+    # Later segments start from a 0.5 s lead-in, not from the previous frame's tracker
     # state, so they agree closely but not exactly (MediaPipe's ROI tracking is chaotic
     # on blurred feet); the bulk of each frame's landmarks stays within a few pixels.
     both = track.found & single.found

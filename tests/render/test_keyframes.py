@@ -82,7 +82,7 @@ def test_index_json_says_what_each_picture_shows(treadmill, treadmill_out):
         assert frame["title"].startswith(frame["group"].upper())
 
 
-def test_frames_come_from_one_bounded_pass(treadmill, monkeypatch):
+def test_frames_come_from_one_short_window_per_cluster(treadmill, monkeypatch):
     calls, yielded = [], []
     real = keyframes_module.iter_frames
 
@@ -95,8 +95,24 @@ def test_frames_come_from_one_bounded_pass(treadmill, monkeypatch):
     monkeypatch.setattr(keyframes_module, "iter_frames", spy)
     plan = plan_keyframes(treadmill.track, treadmill.analysis)
     drawn = keyframes_module.collect_keyframes(treadmill.info, treadmill.track, treadmill.analysis, plan.frames)
-    assert len(calls) == 1 and set(drawn) == set(NAMES)
-    assert len(yielded) <= max(plan.rows) - min(plan.rows) + 3  # only the window between the first and last key frame
+    assert set(drawn) == set(NAMES)
+    times = treadmill.track.time_s
+    early = sorted(f.row for f in plan.frames if f.group == "early")
+    late = sorted(f.row for f in plan.frames if f.group == "late")
+    assert times[late[0]] - times[early[-1]] > keyframes_module.SAME_WINDOW_S  # this clip: two clusters
+    assert len(calls) == 2  # one seek + short window each, not one pass over everything between them
+    for (start_s, end_s), rows in zip(calls, (early, late)):
+        assert start_s <= times[rows[0]] and end_s >= times[rows[-1]] and end_s - start_s < 1.0
+    assert len(yielded) == len(NAMES)  # only the planned frames are converted and handed over
+
+
+def test_clusters_split_where_planned_frames_are_far_apart():
+    times = np.arange(0.0, 20.0, 0.5)
+    rows = [0, 2, 4, 10, 30, 31]  # 0, 1, 2, 5 s (gaps <= 3 s) | 15, 15.5 s
+    assert keyframes_module._clusters(rows, times) == [[0, 2, 4, 10], [30, 31]]
+    assert keyframes_module._clusters([0, 4, 12], times) == [[0, 4], [12]]  # 2 s -> 6 s: 4 s apart
+    assert keyframes_module._clusters([5], times) == [[5]]
+    assert keyframes_module._clusters([], times) == []
 
 
 def test_front_view_gets_evenly_spaced_frames_titled_honestly(videos_dir, pose_track_of, tmp_path):
