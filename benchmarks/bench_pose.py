@@ -3,14 +3,17 @@
     python benchmarks/bench_pose.py --quick          # 1-min clip: speed ratio; memory 1 min vs 2 min
     python benchmarks/bench_pose.py                  # same, memory 1 min vs 10 min (takes a while)
     python benchmarks/bench_pose.py --clip X.mp4     # speed ratio on your own clip
-    python benchmarks/bench_pose.py --stages         # also the pose stage alone (threads, processes)
+    python benchmarks/bench_pose.py --stages         # also the ideal split and the pose stage alone
 
 What is timed, in one run on the same clip:
 
 (a) the naive loop: ``cv2.VideoCapture`` -> ``mp.solutions.pose.Pose(model_complexity=1).process``
     on every frame, one process;
 (b) ``formcheck analyze CLIP --out TMP --no-cache --quiet``: the whole command (probe, parallel
-    pose, analysis, summary/CSVs, key frames and plots), default workers.
+    pose, analysis, summary/CSVs, key frames and plots), default workers;
+(c) with ``--stages``: the naive loop on each core's equal share of the frames at once (one
+    process each): the most that splitting the naive work could give on this machine;
+(d) with ``--stages``: formcheck's parallel pose stage alone, thread and process pools.
 
 Both are timed from process start to exit (interpreter start-up and imports included for
 both), ``--repeat`` times alternately (a, b, a, b: a noisy neighbour on a shared VM hits both
@@ -87,15 +90,22 @@ def build_clip(path: Path, minutes: float) -> Path:
 # ------------------------------------------------------------------ measured paths (child side)
 
 
-def run_naive(video: str) -> dict[str, float]:
-    """cv2.VideoCapture -> mediapipe Pose(model_complexity=1).process, one process, every frame."""
+def run_naive(video: str, part: int = 0, parts: int = 1) -> dict[str, float]:
+    """cv2.VideoCapture -> mediapipe Pose(model_complexity=1).process, one process, every frame.
+
+    With ``parts`` > 1, only the ``part``-th equal share of the frames (seeked to).
+    """
     import cv2
     import mediapipe as mp
 
     capture = cv2.VideoCapture(video)
+    total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+    first, last = total * part // parts, total * (part + 1) // parts
+    if first:
+        capture.set(cv2.CAP_PROP_POS_FRAMES, first)
     frames = found = 0
     with mp.solutions.pose.Pose(model_complexity=1) as pose:
-        while True:
+        while parts == 1 or frames < last - first:
             ok, bgr = capture.read()
             if not ok:
                 break
@@ -104,6 +114,21 @@ def run_naive(video: str) -> dict[str, float]:
             found += result.pose_landmarks is not None
     capture.release()
     return {"frames": frames, "found": found}
+
+
+def run_naive_split(video: str, parts: int) -> dict[str, float]:
+    """The naive loop on ``parts`` equal shares of the clip at once, one process each.
+
+    The best any split of the naive work across cores could do: no seams, no stitching,
+    no analysis, nothing written. It shows how much of the core count this machine
+    really delivers for this workload (shared caches, memory bandwidth, a VM's vCPUs).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(parts, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(run_naive, [video] * parts, range(parts), [parts] * parts))
+    return {"frames": sum(r["frames"] for r in results), "found": sum(r["found"] for r in results)}
 
 
 def run_pose_stage(video: str, workers: int | None, pool: str) -> dict[str, float]:
@@ -119,6 +144,8 @@ def run_pose_stage(video: str, workers: int | None, pool: str) -> dict[str, floa
 def child_main(mode: str, video: str, workers: int | None) -> None:
     if mode == "naive":
         stats = run_naive(video)
+    elif mode.startswith("split:"):
+        stats = run_naive_split(video, int(mode.partition(":")[2]))
     else:
         stats = run_pose_stage(video, workers, mode.partition(":")[2] or "thread")
     print("RESULT " + json.dumps(stats), flush=True)
@@ -180,6 +207,12 @@ def measure_naive(video: Path) -> dict[str, float]:
     return stats
 
 
+def measure_split(video: Path, parts: int) -> dict[str, float]:
+    stdout, stats = _run_sampled([sys.executable, __file__, "_child", f"split:{parts}", str(video)], "naive split")
+    stats.update(json.loads([ln for ln in stdout.splitlines() if ln.startswith("RESULT ")][-1][len("RESULT "):]))
+    return stats
+
+
 def measure_stage(video: Path, workers: int | None, pool: str) -> dict[str, float]:
     command = [sys.executable, __file__, "_child", f"stage:{pool}", str(video)]
     stdout, stats = _run_sampled(command + (["--workers", str(workers)] if workers else []), f"pose stage ({pool})")
@@ -225,7 +258,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="formcheck workers (default: usable cores)")
     parser.add_argument("--repeat", type=int, default=2, help="alternating runs of each path (median is used)")
     parser.add_argument("--quick", action="store_true", help="memory check with 2 min instead of 10 min")
-    parser.add_argument("--stages", action="store_true", help="also time the pose stage alone, threads and processes")
+    parser.add_argument("--stages", action="store_true", help="also time the naive loop split across the cores (the ideal split) and the pose stage alone")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--memory-only", action="store_true", help="skip the naive-vs-formcheck speed run")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "formcheck-bench")
@@ -238,20 +271,27 @@ def main() -> None:
     clip = args.clip or one_min
     fast: dict[str, float] | None = None
     if not args.memory_only:
-        naive_runs, fc_runs = [], []
+        naive_runs, fc_runs, split_runs = [], [], []
         for _ in range(max(1, args.repeat)):
             naive_runs.append(_timed(measure_naive, clip))
             fc_runs.append(_timed(measure_analyze, clip, args.workers, args.workdir))
+            if args.stages:
+                split_runs.append(_timed(measure_split, clip, cores))
         print(f"\nspeed on {clip.name} (each path {len(naive_runs)}x, alternating)")
-        for i, (naive_run, fc_run) in enumerate(zip(naive_runs, fc_runs), 1):
-            print(_line(f"(a) naive cv2+Pose loop, run {i}", naive_run))
-            print(_line(f"(b) formcheck analyze, run {i}", fc_run))
+        for i in range(len(naive_runs)):
+            print(_line(f"(a) naive cv2+Pose loop, run {i + 1}", naive_runs[i]))
+            print(_line(f"(b) formcheck analyze, run {i + 1}", fc_runs[i]))
+            if split_runs:
+                print(_line(f"(c) naive loop in {cores} parts, run {i + 1}", split_runs[i]))
         naive, fast = _median(naive_runs), _median(fc_runs)
         print(f"ratio b/a (median wall {naive['wall_s']:.1f} s / {fast['wall_s']:.1f} s): "
               f"{naive['wall_s'] / fast['wall_s']:.2f}x end to end (goal >= 1.8x on 2 cores)")
-        if args.stages:
+        if split_runs:
+            split = _median(split_runs)
+            print(f"ratio c/a: {naive['wall_s'] / split['wall_s']:.2f}x, the most any split of the naive work "
+                  f"reaches on this machine; b reaches {split['wall_s'] / fast['wall_s']:.0%} of it")
             for pool in ("thread", "process"):
-                print(_line(f"(c) pose stage only, {pool}s", _timed(measure_stage, clip, args.workers, pool)))
+                print(_line(f"(d) pose stage only, {pool} pool", _timed(measure_stage, clip, args.workers, pool)))
 
     if args.skip_memory:
         return

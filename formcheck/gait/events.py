@@ -21,6 +21,7 @@ event per step at a consistent phase: good for cadence, not for contact time.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,7 +125,8 @@ def side_view_events(body: Body, passes: tuple[Pass, ...]) -> list[FootEvent]:
         times = body.time_s[sl]
         heel = np.vstack([(body.heel(f)[sl, 0] - hip_x) * p.facing_sign / legs for f in (0, 1)])
         toe = np.vstack([(body.toe(f)[sl, 0] - hip_x) * p.facing_sign / legs for f in (0, 1)])
-        with np.errstate(invalid="ignore"):
+        with warnings.catch_warnings():  # frames with neither foot seen are normal: NaN, not a warning
+            warnings.simplefilter("ignore", RuntimeWarning)
             leading, trailing = np.nanmax(heel, axis=0), np.nanmin(toe, axis=0)
         period = step_period_s(leading, times)
         contacts = _peaks(leading, times, period)

@@ -38,6 +38,7 @@ def test_analyze_writes_summary_strides_and_frames(tmp_path):
     out = tmp_path / "result"
     result = run("analyze", str(SAMPLE), "--out", str(out), "--height-cm", "165", "--quiet")
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # --quiet: errors only (no native logs, no Python warnings)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["schema"] == "formcheck.analysis/1"
     for key in ("video", "activity", "view", "facing", "time_scale", "warnings", "metrics", "filter"):
