@@ -15,7 +15,7 @@ def analyze(
     capture_fps: Annotated[Optional[float], typer.Option("--capture-fps", help="Real capture rate of a slow-motion clip.")] = None,
     start: Annotated[Optional[float], typer.Option("--start", help="Analyse from this many seconds.")] = None,
     end: Annotated[Optional[float], typer.Option("--end", help="Analyse up to this many seconds.")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", help="Pose worker processes (default: usable cores).")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Pose workers, one BlazePose graph each (default: usable cores).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute the pose even if cached.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print summary.json to stdout.")] = False,

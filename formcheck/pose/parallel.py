@@ -1,11 +1,13 @@
-"""Pose inference on every core: one BlazePose graph per worker process, one time segment per task.
+"""Pose inference on every core: one BlazePose graph per worker, one time segment per task.
 
 A MediaPipe graph runs its model on about one core, so a 10-minute clip on
 an 8-core laptop would leave 7 cores idle. ``extract_pose_parallel`` cuts the
 window into contiguous segments (``formcheck.pose.segments``), runs
-``extract_pose`` on each in a pool of *spawned* processes (MediaPipe's
-threads do not survive ``fork``), and stitches the results into one
-``PoseTrack`` indistinguishable in shape from the single-process one.
+``extract_pose`` on each in a pool of worker threads (the default: MediaPipe
+releases the GIL, and the libraries are loaded once) or of *spawned* processes
+(``pool="process"``; MediaPipe's threads do not survive ``fork``), and stitches
+the results into one ``PoseTrack`` indistinguishable in shape from the
+single-process one.
 
 Robustness is part of the contract, because a pose run takes minutes:
 
@@ -134,7 +136,7 @@ def extract_pose_parallel(
     limit_malloc_arenas()
     segments = plan_segments(table, start_s, end_s, n_segments, lead_in_s)
     n_workers = min(workers, len(segments))
-    log.info("pose: %d segments of ~%.1f s on %d worker processes", len(segments), length_s, n_workers)
+    log.info("pose: %d segments of ~%.1f s on %d %s workers", len(segments), length_s, n_workers, pool)
     reporter = _Reporter(segments, window, progress)
     with _sigterm_raises():
         if pool == "thread":
