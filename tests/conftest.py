@@ -51,3 +51,21 @@ def pose_track_of() -> Callable[[Path], object]:
         return memo[path]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def damaged_clip(videos_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 60 fps gym clip with two 3 kB runs of random bytes in the middle of its video data.
+
+    The bytes are seeded, so the file (and its pose-cache key) is the same every run.
+    H.264 decoders conceal such damage: every frame still comes out, a few flagged corrupt.
+    """
+    import random
+
+    data = bytearray((videos_dir / "treadmill_side_gym_portrait_60fps.mp4").read_bytes())
+    rng = random.Random(1)
+    for offset in (len(data) // 2, len(data) // 2 + 40_000):
+        data[offset:offset + 3000] = bytes(rng.randrange(256) for _ in range(3000))
+    path = tmp_path_factory.mktemp("damaged") / "gym_damaged_middle.mp4"
+    path.write_bytes(bytes(data))
+    return path

@@ -87,6 +87,7 @@ def summary_dict(info: VideoInfo, track: PoseTrack, analysis: Analysis, options:
             "frames_analysed": track.n_frames,
             "frames_with_person": int(track.found.sum()),
             "identity_rejections": int(track.identity_rejected.sum()),
+            "damaged_frames": int(track.damaged.sum()),
             "lost_intervals_s": [[round(a, 3), round(b, 3)] for a, b in track.lost_intervals_s()],
             "scene_cuts_s": [round(float(t), 3) for t in track.time_s[track.scene_cut]],
             "mean_visibility": round(float(track.visibility[track.found].mean()), 3) if track.found.any() else None,

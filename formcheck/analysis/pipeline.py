@@ -219,6 +219,12 @@ def _warnings(track: PoseTrack, orientation: Orientation, activity: ActivityCall
         first, last = max(gaps, key=lambda g: g[1] - g[0])
         out.append(f"The runner was not found in {100 * lost:.0f}% of frames ({len(gaps)} stretch{'es' if len(gaps) != 1 else ''}, "
                    f"longest {first:.1f}-{last:.1f} s); those frames are left out.")  # fmt: skip
+    damaged = np.flatnonzero(track.damaged)
+    if len(damaged):
+        times = track.time_s[damaged]
+        where = f"at {times[0]:.1f} s" if times[-1] - times[0] < 0.05 else f"between {times[0]:.1f} and {times[-1]:.1f} s"
+        out.append(f"{len(damaged)} frame{'s' if len(damaged) != 1 else ''} {where} {'are' if len(damaged) != 1 else 'is'} damaged in the file "
+                   "(decoded with concealed errors): measurements there may be off. Copy the original video from the phone again.")  # fmt: skip
     rejected = int(track.identity_rejected.sum())
     if rejected:
         out.append(f"{rejected} detection{'s' if rejected != 1 else ''} of another person {'were' if rejected != 1 else 'was'} ignored to keep following the same runner.")

@@ -33,7 +33,7 @@ class PoseSettings:
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     max_side_px: int = 960  # frames are downsized to this before inference (the model sees 256 px crops)
-    version: str = "mediapipe-0.10.21/follow-v3"
+    version: str = "mediapipe-0.10.21/follow-v4"
 
     @property
     def model_name(self) -> str:

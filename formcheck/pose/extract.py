@@ -46,7 +46,7 @@ def extract_pose(
     """
     follower = PersonFollower(settings, pool)
     cuts = SceneCutDetector()
-    rows: list[tuple[int, float, np.ndarray | None, bool, bool]] = []
+    rows: list[tuple[int, float, np.ndarray | None, bool, bool, bool]] = []
     tilt_dev: list[np.ndarray] = []
     tilt_len: list[np.ndarray] = []
     next_tilt_s = start_s or 0.0
@@ -62,7 +62,7 @@ def extract_pose(
             if cut:
                 follower.reset()
             landmarks, rejected = follower.step(frame.image, frame.time_s)
-            rows.append((frame.index, frame.time_s, landmarks, cut, rejected))
+            rows.append((frame.index, frame.time_s, landmarks, cut, rejected, frame.damaged))
             if frame.time_s >= next_tilt_s and len(tilt_dev) < TILT_MAX_SAMPLES:
                 dev, length = line_deviations(frame.image, _body_box(landmarks))
                 tilt_dev.append(dev)
@@ -86,13 +86,13 @@ def _body_box(landmarks: np.ndarray | None) -> tuple[float, float, float, float]
     return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
 
 
-def _assemble(rows: list[tuple[int, float, np.ndarray | None, bool, bool]], info: VideoInfo,
+def _assemble(rows: list[tuple[int, float, np.ndarray | None, bool, bool, bool]], info: VideoInfo,
               settings: PoseSettings, scale: tuple[float, float], tilt_deg: float | None, tilt_lines: int) -> PoseTrack:
     n, k = len(rows), len(LANDMARK_NAMES)
     xy = np.full((n, k, 2), np.nan)
     z = np.full((n, k), np.nan)
     visibility = np.zeros((n, k))
-    for i, (_, _, landmarks, _, _) in enumerate(rows):
+    for i, (_, _, landmarks, _, _, _) in enumerate(rows):
         if landmarks is not None:
             xy[i, :, 0] = landmarks[:, 0] * scale[0]
             xy[i, :, 1] = landmarks[:, 1] * scale[1]
@@ -107,6 +107,7 @@ def _assemble(rows: list[tuple[int, float, np.ndarray | None, bool, bool]], info
         found=np.array([r[2] is not None for r in rows], dtype=bool),
         scene_cut=np.array([r[3] for r in rows], dtype=bool),
         identity_rejected=np.array([r[4] for r in rows], dtype=bool),
+        damaged=np.array([r[5] for r in rows], dtype=bool),
         width=info.width,
         height=info.height,
         fps=info.fps,

@@ -121,7 +121,7 @@ def _placeholder(times: np.ndarray, segment: Segment, info: VideoInfo, model: st
 
 
 def _concat(parts: list[PoseTrack]) -> dict[str, np.ndarray]:
-    names = ("time_s", "frame_index", "xy_px", "z", "visibility", "found", "scene_cut", "identity_rejected")
+    names = ("time_s", "frame_index", "xy_px", "z", "visibility", "found", "scene_cut", "identity_rejected", "damaged")
     return {name: np.concatenate([getattr(part, name) for part in parts]) for name in names}
 
 

@@ -28,6 +28,8 @@ class PoseTrack:
     - ``found`` (n,): the followed person was detected in that frame
     - ``scene_cut`` (n,): a hard cut happens just before this frame (a break in every signal)
     - ``identity_rejected`` (n,): a detection was dropped because it jumped to someone else
+    - ``damaged`` (n,): the file's data for this frame was damaged (the decoder flagged it, or the
+      packet before it failed): it was decoded with concealed errors, so its pose is less sure
     """
 
     time_s: np.ndarray
@@ -45,10 +47,13 @@ class PoseTrack:
     landmark_names: tuple[str, ...] = field(default=LANDMARK_NAMES)
     tilt_deg: float | None = None
     tilt_lines: int = 0
+    damaged: np.ndarray | None = None  # None -> no frame damaged (tracks built before it was recorded)
 
     def __post_init__(self) -> None:
         n = len(self.time_s)
-        for name in ("frame_index", "found", "scene_cut", "identity_rejected"):
+        if self.damaged is None:
+            object.__setattr__(self, "damaged", np.zeros(n, dtype=bool))
+        for name in ("frame_index", "found", "scene_cut", "identity_rejected", "damaged"):
             if getattr(self, name).shape != (n,):
                 raise ValueError(f"PoseTrack.{name} must have shape ({n},)")
         if self.xy_px.shape != (n, len(self.landmark_names), 2):
@@ -82,6 +87,7 @@ class PoseTrack:
             found=self.found[mask],
             scene_cut=self.scene_cut[mask],
             identity_rejected=self.identity_rejected[mask],
+            damaged=self.damaged[mask],
         )
 
     def with_time_scale(self, factor: float) -> "PoseTrack":
@@ -93,7 +99,7 @@ class PoseTrack:
         return {
             "time_s": self.time_s, "frame_index": self.frame_index, "xy_px": self.xy_px, "z": self.z,
             "visibility": self.visibility, "found": self.found, "scene_cut": self.scene_cut,
-            "identity_rejected": self.identity_rejected, "meta": meta,
+            "identity_rejected": self.identity_rejected, "damaged": self.damaged, "meta": meta,
             "model": np.array(self.model), "landmark_names": np.array(self.landmark_names),
         }  # fmt: skip
 
@@ -107,5 +113,6 @@ class PoseTrack:
             width=int(width), height=int(height), fps=float(fps), model=str(data["model"]),
             landmark_names=tuple(str(n) for n in data["landmark_names"]),
             tilt_deg=None if np.isnan(tilt) else float(tilt), tilt_lines=int(tilt_lines),
+            damaged=data["damaged"].astype(bool) if "damaged" in data else None,
         )  # fmt: skip
 

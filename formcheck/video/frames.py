@@ -30,11 +30,17 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Frame:
-    """One upright RGB frame (``image`` is H x W x 3 uint8) and when it was shown."""
+    """One upright RGB frame (``image`` is H x W x 3 uint8) and when it was shown.
+
+    ``damaged``: the decoder flagged the frame as corrupt, or the packet before it
+    could not be decoded; FFmpeg conceals such errors (smeared or blocky areas),
+    so the frame is usable but less trustworthy.
+    """
 
     index: int
     time_s: float
     image: np.ndarray = field(repr=False)
+    damaged: bool = False
 
 
 @dataclass
@@ -44,6 +50,7 @@ class DecodeStats:
     corrupt_packets: int = 0
     first_error: str | None = None
     frames: int = 0
+    damaged_frames: int = 0
 
 
 def _upright(image: np.ndarray, rotation_deg: int) -> np.ndarray:
@@ -112,12 +119,14 @@ def iter_frames(
         interpolation = "AREA" if (out_w, out_h) != (coded_w, coded_h) else None
         ordinal = 0
         last_time = -1.0
+        after_failed_packet = False
         for packet in container.demux(stream):
             try:
                 decoded = packet.decode()
             except (av.error.InvalidDataError, av.error.FFmpegError) as error:
                 stats.corrupt_packets += 1
                 stats.first_error = stats.first_error or str(error)
+                after_failed_packet = True
                 continue
             for frame in decoded:
                 if frame.pts is not None:
@@ -138,7 +147,10 @@ def iter_frames(
                 index = int(round(time_s * info.fps)) if seeking else ordinal
                 ordinal += 1
                 stats.frames += 1
-                yield Frame(index=index, time_s=time_s, image=_upright(image, info.rotation_deg))
+                damaged = bool(frame.is_corrupt) or after_failed_packet
+                after_failed_packet = False
+                stats.damaged_frames += damaged
+                yield Frame(index=index, time_s=time_s, image=_upright(image, info.rotation_deg), damaged=damaged)
         if stats.corrupt_packets:
             log.warning("%s: %d corrupt packets skipped", Path(info.path).name, stats.corrupt_packets)
 

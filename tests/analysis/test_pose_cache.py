@@ -40,3 +40,22 @@ def test_damaged_cache_entry_is_recomputed_not_trusted(tmp_path, monkeypatch):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not an npz")
     assert cache.load_cached(path) is None
+
+
+def test_per_frame_flags_survive_the_cache_and_subsets(tmp_path):
+    from formcheck.pose.track import PoseTrack
+
+    n = 6
+    damaged = np.array([False, False, True, True, False, False])
+    track = PoseTrack(time_s=np.arange(n) / 30.0, frame_index=np.arange(n), xy_px=np.zeros((n, 33, 2)),
+                      z=np.zeros((n, 33)), visibility=np.ones((n, 33)), found=np.ones(n, dtype=bool),
+                      scene_cut=np.zeros(n, dtype=bool), identity_rejected=np.zeros(n, dtype=bool),
+                      width=100, height=100, fps=30.0, damaged=damaged)
+    path = tmp_path / "t.npz"
+    cache.store(path, track)
+    loaded = cache.load_cached(path)
+    np.testing.assert_array_equal(loaded.damaged, damaged)
+    np.testing.assert_array_equal(loaded.subset(np.arange(n) >= 3).damaged, [True, False, False])
+    old_style = track.to_npz_dict()
+    del old_style["damaged"]  # a track stored before frames were flagged: none damaged
+    assert not PoseTrack.from_npz_dict(old_style).damaged.any()

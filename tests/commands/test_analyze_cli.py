@@ -155,3 +155,15 @@ def test_export_flags_write_opensim_files_atomically(tmp_path):
     assert "endheader" in mot.read_text()
     bad = run("analyze", str(SAMPLE), "--out", str(tmp_path / "other"), "--export", "c3d")
     assert bad.returncode == 2 and "c3d" in error_line(bad) and not (tmp_path / "other").exists()
+
+
+@pytest.mark.slow
+def test_a_file_damaged_in_the_middle_still_gives_the_analysis_with_a_warning(damaged_clip, tmp_path):
+    out = tmp_path / "damaged"
+    result = run("analyze", str(damaged_clip), "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert 1 <= summary["pose"]["damaged_frames"] <= 30
+    assert summary["pose"]["frames_analysed"] == 388
+    assert any("damaged in the file" in w for w in summary["warnings"])
+    assert summary["metrics"]["cadence_spm"]["value"] is not None  # the rest of the analysis is there

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,23 @@ def test_all_segments_failed_still_gives_the_window_as_not_found(info: VideoInfo
     np.testing.assert_array_equal(track.time_s, times[inside])
     np.testing.assert_array_equal(track.frame_index, np.flatnonzero(inside))
     assert not track.found.any() and warnings == []
+
+
+def test_stitch_keeps_each_frame_s_flags_from_the_segment_that_owns_it(info: VideoInfo) -> None:
+    times = frame_time_table(info)[:120]  # 2 s at 60 fps
+    segments = plan_segments(times, None, None, 2, 0.5)
+    outputs = {}
+    for segment in segments:
+        lo = segment.decode_start_s if segment.decode_start_s is not None else -1.0
+        hi = segment.decode_end_s if segment.decode_end_s is not None else 99.0
+        t = times[(times >= lo - 1e-6) & (times <= hi + 1e-6)]
+        part = _track_at([300.0] * len(t), 0.0)
+        # flag every frame this segment decoded at an odd ordinal as damaged
+        odd = np.round(t * 60).astype(int) % 2 == 1
+        outputs[segment.index] = replace(part, time_s=t, damaged=odd)
+    track, _ = stitch(info, segments, outputs, times, "blazepose-full")
+    np.testing.assert_array_equal(track.time_s, times)
+    np.testing.assert_array_equal(track.damaged, np.arange(120) % 2 == 1)
 
 
 def _track_at(centers_x: list[float | None], start_s: float, fps: float = 30.0) -> PoseTrack:

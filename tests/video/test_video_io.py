@@ -113,3 +113,13 @@ def test_not_a_video(tmp_path):
     bogus.write_bytes(b"\xff\xd8\xff\xe0" + bytes(2000))
     with pytest.raises(VideoError, match="not a video|damaged"):
         probe_video(bogus)
+
+
+def test_damaged_frames_are_flagged_not_dropped(videos_dir, damaged_clip):
+    original = [f.damaged for f in iter_frames(probe_video(videos_dir / "treadmill_side_gym_portrait_60fps.mp4"), max_side=320)]
+    frames = list(iter_frames(probe_video(damaged_clip), max_side=320))
+    assert not any(original)
+    assert len(frames) == len(original) == 388  # concealed, not lost
+    damaged = [f.index for f in frames if f.damaged]
+    assert 1 <= len(damaged) <= 30
+    assert 100 < damaged[0] < 300  # in the middle, where the bytes were changed
