@@ -9,6 +9,7 @@ frame, so downsizing for speed does not change any angle.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,6 +21,18 @@ from formcheck.video.frames import DecodeStats, iter_frames, prefetched
 from formcheck.video.probe import VideoInfo
 from formcheck.video.scenecut import SceneCutDetector
 from formcheck.video.tilt import estimate_tilt, line_deviations
+
+
+class _Row(NamedTuple):
+    """What one frame gave, kept until the track is assembled."""
+
+    index: int
+    time_s: float
+    landmarks: np.ndarray | None
+    cut: bool
+    rejected: bool
+    damaged: bool
+
 
 ProgressFn = Callable[[float], None]
 """Called with the time (s) of each processed frame, for progress bars."""
@@ -46,7 +59,7 @@ def extract_pose(
     """
     follower = PersonFollower(settings, pool)
     cuts = SceneCutDetector()
-    rows: list[tuple[int, float, np.ndarray | None, bool, bool, bool]] = []
+    rows: list[_Row] = []
     tilt_dev: list[np.ndarray] = []
     tilt_len: list[np.ndarray] = []
     next_tilt_s = start_s or 0.0
@@ -62,7 +75,7 @@ def extract_pose(
             if cut:
                 follower.reset()
             landmarks, rejected = follower.step(frame.image, frame.time_s)
-            rows.append((frame.index, frame.time_s, landmarks, cut, rejected, frame.damaged))
+            rows.append(_Row(frame.index, frame.time_s, landmarks, cut, rejected, frame.damaged))
             if frame.time_s >= next_tilt_s and len(tilt_dev) < TILT_MAX_SAMPLES:
                 dev, length = line_deviations(frame.image, _body_box(landmarks))
                 tilt_dev.append(dev)
@@ -86,28 +99,29 @@ def _body_box(landmarks: np.ndarray | None) -> tuple[float, float, float, float]
     return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
 
 
-def _assemble(rows: list[tuple[int, float, np.ndarray | None, bool, bool, bool]], info: VideoInfo,
+def _assemble(rows: list[_Row], info: VideoInfo,
               settings: PoseSettings, scale: tuple[float, float], tilt_deg: float | None, tilt_lines: int) -> PoseTrack:
     n, k = len(rows), len(LANDMARK_NAMES)
     xy = np.full((n, k, 2), np.nan)
     z = np.full((n, k), np.nan)
     visibility = np.zeros((n, k))
-    for i, (_, _, landmarks, _, _, _) in enumerate(rows):
+    for i, row in enumerate(rows):
+        landmarks = row.landmarks
         if landmarks is not None:
             xy[i, :, 0] = landmarks[:, 0] * scale[0]
             xy[i, :, 1] = landmarks[:, 1] * scale[1]
             z[i] = landmarks[:, 2] * scale[0]
             visibility[i] = landmarks[:, 3]
     return PoseTrack(
-        time_s=np.array([r[1] for r in rows], dtype=np.float64),
-        frame_index=np.array([r[0] for r in rows], dtype=np.int64),
+        time_s=np.array([r.time_s for r in rows], dtype=np.float64),
+        frame_index=np.array([r.index for r in rows], dtype=np.int64),
         xy_px=xy,
         z=z,
         visibility=visibility,
-        found=np.array([r[2] is not None for r in rows], dtype=bool),
-        scene_cut=np.array([r[3] for r in rows], dtype=bool),
-        identity_rejected=np.array([r[4] for r in rows], dtype=bool),
-        damaged=np.array([r[5] for r in rows], dtype=bool),
+        found=np.array([r.landmarks is not None for r in rows], dtype=bool),
+        scene_cut=np.array([r.cut for r in rows], dtype=bool),
+        identity_rejected=np.array([r.rejected for r in rows], dtype=bool),
+        damaged=np.array([r.damaged for r in rows], dtype=bool),
         width=info.width,
         height=info.height,
         fps=info.fps,

@@ -50,7 +50,6 @@ class DecodeStats:
     corrupt_packets: int = 0
     first_error: str | None = None
     frames: int = 0
-    damaged_frames: int = 0
 
 
 def _upright(image: np.ndarray, rotation_deg: int) -> np.ndarray:
@@ -149,7 +148,6 @@ def iter_frames(
                 stats.frames += 1
                 damaged = bool(frame.is_corrupt) or after_failed_packet
                 after_failed_packet = False
-                stats.damaged_frames += damaged
                 yield Frame(index=index, time_s=time_s, image=_upright(image, info.rotation_deg), damaged=damaged)
         if stats.corrupt_packets:
             log.warning("%s: %d corrupt packets skipped", Path(info.path).name, stats.corrupt_packets)
