@@ -1,9 +1,9 @@
 """A tracking graph restarted many times (scene cuts, segments) does not pile up memory.
 
-Measured without the trim: 25 restarts of one graph took resident memory up by
-66-150 MB (freed tensors left in malloc arenas); with the trim after each restart
-it ended 14 MB *below* where it started. Measured in a fresh interpreter, so that
-other tests' threads and garbage in the same worker cannot move the number.
+Measured in a fresh interpreter: without the trim, 25 restarts of one graph took
+resident memory up by 101-130 MB (freed tensors left in malloc arenas); with the
+trim after each restart it ended 14 MB below where it started on an idle machine
+and at most 32 MB above it with the rest of the suite running beside it.
 """
 
 from __future__ import annotations
@@ -51,4 +51,4 @@ def test_restarting_a_graph_does_not_grow_resident_memory() -> None:
                           env={"GLOG_minloglevel": "2", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-2000:]
     grown = float(done.stdout.split("GROWN")[-1])
-    assert grown < 30.0, f"resident memory grew {grown:.0f} MB over 25 graph restarts"
+    assert grown < 60.0, f"resident memory grew {grown:.0f} MB over 25 graph restarts"
