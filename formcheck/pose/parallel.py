@@ -120,6 +120,10 @@ def extract_pose_parallel(
     (measured 1.87x on 2 cores) while the ~140 MB of imported libraries exist once,
     not once per worker. ``pool="process"`` isolates each graph in a spawned process
     (a native crash then costs one segment, not the run) at about 300 MB more per worker.
+
+    A parallel run caps this process's glibc malloc arenas at two (process-wide, see
+    ``formcheck.native_memory``): with the default of 8 per core, the tensors freed by
+    every graph restart stayed resident and a 10-minute clip grew past 700 MB.
     """
     if pool not in ("thread", "process"):
         raise ValueError(f"pool must be 'thread' or 'process', not {pool!r}")
