@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.native_memory import limit_malloc_arenas, return_freed_memory
+from formcheck.native_memory import limit_malloc_arenas
 from formcheck.pose.blazepose import GraphPool, PoseSettings
 from formcheck.pose.extract import ProgressFn, extract_pose
 from formcheck.pose.segments import Segment, frame_time_table, plan_segments, stitch
@@ -239,11 +239,8 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
             if segment.own_start_s <= time_s < segment.own_end_s:
                 reporter.frames[segment.index] += 1
 
-        try:
-            return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
-                                pool=graphs, decoder_threads=decoder_threads)
-        finally:
-            return_freed_memory()
+        return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
+                            pool=graphs, decoder_threads=decoder_threads)
 
     done: dict[int, PoseTrack] = {}
     errors: dict[int, str] = {}
@@ -368,6 +365,7 @@ _FRAMES: Any = None
 def _init_worker(started: Any, frames: Any, parent_pid: int) -> None:
     """Runs once in each worker: the parent owns Ctrl-C, and the worker dies with the parent."""
     global _STARTED, _FRAMES
+    limit_malloc_arenas()  # each segment builds and frees a graph here: see formcheck.native_memory
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _STARTED, _FRAMES = started, frames
     try:
@@ -388,12 +386,8 @@ def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, deco
         if segment.own_start_s <= time_s < segment.own_end_s:
             _FRAMES[segment.index] += 1
 
-    limit_malloc_arenas()
-    try:
-        return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
-                            decoder_threads=decoder_threads)
-    finally:
-        return_freed_memory()
+    return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
+                        decoder_threads=decoder_threads)
 
 
 def _inject_fault(index: int) -> None:
