@@ -18,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -169,3 +170,73 @@ class LiftSetRow(Base):
     distance_m: Mapped[float | None] = mapped_column(Float)
     duration_s: Mapped[float | None] = mapped_column(Float)
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class VideoAnalysisRow(Base):
+    """One analysed clip's ``summary.json``, so history and trends need no re-analysis.
+
+    Keyed by the video's content hash and the analysis settings (``settings_key``:
+    height, capture fps, start/end, model), so analysing the same file again with
+    the same settings updates the row instead of adding one.
+    """
+
+    __tablename__ = "video_analyses"
+    __table_args__ = (
+        UniqueConstraint("runner_id", "video_sha256", "settings_key", name="uq_video_analyses_runner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    video_sha256: Mapped[str] = mapped_column(String(64))
+    settings_key: Mapped[str] = mapped_column(String(200))
+    video_name: Mapped[str] = mapped_column(Text)
+    analysed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    recorded_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the day the clip shows, when known
+    activity: Mapped[str] = mapped_column(String(16))
+    view: Mapped[str] = mapped_column(String(16))
+    cadence_spm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    trunk_lean_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    trunk_lean_drift_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    head_flexion_deg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    summary_json: Mapped[str] = mapped_column(Text)
+
+
+class CheckRow(Base):
+    """One ``formcheck check``: what went in and the ``findings.json`` that came out."""
+
+    __tablename__ = "checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    symptom_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"), nullable=True)
+    out_dir: Mapped[str | None] = mapped_column(Text, nullable=True)
+    top_cause: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    red_flags: Mapped[int] = mapped_column(Integer, default=0)
+    findings_json: Mapped[str] = mapped_column(Text)
+
+
+class CheckVideoRow(Base):
+    """Which analysed clips a check used (a check may use several, an analysis many checks)."""
+
+    __tablename__ = "check_videos"
+
+    check_id: Mapped[int] = mapped_column(ForeignKey("checks.id", ondelete="CASCADE"), primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(ForeignKey("video_analyses.id", ondelete="CASCADE"), primary_key=True)
+
+
+class JournalEntryRow(Base):
+    """One run in the symptom journal: how bad the pump was (0 = none), whether it forced a walk."""
+
+    __tablename__ = "journal_entries"
+    __table_args__ = (UniqueConstraint("runner_id", "date", name="uq_journal_entries_runner_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    runner_id: Mapped[int] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    severity: Mapped[int] = mapped_column(Integer)
+    walked: Mapped[bool] = mapped_column(Boolean, default=False)
+    minute: Mapped[float | None] = mapped_column(Float, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

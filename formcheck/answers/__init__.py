@@ -1,0 +1,7 @@
+"""The questionnaire: ``answers.toml`` read and validated (``load_answers``), written (``ask``, template)."""
+
+from __future__ import annotations
+
+from formcheck.answers.model import RED_FLAG_FIELDS, Answers, Endurance, History, Injury, RedFlags, Runner, Substances, Symptom, Warmup
+
+__all__ = ["RED_FLAG_FIELDS", "Answers", "Endurance", "History", "Injury", "RedFlags", "Runner", "Substances", "Symptom", "Warmup"]

@@ -1,0 +1,189 @@
+"""The values the findings engine takes and gives: typed, frozen, and free of I/O.
+
+Data flow (DESIGN.md): video measures + training context + answers ->
+:class:`CheckInputs` -> every cause module -> :class:`Finding` or
+:class:`NotAssessed`; red flags -> :class:`RedFlag`; the plan ->
+:class:`PlanItem`.  The report (HTML, JSON, terminal) only reads these.
+
+Scores are rule scores, not probabilities: each cause adds the weights of the
+rules that fired (named in ``rules_fired`` so ``findings.json`` shows why), and
+``confidence`` is the share of that cause's evidence that was available.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from formcheck.answers.model import Answers
+from formcheck.context.features import RunContext
+from formcheck.context.load import HistoryRun
+from formcheck.logs.records import LiftSet
+
+Urgency = Literal["emergency", "today", "soon"]
+"""emergency: now (A&E / emergency department); today: same-day care; soon: see a clinician in the next days."""
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One number from ``summary.json["metrics"]``: value None means not measurable, with ``reason``."""
+
+    value: float | None
+    unit: str
+    sd: float | None = None
+    n: int = 0
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DriftValue:
+    """First-fifth vs last-fifth mean of a per-stride series (``summary.json["drift"]``)."""
+
+    first: float
+    last: float
+    change: float
+    sd: float
+    n_each: int
+
+
+@dataclass(frozen=True)
+class VideoMeasures:
+    """What the findings need from one analysed clip (built from its ``summary.json``)."""
+
+    name: str  # the video's file name, for sentences ("in clip run1.mp4")
+    activity: str  # running | walking | other
+    view: str  # side | front | back | oblique | unknown
+    facing: str
+    metrics: Mapping[str, MetricValue]
+    drift: Mapping[str, DriftValue | None]
+    warnings: tuple[str, ...] = ()
+    duration_s: float | None = None
+    sha256: str | None = None
+
+    def metric(self, name: str) -> MetricValue | None:
+        """The metric when it was measured (value not None), else None."""
+        found = self.metrics.get(name)
+        return found if found is not None and found.value is not None else None
+
+    @classmethod
+    def from_summary(cls, summary: Mapping[str, Any], name: str | None = None) -> "VideoMeasures":
+        video = summary.get("video") or {}
+        metrics = {
+            key: MetricValue(m.get("value"), m.get("unit", ""), m.get("sd"), int(m.get("n") or 0), m.get("reason"))
+            for key, m in (summary.get("metrics") or {}).items()
+        }
+        drift = {
+            key: None if d is None else DriftValue(d["first_fifth"], d["last_fifth"], d["change"], d["sd"], d["strides_each"])
+            for key, d in (summary.get("drift") or {}).items()
+        }
+        return cls(
+            name=name or Path(str(video.get("path") or "video")).name,
+            activity=str(summary.get("activity") or "unknown"),
+            view=str(summary.get("view") or "unknown"),
+            facing=str(summary.get("facing") or "unknown"),
+            metrics=metrics,
+            drift=drift,
+            warnings=tuple(summary.get("warnings") or ()),
+            duration_s=video.get("duration_s"),
+            sha256=video.get("sha256"),
+        )
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """One run in the symptom journal (``formcheck journal add``)."""
+
+    date: dt.date
+    severity: int  # 0 = no pump, 10 = worst
+    walked: bool = False
+    minute: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CheckInputs:
+    """Everything one check knows; any part may be missing (then causes say "not assessed")."""
+
+    answers: Answers = Answers()
+    videos: tuple[VideoMeasures, ...] = ()
+    run: RunContext | None = None  # the run that hurt, with its context
+    history: tuple[HistoryRun, ...] = ()  # the runner's activities (summaries), any dates
+    lifts: tuple[LiftSet, ...] = ()  # the runner's lift sets, any dates
+    lumbar_class: Mapping[str, str | None] = field(default_factory=dict)  # exercise -> none|moderate|heavy|None
+    journal: tuple[JournalEntry, ...] = ()
+    symptom_date: dt.date | None = None  # the day that hurt: --date, else answers, else the run's date
+    lift_tz: dt.tzinfo | None = None  # zone of wall-clock lift times, when known
+
+    @property
+    def running_videos(self) -> tuple[VideoMeasures, ...]:
+        return tuple(v for v in self.videos if v.activity == "running")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One ranked theory with the measurements and answers behind it."""
+
+    cause: str  # stable id, e.g. "lifting_fatigue"
+    title: str
+    score: float  # 0-1, from the rules that fired
+    confidence: float  # 0-1, share of this cause's evidence that was available
+    evidence: tuple[str, ...]  # sentences with numbers
+    against: tuple[str, ...] = ()  # what argues against it
+    rule_out: tuple[str, ...] = ()  # what would rule it out
+    plan: tuple[str, ...] = ()  # plan item ids (formcheck/findings/plan.toml)
+    rules_fired: tuple[str, ...] = ()
+    measures: Mapping[str, Any] = field(default_factory=dict)  # key numbers for plots and JSON
+    sources: tuple[str, ...] = ()  # citations of the thresholds used
+
+
+@dataclass(frozen=True)
+class NotAssessed:
+    """A cause family with no data behind it: never guessed, only what would assess it."""
+
+    cause: str
+    title: str
+    needs: str  # "give X to assess it"
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    message: str
+    urgency: Urgency
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    id: str
+    title: str
+    steps: tuple[str, ...]
+    why: tuple[str, ...]  # the findings (titles or sentences) that put it here
+    caveat: str | None = None
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """A factor vs pumps across journaled runs, with a Fisher exact test."""
+
+    factor: str
+    pumps_with: int
+    runs_with: int
+    pumps_without: int
+    runs_without: int
+    p_value: float | None
+    sentence: str
+
+
+@dataclass(frozen=True)
+class FindingsResult:
+    red_flags: tuple[RedFlag, ...]
+    findings: tuple[Finding, ...]  # ranked, highest score first
+    not_assessed: tuple[NotAssessed, ...]
+    plan: tuple[PlanItem, ...]
+    correlations: tuple[Correlation, ...]
+    journal_note: str | None  # e.g. "3 journaled runs: too few to tell (need 8)"
+    inputs_used: tuple[str, ...]
+    inputs_missing: tuple[str, ...]  # each with what it would add
