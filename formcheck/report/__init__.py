@@ -1,0 +1,1 @@
+"""The report of a check: self-contained HTML, ``findings.json`` and the terminal summary."""
