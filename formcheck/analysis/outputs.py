@@ -1,66 +1,29 @@
-"""Writing an analysis to ``--out DIR`` atomically: summary.json, strides.csv, frames.csv.
+"""Writing an analysis to its output folder atomically: summary.json, strides.csv, frames.csv.
 
-Files are written into a hidden temporary folder beside DIR and renamed into
-place at the end, so a failed or interrupted run never leaves a half-written
-DIR (and an older DIR is replaced only once the new one is complete).
+The folder rules (atomic replacement, a manifest, never touching files
+formcheck did not write) live in :mod:`formcheck.output_dir`;
+``check_output_dir`` and ``atomic_output_dir`` are re-exported here for older imports.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from formcheck import __version__
 from formcheck.analysis.pipeline import LEG_LENGTH_FRACTION_OF_HEIGHT, Analysis, AnalysisOptions
-from formcheck.errors import OutputError
+from formcheck.output_dir import atomic_output_dir, check_output_dir
 from formcheck.pose.landmarks import LANDMARK_NAMES, SIDES
 from formcheck.pose.track import PoseTrack
 from formcheck.video.probe import VideoInfo
 
 SCHEMA = "formcheck.analysis/1"
 
-
-def check_output_dir(out_dir: Path) -> None:
-    """Fail before hours of pose work if DIR cannot be created (one-line OutputError)."""
-    parent = out_dir.resolve().parent
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"--out {out_dir} is a file: give a folder path for the results.")
-    probe_parent = parent
-    while not probe_parent.exists():
-        probe_parent = probe_parent.parent
-    if not os.access(probe_parent, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write to {probe_parent}: choose another --out folder you can write to.")
-
-
-@contextmanager
-def atomic_output_dir(out_dir: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces ``out_dir`` whole, on failure it vanishes."""
-    parent = out_dir.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=parent))
-    except OSError as error:
-        raise OutputError(f"cannot create {out_dir}: {error.strerror}. Choose another --out folder.") from None
-    try:
-        yield tmp
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
-            os.replace(out_dir, old / "previous")
-            os.replace(tmp, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+__all__ = ["SCHEMA", "atomic_output_dir", "check_output_dir", "summary_dict", "write_analysis"]
 
 
 def summary_dict(info: VideoInfo, track: PoseTrack, analysis: Analysis, options: AnalysisOptions) -> dict[str, object]:
@@ -149,7 +112,7 @@ def write_analysis(out_dir: Path, info: VideoInfo, track: PoseTrack, analysis: A
                    extra: Callable[[Path], None] | None = None) -> dict[str, object]:
     """Write every output into ``out_dir`` atomically; ``extra`` may add more files (plots, key frames)."""
     summary = summary_dict(info, track, analysis, options)
-    with atomic_output_dir(out_dir) as tmp:
+    with atomic_output_dir(out_dir, inputs=(Path(info.path),)) as tmp:
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False, default=json_default) + "\n")
         write_strides_csv(tmp / "strides.csv", analysis, options)
         write_frames_csv(tmp / "frames.csv", track, analysis)

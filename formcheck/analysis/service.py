@@ -81,7 +81,7 @@ def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None
                   extra_outputs: Callable[[Path, VideoResult], None] | None = None) -> VideoResult:
     """Run the video engine for ``job`` and write its files atomically into ``job.out_dir``."""
     job.validate()
-    check_output_dir(job.out_dir)
+    check_output_dir(job.out_dir, inputs=(job.video,))
     info = probe_video(job.video, job.start_s, job.end_s)
     if job.start_s is not None and job.start_s >= info.duration_s:
         raise UsageError(f"--start {job.start_s:g} is past the end of the video ({info.duration_s:.1f} s).")

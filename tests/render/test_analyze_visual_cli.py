@@ -14,7 +14,7 @@ from formcheck.render import write_visual_outputs
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "outdoor_side_grass_short.mp4"
-EXPECTED = ({"summary.json", "strides.csv", "frames.csv", "overlay.mp4"}
+EXPECTED = ({"summary.json", "strides.csv", "frames.csv", "overlay.mp4", ".formcheck-manifest.json"}
             | {f"keyframes/{g}_{p}.png" for g in ("early", "late") for p in ("contact", "midstance", "toe_off")}
             | {"keyframes/early_vs_late.png", "keyframes/index.json"}
             | {f"plots/{s}.{e}" for s in ("lean_per_stride", "cadence_per_stride", "vertical_oscillation") for e in ("png", "svg")})  # fmt: skip

@@ -1,0 +1,247 @@
+"""Output folders that formcheck may create, fill atomically and replace -- and nothing else.
+
+Every command that writes a folder of results (``analyze``, ``check``) goes
+through :func:`check_output_dir` (before any long work) and
+:func:`atomic_output_dir` (to write). The rules, chosen to match what users of
+``git clone``, ``cargo new`` or ``django-admin startproject`` expect (refuse a
+non-empty folder they do not own) and of build tools (a folder the tool built
+itself is rebuilt in place):
+
+* formcheck never deletes or overwrites a file it did not write. Every folder it
+  writes holds a manifest, ``.formcheck-manifest.json``, listing the files it
+  wrote and the formcheck version that wrote them.
+* An existing folder is replaced only when it is empty, or when it holds a valid
+  manifest and exactly the files that manifest lists (a file a user added, or a
+  listed file removed, means someone else has been there: refused). A refusal
+  is one :class:`~formcheck.errors.OutputError` sentence saying what to do;
+  nothing is written into a subfolder behind the user's back.
+* The output folder may not contain an input (the video being analysed), be the
+  current working folder or one of its parents (renaming it would pull the
+  folder out from under the shell), or be a filesystem root.
+* A symbolic link to a folder is followed: the results replace the folder the
+  link points to (under the same rules) and the link itself survives. A link to
+  nothing is refused.
+* Writing is atomic: files go into a hidden temporary folder beside the target,
+  which is renamed into place only once complete; the previous formcheck folder
+  is moved aside first and then only the files its manifest lists are removed.
+* New folders get the usual permissions (0777 minus the umask, typically 0755),
+  not ``mkdtemp``'s private 0700, because results are meant to be shared.
+
+Messages speak of "the output folder", never of a command-line option: the
+CLI decides how the folder was given.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from formcheck import __version__
+from formcheck.errors import OutputError
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = ".formcheck-manifest.json"
+MANIFEST_SCHEMA = "formcheck.output-manifest/1"
+
+
+def target_dir(out_dir: Path) -> Path:
+    """The absolute folder that will be replaced: a symlink is followed, so the link itself survives."""
+    absolute = Path(os.path.abspath(out_dir))
+    if absolute.is_symlink():
+        resolved = absolute.resolve()
+        if not resolved.exists():
+            raise OutputError(f"the output folder {out_dir} is a link to {resolved}, which does not exist: "
+                              "create that folder or choose another output folder.")  # fmt: skip
+        return resolved
+    # Resolve the parent (it may contain links) but keep the last name as given.
+    return absolute.parent.resolve() / absolute.name if absolute.name else absolute
+
+
+def _entries(folder: Path) -> set[str]:
+    """Every file, link and subfolder under ``folder`` as a POSIX path relative to it (links not followed)."""
+    found: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        rel_root = Path(root).relative_to(folder)
+        for name in dirs + files:
+            found.add((rel_root / name).as_posix())
+    return found
+
+
+def _with_parents(files: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for name in files:
+        path = Path(name)
+        out.add(path.as_posix())
+        out.update(p.as_posix() for p in path.parents if p != Path("."))
+    return out
+
+
+def read_manifest(folder: Path) -> list[str] | None:
+    """The files listed by ``folder``'s manifest, or None when it has no valid one."""
+    try:
+        document = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(document, dict) or document.get("schema") != MANIFEST_SCHEMA:
+        return None
+    files = document.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return None
+    safe = [f for f in files if f and not Path(f).is_absolute() and ".." not in Path(f).parts]
+    return safe if len(safe) == len(files) else None
+
+
+def write_manifest(folder: Path) -> list[str]:
+    """List every file now in ``folder`` (the manifest itself excluded) in its manifest; return the list."""
+    files = sorted(e for e in _entries(folder) if not (folder / e).is_dir() or (folder / e).is_symlink())
+    files = [f for f in files if f != MANIFEST_NAME]
+    document = {"schema": MANIFEST_SCHEMA, "written_by": "formcheck", "formcheck_version": __version__, "files": files}
+    (folder / MANIFEST_NAME).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    return files
+
+
+def _refusal(out_dir: Path, target: Path) -> str | None:
+    """Why the existing folder ``target`` may not be replaced, or None when it may."""
+    if not target.exists() and not target.is_symlink():
+        return None
+    if not target.is_dir():
+        return f"the output folder {out_dir} is a file: give a folder path for the results."
+    present = _entries(target)
+    if not present:
+        return None
+    listed = read_manifest(target)
+    if listed is None:
+        return (f"the output folder {out_dir} already holds files formcheck did not write: "
+                "choose a new or empty folder (formcheck never deletes files it did not write).")  # fmt: skip
+    expected = _with_parents(listed) | {MANIFEST_NAME}
+    extra = sorted(present - expected)
+    if extra:
+        return (f"the output folder {out_dir} holds formcheck results plus files formcheck did not write "
+                f"({', '.join(extra[:3])}{', ...' if len(extra) > 3 else ''}): move them away or choose another folder.")  # fmt: skip
+    missing = sorted(expected - present)
+    if missing:
+        return (f"the output folder {out_dir} holds formcheck results that were changed since ({', '.join(missing[:3])} "
+                "missing): delete the folder yourself or choose another folder.")  # fmt: skip
+    return None
+
+
+def check_output_dir(out_dir: Path, *, inputs: Iterable[Path] = ()) -> None:
+    """Fail early, with one OutputError sentence, when ``out_dir`` may not be written or replaced.
+
+    ``inputs`` are files the run reads (the video): the output folder may not hold them.
+    """
+    target = target_dir(out_dir)
+    if target.parent == target:
+        raise OutputError(f"the output folder {out_dir} is a filesystem root: give a new folder for the results.")
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:
+        cwd = None
+    if cwd is not None and (cwd == target or target in cwd.parents):
+        raise OutputError(f"the output folder {out_dir} is the current folder or contains it: "
+                          "give a new folder name for the results, e.g. results.")  # fmt: skip
+    for source in inputs:
+        resolved = Path(os.path.abspath(source)).resolve()
+        if resolved == target or target in resolved.parents:
+            raise OutputError(f"the output folder {out_dir} contains the input {source}: "
+                              "choose another folder for the results, e.g. a new one beside it.")  # fmt: skip
+    reason = _refusal(out_dir, target)
+    if reason is not None:
+        raise OutputError(reason)
+    probe_parent = target.parent
+    while not probe_parent.exists():
+        probe_parent = probe_parent.parent
+    if not probe_parent.is_dir() or not os.access(probe_parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write to {probe_parent}: choose another output folder you can write to.")
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it when Linux tells it (``os.umask`` swaps it briefly)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _remove_listed(old: Path) -> None:
+    """Delete a moved-aside formcheck folder: only the files its manifest lists, then empty subfolders."""
+    listed = read_manifest(old) or []
+    for name in [*listed, MANIFEST_NAME]:
+        path = old / name
+        if path.is_file() or path.is_symlink():
+            path.unlink(missing_ok=True)
+    for name in sorted(_with_parents(listed), key=lambda n: -n.count("/")):
+        try:
+            (old / name).rmdir()
+        except OSError:
+            pass
+    try:
+        old.rmdir()
+    except OSError:
+        pass
+
+
+@contextmanager
+def atomic_output_dir(out_dir: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
+    """Yield a temporary folder; on success its contents (plus a manifest) become ``out_dir``, on failure it vanishes.
+
+    The checks of :func:`check_output_dir` are repeated just before the swap, so
+    files added to ``out_dir`` during a long run are not lost either.
+    """
+    inputs = tuple(inputs)
+    check_output_dir(out_dir, inputs=inputs)
+    target = target_dir(out_dir)
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+        os.chmod(tmp, 0o777 & ~current_umask())
+    except OSError as error:
+        raise OutputError(f"cannot create {out_dir}: {error.strerror}. Choose another output folder.") from None
+    try:
+        yield tmp
+        write_manifest(tmp)
+        check_output_dir(out_dir, inputs=inputs)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    try:
+        _swap_into_place(tmp, target)
+    except OSError as error:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write {out_dir}: {error.strerror or error}. Choose another output folder.") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    """Rename ``tmp`` to ``target``; a checked previous ``target`` is moved aside first and then emptied."""
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.replace(target, old / "previous")
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        os.replace(old / "previous", target)
+        old.rmdir()
+        raise
+    _remove_listed(old / "previous")
+    try:
+        old.rmdir()
+    except OSError:
+        log.warning("kept %s: it holds files formcheck did not write", old)
