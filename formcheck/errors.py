@@ -77,3 +77,7 @@ class NotFoundError(FormcheckError):
     """A run, date or runner that the store does not hold."""
 
     exit_code = 9
+
+
+class AnswersError(UsageError):
+    """An ``answers.toml`` (or questionnaire form) that is missing, not TOML, or holds a value not allowed."""

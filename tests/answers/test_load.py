@@ -1,0 +1,195 @@
+"""``load_answers`` / ``answers_from_form``: every kind of bad value gives one line naming the field and what is allowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from formcheck.answers import Answers
+from formcheck.answers.load import answers_from_form, load_answers
+from formcheck.errors import AnswersError, UsageError
+
+FULL = """
+[runner]
+age = 34
+sex = "male"
+height_cm = 181.5
+running_months = 3
+runs_per_week = 3
+
+[symptom]
+date = 2026-11-28
+kind = "pump"
+where = "lower_back"
+minute_into_run = 12
+forced_walk = true
+lasted_min = 20
+hours_sore_after = 6
+severity = 7
+
+[warmup]
+done = false
+
+[[history.injuries]]
+part = "ankle"
+side = "left"
+months_ago = 8
+
+[substances]
+taken = ["creatine", "stimulant_preworkout"]
+
+[endurance]
+extensor_s = 62
+flexor_s = 85.5
+side_bridge_left_s = 40
+side_bridge_right_s = 52
+
+[red_flags]
+dark_urine = false
+saddle_numbness = false
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "answers.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> str:
+    with pytest.raises(AnswersError) as caught:
+        load_answers(write(tmp_path, text))
+    message = caught.value.message
+    assert "\n" not in message
+    return message.removeprefix(str(tmp_path / "answers.toml") + ": ")
+
+
+def test_a_full_file_loads(tmp_path: Path) -> None:
+    answers = load_answers(write(tmp_path, FULL))
+    assert answers.runner.age == 34 and answers.runner.height_cm == 181.5
+    assert answers.symptom.date == dt.date(2026, 11, 28) and answers.symptom.forced_walk is True
+    assert answers.history.injuries[0].part == "ankle" and answers.history.injuries[0].months_ago == 8
+    assert answers.substances.taken == ("creatine", "stimulant_preworkout")
+    assert answers.endurance.flexor_s == 85.5
+    assert answers.red_flags.answered() == 2 and answers.red_flags.answered_yes() == ()
+
+
+def test_an_empty_file_means_every_question_skipped(tmp_path: Path) -> None:
+    assert load_answers(write(tmp_path, "# nothing yet\n")) == Answers()
+
+
+def test_the_issue_example_word_for_word(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, '[endurance]\nextensor_s = "abc"\n')
+    with pytest.raises(AnswersError) as caught:
+        load_answers(Path("answers.toml"))
+    assert caught.value.message == (
+        'answers.toml: endurance.extensor_s must be a number of seconds between 0 and 600, got "abc"'
+    )
+    assert isinstance(caught.value, UsageError) and caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # wrong type
+        ("[endurance]\nextensor_s = true", "endurance.extensor_s must be a number of seconds between 0 and 600, got true"),
+        ("[runner]\nage = 34.5", "runner.age must be a whole number of years between 10 and 100, got 34.5"),
+        ("[warmup]\ndone = 2", "warmup.done must be true or false, got 2"),
+        ("runner = 5", "runner must be a table ([runner] with age, sex, height_cm, running_months, runs_per_week), got 5"),
+        # out of range
+        ("[endurance]\nflexor_s = 700", "endurance.flexor_s must be a number of seconds between 0 and 600, got 700"),
+        ("[endurance]\nside_bridge_left_s = -5", "must be a number of seconds between 0 and 600, got -5"),
+        ("[symptom]\nseverity = 11", "symptom.severity must be a whole number between 0 and 10, got 11"),
+        ("[runner]\nheight_cm = nan", "runner.height_cm must be a number of centimetres between 100 and 230, got nan"),
+        # bad enum: the allowed values are listed
+        ('[runner]\nsex = "f"', 'runner.sex must be one of "female", "male", "other", got "f"'),
+        ('[symptom]\nkind = "cramp"', 'symptom.kind must be one of "pump", "tightness", "pain", got "cramp"'),
+        ('[substances]\ntaken = ["creatin"]', 'got "creatin" (did you mean "creatine"?)'),
+        ('[substances]\ntaken = "creatine"', 'substances.taken must be a list of any of "oral_anabolic_steroid"'),
+        ('[substances]\ntaken = ["none", "creatine"]', 'substances.taken lists "none" together with ["creatine"]'),
+        # bad date
+        ('[symptom]\ndate = "yesterday"', 'symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), not in the future, got "yesterday"'),
+        ("[symptom]\ndate = 2026-02-30", "not valid TOML at line 2"),
+        ("[symptom]\ndate = 2999-01-01", "symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), not in the future, got 2999-01-01"),
+        ("[symptom]\ndate = 2026-01-01T10:00:00", "symptom.date must be a date written YYYY-MM-DD"),
+        # injuries not a list of tables, or a bad injury
+        ('[history]\ninjuries = "ankle"', 'history.injuries must be a list of tables, one per injury: [[history.injuries]] with part = "ankle"'),
+        ('[history.injuries]\npart = "ankle"', "history.injuries must be a list of tables, one per injury"),
+        ('[history]\ninjuries = ["ankle"]', 'history.injuries must be a list of tables'),
+        ('[[history.injuries]]\nside = "left"', "history.injuries, injury 1: part is required"),
+        ('[[history.injuries]]\npart = "knee"\n[[history.injuries]]\npart = "ankle"\nside = "lft"',
+         'history.injuries, injury 2: side must be one of "left", "right", "both", "none", got "lft"'),
+        ('[[history.injuries]]\npart = "ankle"\nsid = "left"', "history.injuries, injury 1: unknown key sid; did you mean side?"),
+        # unknown table or key, with a did-you-mean
+        ("[endurence]\nextensor_s = 5", "unknown table [endurence]; did you mean [endurance]? the tables are runner, symptom"),
+        ("[endurance]\nextenser_s = 4", "unknown key endurance.extenser_s; did you mean extensor_s? [endurance] has extensor_s"),
+        ("[runner]\nextensor_s = 4", "unknown key runner.extensor_s; did you mean endurance.extensor_s?"),
+        ("age = 34", "unknown key age outside any table; did you mean runner.age (under [runner])?"),
+        ("[weather]\nrain = true", "unknown table [weather]; the tables are"),
+        # not TOML: line and column
+        ("[runner]\nage = ", "not valid TOML at end of document: invalid value"),
+        ("[runner]\nage = 3\nage = 4\n", "not valid TOML at line 3, column 8: cannot overwrite a value"),
+        ("[runner\n", "not valid TOML at line 1, column 8"),
+    ],
+)
+def test_each_bad_value_gives_one_line(tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in error_of(tmp_path, text)
+
+
+def test_missing_folder_and_binary_files(tmp_path: Path) -> None:
+    with pytest.raises(AnswersError, match=r"answers\.toml: no such file \(formcheck ask writes one\)$"):
+        load_answers(tmp_path / "answers.toml")
+    with pytest.raises(AnswersError, match="is a folder"):
+        load_answers(tmp_path)
+    path = tmp_path / "answers.toml"
+    path.write_bytes(b"[runner]\nage = 3\xff\n")
+    with pytest.raises(AnswersError, match=r"not UTF-8 text \(byte 16\)"):
+        load_answers(path)
+
+
+def test_lenient_where_the_intent_is_clear(tmp_path: Path) -> None:
+    text = '[endurance]\nextensor_s = "45"\n[symptom]\nforced_walk = "yes"\ndate = "2026-11-28"\n'
+    answers = load_answers(write(tmp_path, "\ufeff" + text))  # a BOM from Windows editors too
+    assert answers.endurance.extensor_s == 45.0 and answers.symptom.forced_walk is True
+    assert answers.symptom.date == dt.date(2026, 11, 28)
+
+
+def test_form_fields_flat_and_skippable() -> None:
+    form = {
+        "runner.age": "34",
+        "runner.sex": "",
+        "endurance.extensor_s": " 62 ",
+        "symptom.forced_walk": "on",
+        "substances.taken": "creatine, stimulant_preworkout",
+        "history.injuries.2.part": "knee",
+        "history.injuries.1.part": "ankle",
+        "history.injuries.1.side": "left",
+        "history.injuries.3.part": "",
+        "red_flags.fever": "no",
+    }
+    answers = answers_from_form(form)
+    assert answers.runner.age == 34 and answers.runner.sex is None and answers.endurance.extensor_s == 62
+    assert answers.symptom.forced_walk is True and answers.red_flags.fever is False
+    assert answers.substances.taken == ("creatine", "stimulant_preworkout")
+    assert [(i.part, i.side) for i in answers.history.injuries] == [("ankle", "left"), ("knee", None)]
+    assert answers_from_form({key: "" for key in form}) == Answers()
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ({"endurance.extensor_s": "abc"}, 'form: endurance.extensor_s must be a number of seconds between 0 and 600, got "abc"'),
+        ({"endurance.extenser_s": "4"}, "form: unknown field endurance.extenser_s; did you mean endurance.extensor_s?"),
+        ({"runner.sex": "x"}, 'form: runner.sex must be one of "female", "male", "other", got "x"'),
+        ({"history.injuries.1.months_ago": "x", "history.injuries.1.part": "ankle"},
+         'form: history.injuries, injury 1: months_ago must be a number of months between 0 and 900, got "x"'),
+        ({"symptom.date": "28/11/2026"}, 'form: symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), not in the future, got "28/11/2026"'),
+    ],
+)
+def test_form_errors_use_the_same_words(form: dict[str, str], expected: str) -> None:
+    with pytest.raises(AnswersError) as caught:
+        answers_from_form(form)
+    assert caught.value.message == expected
