@@ -7,7 +7,8 @@ import typer
 
 def register_all(app: typer.Typer) -> None:
     """Add every subcommand to ``app`` (imports are cheap: heavy work is imported lazily)."""
-    from formcheck.commands import analyze, training
+    from formcheck.commands import analyze, check, training
 
     analyze.register(app)
+    check.register(app)
     training.register(app)

@@ -1,0 +1,100 @@
+"""Everything about a :class:`CheckRequest` that can be checked in milliseconds, checked first.
+
+A check may spend minutes on pose inference; a typo in a path, an impossible
+height or an output folder that may not be replaced must fail before that,
+with one sentence and nothing written (neither files nor store rows).  The
+messages speak of inputs, not command-line flags: the CLI and the web app word
+their own options (see ``NothingToCheckError``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+from formcheck.check.request import CheckRequest
+from formcheck.errors import InputFileError, UsageError
+from formcheck.output_dir import check_output_dir
+
+HEIGHT_RANGE_CM = (50.0, 250.0)  # the video engine's own bounds (VideoJob.validate)
+
+
+class NothingToCheckError(UsageError):
+    """A check with no video, no log and no answers: there is nothing to reason from."""
+
+    def __init__(self) -> None:
+        super().__init__("nothing to check: give a video, a run, a lift export or the questionnaire answers.")
+
+
+def _regular_file(path: Path, what: str) -> None:
+    """One InputFileError sentence for a path that is missing, a folder or not a file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputFileError(f"{path} does not exist: check the path of the {what}.") from None
+    except OSError as error:
+        raise InputFileError(f"{path} cannot be read ({error.strerror or error}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputFileError(f"{path} is a folder: give the {what} file inside it.")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputFileError(f"{path} is not a regular file: give the {what} file itself.")
+    if not os.access(path, os.R_OK):
+        raise InputFileError(f"{path} cannot be read: check its permissions.")
+
+
+def zone(name: str) -> dt.tzinfo:
+    """The IANA zone ``name``, or a one-line UsageError."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise UsageError(f"time zone {name!r} is not a known IANA name; use one like Europe/Berlin.") from None
+
+
+def effective_height_cm(request: CheckRequest) -> float | None:
+    """The height the clips are scaled with: the request's, else the one in the answers."""
+    if request.height_cm is not None:
+        return request.height_cm
+    return request.answers.runner.height_cm if request.answers is not None else None
+
+
+def validate_request(request: CheckRequest) -> None:
+    """Raise one FormcheckError for the first thing that cannot work; return quietly otherwise."""
+    if not (request.videos or request.runs or request.lifts or request.answers is not None):
+        raise NothingToCheckError()
+    for path in request.videos:
+        _regular_file(path, "video")
+    for path in request.runs:
+        _regular_file(path, "run")
+    for path in request.lifts:
+        _regular_file(path, "lift export")
+    if request.units is not None and request.units.strip().lower() not in {"kg", "kgs", "lb", "lbs"}:
+        raise UsageError(f"the weight unit must be kg or lb, not {request.units!r}.")
+    if request.tz is not None:
+        zone(request.tz)
+    height = effective_height_cm(request)
+    low, high = HEIGHT_RANGE_CM
+    if height is not None and not low <= height <= high:
+        raise UsageError(f"a height of {height:g} cm is not a human height: give it in centimetres ({low:g}-{high:g}).")
+    if request.workers is not None and request.workers < 1:
+        raise UsageError("the number of pose workers must be at least 1.")
+    if not request.runner.strip():
+        raise UsageError("the runner's name may not be empty.")
+    check_output_dir(request.out_dir, inputs=(*request.videos, *request.runs, *request.lifts,
+                                              *((request.answers_path,) if request.answers_path else ())))  # fmt: skip
+
+
+def video_folder_names(videos: tuple[Path, ...]) -> tuple[str, ...]:
+    """``videos/<stem>/`` folder names, made unique when two clips share a stem (``run``, ``run-2``)."""
+    names: list[str] = []
+    for path in videos:
+        stem = path.stem or "video"
+        name, count = stem, 1
+        while name in names:
+            count += 1
+            name = f"{stem}-{count}"
+        names.append(name)
+    return tuple(names)
