@@ -62,11 +62,19 @@ class VideoMeasures:
     warnings: tuple[str, ...] = ()
     duration_s: float | None = None
     sha256: str | None = None
+    fps: float | None = None  # the file's frame rate: how fine a timing (e.g. step-time asymmetry) can be
 
     def metric(self, name: str) -> MetricValue | None:
         """The metric when it was measured (value not None), else None."""
         found = self.metrics.get(name)
         return found if found is not None and found.value is not None else None
+
+    def why_not(self, name: str) -> str:
+        """Why a metric has no value, in the analysis's own words (or that it was not in the summary)."""
+        found = self.metrics.get(name)
+        if found is None:
+            return "not in this clip's analysis"
+        return found.reason or "not measured"
 
     @classmethod
     def from_summary(cls, summary: Mapping[str, Any], name: str | None = None) -> "VideoMeasures":
@@ -89,6 +97,7 @@ class VideoMeasures:
             warnings=tuple(summary.get("warnings") or ()),
             duration_s=video.get("duration_s"),
             sha256=video.get("sha256"),
+            fps=video.get("fps"),
         )
 
 
@@ -120,6 +129,21 @@ class CheckInputs:
     @property
     def running_videos(self) -> tuple[VideoMeasures, ...]:
         return tuple(v for v in self.videos if v.activity == "running")
+
+    def running_video_for(self, *metric_names: str) -> VideoMeasures | None:
+        """The running clip that measured the named metrics over the most strides (None without running clips).
+
+        A clip that measured any of them beats one that measured none; then the
+        larger ``n`` wins (more strides, a steadier mean and drift); then the
+        longer clip.  With no running clip measuring them, the clip returned
+        still carries the reasons (``why_not``) to tell the runner.
+        """
+        def rank(video: VideoMeasures) -> tuple[bool, int, float]:
+            measured = [m for m in (video.metric(name) for name in metric_names) if m is not None]
+            return bool(measured), max((m.n for m in measured), default=0), video.duration_s or 0.0
+
+        clips = self.running_videos
+        return max(clips, key=rank) if clips else None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,143 @@
+"""Cause: slouching and looking down when tired (head flexion, forward head, and their drift).
+
+The forum theory is that a runner who tires drops the head and pokes it
+forward, and the back pays for it.  No study was found that links head-down
+running to low-back load (EVIDENCE.md: blogs only), so this cause never claims
+it as established: it reports what the video measured (how far the head is
+flexed and forward, and whether that grew from the first to the last fifth of
+strides) and words the link as a plausible mechanism.  The drift weighs more
+than the static angle, because "when tired" is the theory; a short clip says
+little about a whole run, which the confidence and ``against`` say.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from formcheck.findings.model import CheckInputs, DriftValue, Finding, NotAssessed, VideoMeasures
+from formcheck.findings.thresholds import Thresholds
+from formcheck.posture.drift import MIN_STRIDES_FOR_DRIFT
+
+CAUSE_ID = "head_posture"
+TITLE = "Slouching and looking down when tired"
+WHAT = "head posture (looking down and forward head, and how they change as you tire)"
+FILM = "add a side-view running video, filmed at hip height, 10 s or more"
+MECHANISM = ("a head that drops and pokes forward as you tire is a plausible way to load the back "
+             "(a theory from runners' forums; no study has confirmed it)")  # fmt: skip
+
+
+def _clip_note(inputs: CheckInputs, video: VideoMeasures, n: int) -> str:
+    """Which clip the numbers come from, and why that one when there are several."""
+    others = len(inputs.running_videos) - 1
+    why = f", the one of {others + 1} running clips with the most strides" if others else ""
+    return f"measured over {n} strides in clip {video.name}{why}"
+
+
+def _significant(drift: DriftValue, min_change: float, z: float, min_each: int) -> bool:
+    """A rise of at least ``min_change`` that is also larger than ``z`` standard errors of the difference."""
+    if drift.n_each < min_each:
+        return False
+    se = drift.sd / math.sqrt(drift.n_each)
+    return drift.change >= min_change and drift.change > z * se
+
+
+def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
+    """Score head flexion, forward head and their drift on the running clip with the most strides."""
+    video = inputs.running_video_for("head_flexion_deg", "forward_head_deg")
+    if video is None:
+        return NotAssessed(CAUSE_ID, TITLE, f"{FILM} to assess {WHAT}")
+    flexion, forward = video.metric("head_flexion_deg"), video.metric("forward_head_deg")
+    if flexion is None and forward is None:
+        reason = video.why_not("head_flexion_deg")
+        return NotAssessed(CAUSE_ID, TITLE, f"head posture not measurable in {video.name}: {reason}; {FILM} to assess {WHAT}")
+
+    sources: dict[str, str] = {}
+
+    def value(name: str) -> Any:
+        sources[name] = th.source(f"{CAUSE_ID}.{name}")
+        return th.value(f"{CAUSE_ID}.{name}")
+
+    evidence: list[str] = []
+    against: list[str] = []
+    fired: list[str] = []
+    n = max(m.n for m in (flexion, forward) if m is not None)
+    z, min_each = value("drift_z"), value("min_strides_each")
+
+    if flexion is not None:
+        high = value("head_flexion_high_deg")
+        sentence = f"head flexion (looking down) averaged {flexion.value:.1f} deg"
+        sentence += f" ± {flexion.sd:.1f}" if flexion.sd is not None else ""
+        if flexion.value >= high:
+            fired.append("head_flexion_high")
+            evidence.append(f"{sentence}, at or above {high:g} deg ({_clip_note(inputs, video, n)})")
+        else:
+            against.append(f"{sentence}, below {high:g} deg: the head was not held low ({_clip_note(inputs, video, n)})")
+    else:
+        against.append(f"head flexion not measurable in {video.name}: {video.why_not('head_flexion_deg')}")
+
+    if forward is not None:
+        high = value("forward_head_high_deg")
+        if forward.value >= high:
+            fired.append("forward_head_high")
+            evidence.append(f"the head sat forward of the shoulders by {forward.value:.1f} deg (at or above {high:g} deg)")
+        else:
+            against.append(f"forward head {forward.value:.1f} deg, below {high:g} deg")
+
+    drifts = {"head_flexion_deg": video.drift.get("head_flexion_deg"), "forward_head_deg": video.drift.get("forward_head_deg")}
+    for key, label, rule, limit in (
+        ("head_flexion_deg", "head flexion (looking down)", "head_drops", "head_flexion_drift_deg"),
+        ("forward_head_deg", "forward head", "forward_head_grows", "forward_head_drift_deg"),
+    ):
+        drift = drifts[key]
+        if drift is None:
+            if video.metric(key) is not None:
+                against.append(f"{label} drift not measured: fewer than {MIN_STRIDES_FOR_DRIFT} strides in {video.name}")
+            continue
+        moved = "rose" if drift.change > 0 else "fell"
+        sentence = (f"{label} {moved} from {drift.first:.1f} deg to {drift.last:.1f} deg between the first and "
+                    f"last fifth of strides (n = {drift.n_each} each)")  # fmt: skip
+        if _significant(drift, value(limit), z, min_each):
+            fired.append(rule)
+            evidence.append(sentence)
+        elif drift.change < 0:
+            against.append(f"{sentence}: the head came up, not down, over the clip")
+        else:
+            against.append(f"{sentence}: within stride-to-stride scatter (needs a rise of {value(limit):g} deg or more)")
+
+    short = video.duration_s is not None and video.duration_s < value("short_clip_s")
+    if short and any(d is not None for d in drifts.values()):
+        against.append(f"the clip lasts {video.duration_s:.1f} s: drift within it says little about tiring over a whole run")
+    if fired:
+        evidence.append(MECHANISM)
+
+    score = sum(value(f"weights.{rule}") for rule in fired)
+    coverage = min(1.0, n / value("full_strides"))
+    available: list[float] = [flexion is not None, forward is not None] + [d is not None for d in drifts.values()]
+    available.append(coverage)
+    if video.duration_s is not None:  # how much of "over the run" the clip covers
+        available.append(min(1.0, video.duration_s / value("short_clip_s")))
+    confidence = sum(available) / len(available)
+    return Finding(
+        cause=CAUSE_ID,
+        title=TITLE,
+        score=round(min(1.0, max(0.0, score)), 3),
+        confidence=round(confidence, 3),
+        evidence=tuple(evidence),
+        against=tuple(against),
+        rule_out=(
+            "a side-view clip of 30 s or more filmed late in a run, with head flexion and forward head steady "
+            "from the first to the last fifth of strides, would argue against it",
+        ),
+        plan=("posture_cues", "trunk_endurance_progression", "film_again") if fired else ("film_again",) if short else (),
+        rules_fired=tuple(fired),
+        measures={
+            "clip": video.name,
+            "strides": n,
+            "head_flexion_deg": None if flexion is None else flexion.value,
+            "forward_head_deg": None if forward is None else forward.value,
+            "drift": {k: None if d is None else {"first": d.first, "last": d.last, "change": d.change, "n_each": d.n_each}
+                      for k, d in drifts.items()},
+        },
+        sources=tuple(dict.fromkeys(sources.values())),
+    )

@@ -1,0 +1,122 @@
+"""Cause: gait after an injury (left/right step-time asymmetry with a reported past injury).
+
+The theory: after an ankle sprain (or a knee, hip or back injury) a runner may
+keep favouring one side, and an uneven stride loads the back unevenly.  The
+video gives the size of the left/right step-time difference (not which side
+is longer), the answers give the injury.  Both together are the pattern; an
+injury with even steps argues against it (a negative-weight rule, and said in
+``against``); asymmetry with no injury reported is only a low score.  Step
+times from video are only as fine as one frame, so an asymmetry smaller than
+one frame's share of a step is not counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from formcheck.answers.model import Injury
+from formcheck.findings.model import CheckInputs, Finding, MetricValue, NotAssessed, VideoMeasures
+from formcheck.findings.thresholds import Thresholds
+
+CAUSE_ID = "injury_gait"
+TITLE = "Gait after an injury"
+FILM = "a running video of 10 s or more (side or front view)"
+ASK = "your past injuries (answers.toml [history] injuries: part, side, months_ago)"
+
+
+def _describe(injury: Injury) -> str:
+    side = f"{injury.side} " if injury.side not in (None, "none") else ""
+    when = f" {injury.months_ago:g} months ago" if injury.months_ago is not None else ""
+    return f"{side}{injury.part}{when}".strip()
+
+
+def frame_share_pct(video: VideoMeasures, cadence: MetricValue | None) -> float | None:
+    """One video frame as a percentage of one step: the finest step-time difference the clip can show."""
+    if video.fps is None or video.fps <= 0 or cadence is None or not cadence.value:
+        return None
+    step_s = 60.0 / cadence.value
+    return 100.0 * (1.0 / video.fps) / step_s
+
+
+def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
+    """Combine the reported injuries with the step-time asymmetry of the running clip with the most steps."""
+    sources: dict[str, str] = {}
+
+    def value(name: str) -> Any:
+        sources[name] = th.source(f"{CAUSE_ID}.{name}")
+        return th.value(f"{CAUSE_ID}.{name}")
+
+    parts = tuple(p.lower() for p in value("lower_body_parts"))
+    relevant = [i for i in inputs.answers.history.injuries if any(p in i.part.lower() for p in parts)]
+    video = inputs.running_video_for("step_time_asymmetry_pct")
+    asym = None if video is None else video.metric("step_time_asymmetry_pct")
+    if not relevant and asym is None:
+        if video is None:
+            return NotAssessed(CAUSE_ID, TITLE, f"give {ASK} or add {FILM} to assess it")
+        reason = video.why_not("step_time_asymmetry_pct")
+        return NotAssessed(CAUSE_ID, TITLE, f"left/right step times not measurable in {video.name}: {reason}; "
+                                            f"add {FILM} and give {ASK} to assess it")  # fmt: skip
+
+    evidence: list[str] = []
+    against: list[str] = []
+    fired: list[str] = []
+    for injury in relevant:
+        evidence.append(f"reported injury: {_describe(injury)}")
+    if relevant:
+        fired.append("injury_reported")
+        recent = [i for i in relevant if i.months_ago is not None and i.months_ago <= value("recent_months")]
+        if recent:
+            fired.append("injury_recent")
+    else:
+        against.append("no leg, hip or back injury reported")
+
+    if asym is None:
+        why = "no running video" if video is None else f"not measurable in {video.name}: {video.why_not('step_time_asymmetry_pct')}"
+        against.append(f"left/right step times {why}; add {FILM} to check for an uneven stride")
+    else:
+        cadence = video.metric("cadence_spm")
+        frame = frame_share_pct(video, cadence)
+        limit, even = value("asymmetry_pct"), value("symmetric_below_pct")
+        resolved = frame is None or asym.value >= value("min_frames") * frame
+        sentence = f"left and right step times differed by {asym.value:.1f} % over {asym.n} steps in clip {video.name}"
+        if len(inputs.running_videos) > 1:
+            sentence += f" (of {len(inputs.running_videos)} running clips, the one with the most steps)"
+        frame_note = "" if frame is None else f"; one frame ({1000.0 / video.fps:.1f} ms) is {frame:.1f} % of a step here"
+        if asym.value >= limit and resolved:
+            fired.append("asymmetry")
+            if relevant:
+                fired.append("asymmetry_with_injury")
+            evidence.append(f"{sentence}, at or above {limit:g} %{frame_note}")
+            evidence.append("the video gives the size of the difference, not which side takes the longer step")
+        elif asym.value < even:
+            fired.append("symmetric_gait")
+            against.append(f"{sentence}: under {even:g} %, the steps are even{frame_note}")
+        else:
+            reason = f"below {limit:g} %" if resolved else "within the clip's timing resolution"
+            against.append(f"{sentence}: {reason}{frame_note}")
+
+    score = sum(value(f"weights.{rule}") for rule in fired)
+    steps_ok = 0.0 if asym is None else 1.0
+    confidence = (bool(relevant) + steps_ok) / 2.0
+    plan = ("gait_rehab", "film_again") if "asymmetry" in fired else ("film_again",) if asym is None else ()
+    return Finding(
+        cause=CAUSE_ID,
+        title=TITLE,
+        score=round(min(1.0, max(0.0, score)), 3),
+        confidence=round(confidence, 3),
+        evidence=tuple(evidence),
+        against=tuple(against),
+        rule_out=(
+            f"even left/right step times (under {value('symmetric_below_pct'):g} %) on a running clip of 10 s or more, "
+            "or a physiotherapist's gait assessment finding no side-to-side difference, would argue against it",
+        ),
+        plan=plan,
+        rules_fired=tuple(fired),
+        measures={
+            "clip": None if video is None else video.name,
+            "step_time_asymmetry_pct": None if asym is None else asym.value,
+            "steps": None if asym is None else asym.n,
+            "injuries": [_describe(i) for i in relevant],
+        },
+        sources=tuple(dict.fromkeys(sources.values())),
+    )

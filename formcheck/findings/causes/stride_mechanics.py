@@ -1,0 +1,139 @@
+"""Cause: overstride, low cadence and large vertical oscillation, with a cadence target relative to the runner.
+
+Why: a long reaching stride lands the foot far ahead of the hips, brakes each
+step and bounces the body; raising step rate by 5-10 % of the runner's own
+cadence lowered joint energy absorption, centre-of-mass vertical excursion and
+braking (Heiderscheit et al. 2011).  The target is therefore always relative
+("raise 158 to 166-174 steps/min"), never a fixed 180: cadence depends on
+speed and height, and fixed targets are a known complaint.  Overstride and
+oscillation are read in % of leg length (always measured on a side view) and
+in cm when the runner's height was given.  Cadence works from any view; the
+other two need a side view, which ``against`` says when they are missing.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from formcheck.findings.model import CheckInputs, Finding, MetricValue, NotAssessed, VideoMeasures
+from formcheck.findings.thresholds import Thresholds
+
+CAUSE_ID = "stride_mechanics"
+TITLE = "Overstride, low cadence, large vertical oscillation"
+FILM = "add a side-view running video, filmed at hip height, 10 s or more"
+SIDE_METRICS = ("overstride_pct_leg", "vertical_oscillation_pct_leg")
+
+
+def cadence_target_spm(cadence_spm: float, raise_low: float, raise_high: float) -> tuple[int, int]:
+    """+raise_low..+raise_high of the runner's own cadence, to whole steps/min: 158 -> (166, 174)."""
+    return math.floor(cadence_spm * (1.0 + raise_low) + 0.5), math.floor(cadence_spm * (1.0 + raise_high) + 0.5)
+
+
+def _choose(inputs: CheckInputs) -> VideoMeasures | None:
+    """The side-view metrics' best clip when any clip measured them, else the clip with the most steps."""
+    video = inputs.running_video_for(*SIDE_METRICS)
+    if video is not None and not any(video.metric(m) for m in SIDE_METRICS):
+        video = inputs.running_video_for("cadence_spm")
+    return video
+
+
+def _with_cm(pct: MetricValue, cm: MetricValue | None) -> str:
+    spread = f" ± {pct.sd:.1f}" if pct.sd is not None else ""
+    return f"{pct.value:.1f}{spread} % of leg length" + (f" ({cm.value:.1f} cm)" if cm is not None else "")
+
+
+def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
+    """Score overstride, cadence and oscillation on one running clip, and give the relative cadence target."""
+    video = _choose(inputs)
+    if video is None:
+        return NotAssessed(CAUSE_ID, TITLE, f"{FILM} to assess overstride, cadence and vertical oscillation")
+    cadence = video.metric("cadence_spm")
+    overstride, bounce = video.metric("overstride_pct_leg"), video.metric("vertical_oscillation_pct_leg")
+    if cadence is None and overstride is None and bounce is None:
+        return NotAssessed(CAUSE_ID, TITLE, f"cadence not measurable in {video.name}: {video.why_not('cadence_spm')}; "
+                                            f"overstride: {video.why_not('overstride_pct_leg')}; {FILM} to assess it")  # fmt: skip
+
+    sources: dict[str, str] = {}
+
+    def value(name: str) -> Any:
+        sources[name] = th.source(f"{CAUSE_ID}.{name}")
+        return th.value(f"{CAUSE_ID}.{name}")
+
+    evidence: list[str] = []
+    against: list[str] = []
+    fired: list[str] = []
+    clips = len(inputs.running_videos)
+    raise_low, raise_high = value("cadence_raise_low"), value("cadence_raise_high")
+    where = f"clip {video.name}" + (f" (of {clips} running clips, the one with the most strides)" if clips > 1 else "")
+
+    if overstride is not None:
+        limit = value("overstride_pct_leg")
+        sentence = f"the foot landed {_with_cm(overstride, video.metric('overstride_cm'))} ahead of the hips at contact"
+        if overstride.value >= limit:
+            fired.append("overstride")
+            evidence.append(f"{sentence}, over {overstride.n} strides in {where} (cue: {limit:g} %)")
+        else:
+            against.append(f"{sentence}, under {limit:g} %: no overstride")
+    if bounce is not None:
+        limit = value("vertical_oscillation_pct_leg")
+        sentence = f"the hips rose and fell {_with_cm(bounce, video.metric('vertical_oscillation_cm'))} each stride"
+        if bounce.value >= limit:
+            fired.append("large_oscillation")
+            evidence.append(f"{sentence} (cue: {limit:g} %)")
+        else:
+            against.append(f"{sentence}, under {limit:g} %")
+    if overstride is None and bounce is None:
+        against.append(f"overstride and vertical oscillation not measurable in {video.name}: "
+                       f"{video.why_not('overstride_pct_leg')}; {FILM} to assess them")  # fmt: skip
+
+    target: tuple[int, int] | None = None
+    if cadence is not None:
+        low = value("low_cadence_spm")
+        target = cadence_target_spm(cadence.value, raise_low, raise_high)
+        spread = f" ± {cadence.sd:.0f}" if cadence.sd is not None else ""
+        sentence = f"cadence {cadence.value:.0f}{spread} steps/min over {cadence.n} steps"
+        if cadence.value < low:
+            fired.append("low_cadence")
+            evidence.append(f"{sentence}, below {low:g} (a screening cue that depends on speed and height, not a target)")
+        else:
+            against.append(f"{sentence}, not low (at or above {low:g})")
+        if fired:
+            evidence.append(
+                f"cadence target: raise {math.floor(cadence.value + 0.5)} to {target[0]}-{target[1]} steps/min "
+                f"(+{100 * raise_low:g}-{100 * raise_high:g} % of your own cadence; Heiderscheit et al. 2011: less "
+                "joint loading, vertical excursion and braking), not a fixed 180")  # fmt: skip
+    else:
+        against.append(f"cadence not measurable in {video.name}: {video.why_not('cadence_spm')}")
+
+    score = sum(value(f"weights.{rule}") for rule in fired)
+    strides = max((m.n for m in (overstride, bounce) if m is not None), default=0)
+    available = [cadence is not None, overstride is not None, bounce is not None, min(1.0, strides / value("full_strides"))]
+    side_missing = overstride is None and bounce is None
+    return Finding(
+        cause=CAUSE_ID,
+        title=TITLE,
+        score=round(min(1.0, max(0.0, score)), 3),
+        confidence=round(sum(available) / len(available), 3),
+        evidence=tuple(evidence),
+        against=tuple(against),
+        rule_out=(
+            "a side-view clip of 10 s or more with the foot landing near the hips, little bounce and a cadence "
+            f"that is not low would argue against it; so would the pump staying the same after weeks at "
+            f"+{100 * raise_low:g}-{100 * raise_high:g} % cadence",
+        ),
+        plan=("cadence_increase", "film_again") if fired else ("film_again",) if side_missing else (),
+        rules_fired=tuple(fired),
+        measures={
+            "clip": video.name,
+            "cadence_spm": None if cadence is None else cadence.value,
+            "cadence_target_spm": None if target is None else list(target),
+            "overstride_pct_leg": None if overstride is None else overstride.value,
+            "overstride_cm": None if video.metric("overstride_cm") is None else video.metric("overstride_cm").value,
+            "vertical_oscillation_pct_leg": None if bounce is None else bounce.value,
+            "vertical_oscillation_cm": (None if video.metric("vertical_oscillation_cm") is None
+                                        else video.metric("vertical_oscillation_cm").value),  # fmt: skip
+            "strides": strides,
+        },
+        sources=tuple(dict.fromkeys(sources.values())),
+    )

@@ -1,0 +1,143 @@
+"""Cause: forward trunk lean, and lean that grows with fatigue (lean and its drift).
+
+Why it belongs on the list: a runner who leans further forward does more
+hip-extensor work (Teng & Powers 2015: 10.8 vs 3.6 deg groups), the erector
+spinae already work harder while running than in a Biering-Sorensen hold
+(Behm et al. 2009), and fatigue adds lean: ~4 deg in novices (Koblbauer et al.
+2014), and more lean with less lumbar curve after paraspinal fatigue (Hart et
+al. 2009).  So the cause fires on a high mean lean and, more strongly, on lean
+that rises from the first to the last fifth of strides beyond the stride
+scatter.  A tilted camera shifts the mean lean by about its tilt but cancels
+out of the drift (a difference), so a tilt warning lowers the confidence of
+the mean only, and is said in ``against``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from formcheck.findings.model import CheckInputs, DriftValue, Finding, NotAssessed, VideoMeasures
+from formcheck.findings.thresholds import Thresholds
+
+CAUSE_ID = "trunk_lean"
+TITLE = "Forward trunk lean, and lean that grows with fatigue"
+FILM = "add a side-view running video, filmed at hip height, 10 s or more, to assess trunk lean and how it changes as you tire"
+_TILT = re.compile(r"about (\d+(?:\.\d+)?) deg off level")
+
+
+def camera_tilt_deg(video: VideoMeasures) -> float | None:
+    """The tilt the analysis warned about (degrees), or None when it warned of none."""
+    for warning in video.warnings:
+        found = _TILT.search(warning)
+        if found and "tilt" in warning:
+            return float(found.group(1))
+    return None
+
+
+def _clip_note(inputs: CheckInputs, video: VideoMeasures, n: int) -> str:
+    others = len(inputs.running_videos) - 1
+    why = f", the one of {others + 1} running clips with the most strides" if others else ""
+    return f"{n} strides in clip {video.name}{why}"
+
+
+def _beyond_scatter(drift: DriftValue, z: float, min_each: int) -> bool:
+    """True when the rise is larger than ``z`` standard errors of the difference of the fifths' means."""
+    return drift.n_each >= min_each and drift.change > z * drift.sd / math.sqrt(drift.n_each)
+
+
+def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
+    """Score the mean lean and its drift on the running clip with the most strides."""
+    video = inputs.running_video_for("trunk_lean_deg")
+    if video is None:
+        return NotAssessed(CAUSE_ID, TITLE, FILM)
+    lean = video.metric("trunk_lean_deg")
+    if lean is None:
+        return NotAssessed(CAUSE_ID, TITLE, f"trunk lean not measurable in {video.name}: {video.why_not('trunk_lean_deg')}; {FILM}")
+
+    sources: dict[str, str] = {}
+
+    def value(name: str) -> Any:
+        sources[name] = th.source(f"{CAUSE_ID}.{name}")
+        return th.value(f"{CAUSE_ID}.{name}")
+
+    evidence: list[str] = []
+    against: list[str] = []
+    fired: list[str] = []
+    forward, high_group, low_group = value("forward_deg"), value("high_group_deg"), value("low_group_deg")
+    spread = f" ± {lean.sd:.1f}" if lean.sd is not None else ""
+    mean_sentence = f"trunk lean averaged {lean.value:.1f} deg{spread} over {_clip_note(inputs, video, lean.n)}"
+    if lean.value >= forward:
+        fired.append("lean_forward")
+        if lean.value >= high_group:
+            fired.append("lean_high_group")
+        evidence.append(f"{mean_sentence}: nearer the high-lean group of Teng & Powers 2015 ({high_group:g} deg, "
+                        f"more hip-extensor work) than the low-lean group ({low_group:g} deg)")  # fmt: skip
+    elif lean.value <= 0:
+        against.append(f"{mean_sentence}: upright or leaning back, not forward")
+    else:
+        against.append(f"{mean_sentence}, below {forward:g} deg (midway between the {low_group:g} and {high_group:g} deg groups of Teng & Powers 2015)")
+
+    drift = video.drift.get("trunk_lean_deg")
+    if drift is None:
+        against.append(f"lean drift not measured in {video.name}: {video.why_not('trunk_lean_drift_deg')}")
+    else:
+        moved = "rose" if drift.change > 0 else "fell" if drift.change < 0 else "stayed"
+        sentence = (f"trunk lean {moved} from {drift.first:.1f} deg to {drift.last:.1f} deg between the first and "
+                    f"last fifth of strides (n = {drift.n_each} each)")  # fmt: skip
+        big_enough = drift.change >= value("drift_deg")
+        if big_enough and _beyond_scatter(drift, value("drift_z"), value("min_strides_each")):
+            fired.append("lean_grows")
+            if drift.change >= value("drift_large_deg"):
+                fired.append("lean_grows_large")
+            evidence.append(f"{sentence}; fatigue added ~{value('drift_large_deg'):g} deg of trunk flexion in novice runners (Koblbauer et al. 2014)")
+        elif drift.change <= 0:
+            against.append(f"{sentence}: the lean did not grow over the clip")
+        elif big_enough:
+            against.append(f"{sentence}: within stride-to-stride scatter (± {drift.sd:.1f} deg)")
+        else:
+            against.append(f"{sentence}: less than {value('drift_deg'):g} deg")
+
+    tilt = camera_tilt_deg(video)
+    if tilt is not None:
+        against.append(f"the camera may be tilted by about {tilt:.1f} deg, so the mean lean may be off by as much "
+                       "(the drift, a difference, is not affected)")  # fmt: skip
+    short = video.duration_s is not None and video.duration_s < value("short_clip_s")
+    if short and drift is not None:
+        against.append(f"the clip lasts {video.duration_s:.1f} s: drift within it says little about tiring over a whole run")
+    if fired:
+        evidence.append("erector spinae work harder while running than in a Biering-Sorensen hold (Behm et al. 2009), "
+                        "and extra lean adds to that work")  # fmt: skip
+
+    score = sum(value(f"weights.{rule}") for rule in fired)
+    available: list[float] = [value("tilt_confidence") if tilt is not None else 1.0, drift is not None]
+    available.append(min(1.0, lean.n / value("full_strides")))
+    if video.duration_s is not None:
+        available.append(min(1.0, video.duration_s / value("short_clip_s")))
+    plan = ("posture_cues", "trunk_endurance_progression", "hinge_accessories", "film_again") if fired else (
+        ("film_again",) if short or tilt is not None else ())
+    return Finding(
+        cause=CAUSE_ID,
+        title=TITLE,
+        score=round(min(1.0, max(0.0, score)), 3),
+        confidence=round(sum(available) / len(available), 3),
+        evidence=tuple(evidence),
+        against=tuple(against),
+        rule_out=(
+            f"a level camera and a side-view clip of {value('short_clip_s'):g} s or more late in a run, with lean under "
+            f"{forward:g} deg that does not rise from the first to the last fifth of strides, would argue against it",
+        ),
+        plan=plan,
+        rules_fired=tuple(fired),
+        measures={
+            "clip": video.name,
+            "strides": lean.n,
+            "trunk_lean_deg": lean.value,
+            "trunk_lean_sd_deg": lean.sd,
+            "drift": None if drift is None else {"first": drift.first, "last": drift.last, "change": drift.change,
+                                                 "sd": drift.sd, "n_each": drift.n_each},
+            "camera_tilt_deg": tilt,
+        },
+        sources=tuple(dict.fromkeys(sources.values())),
+    )
