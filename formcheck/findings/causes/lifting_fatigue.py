@@ -1,0 +1,100 @@
+"""Lifting fatigue: a lumbar-loading session (deadlifts, squats, rows, good mornings ...) in the 96 h before the run.
+
+Why 96 h: after eccentric lumbar-extensor work, strength loss peaked at
+24-48 h and pain had resolved by 96 h (Pettitt et al. 2010).  Erectors still
+recovering from heavy pulls have less endurance left for an hour of holding
+the trunk up while running, which is the forum's commonest theory for a back
+pump.  The session comes from the run's context (hours when the logs carry
+times) or, without an imported run, from the lift log against the symptom date
+(days only).  The rules: a session in the window, inside the 24-48 h peak, of
+the heavy class, with many hard sets, near the runner's own best, or several
+sessions stacked.
+"""
+
+from __future__ import annotations
+
+from formcheck.findings.model import CheckInputs, Finding, NotAssessed
+from formcheck.findings.rules import Rules, fmt
+from formcheck.findings.thresholds import Thresholds
+from formcheck.findings.training import day_that_hurt, lumbar_before, session_sets, when
+
+CAUSE_ID = "lifting_fatigue"
+TITLE = "Back muscles still tired from lifting"
+SOURCE = "Pettitt et al. 2010: lumbar-extensor strength loss peaked at 24-48 h and had resolved by 96 h"
+
+
+def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
+    if not inputs.lifts:
+        return NotAssessed(CAUSE_ID, TITLE, "give a strength-log export (Strong, Hevy or FitNotes) to assess it")
+    day = day_that_hurt(inputs)
+    lumbar = lumbar_before(inputs)
+    if day is None or lumbar is None:
+        return NotAssessed(CAUSE_ID, TITLE, "give the date of the run that hurt ([symptom] date or --date) or its GPS track to assess it")
+
+    r = Rules(th, CAUSE_ID)
+    r.cite(SOURCE)
+    window_h = float(r.value("window_h"))
+    peak_h = float(r.value("peak_h"))
+    available, expected = 2.0, 2.0  # the lift log covering the days before; the session's timing
+    last_logged = max((s.performed_on for s in inputs.lifts if s.performed_on <= day), default=None)
+    gap_days = float(r.value("log_gap_days"))
+    if last_logged is None or (day - last_logged).days > gap_days:
+        available -= 1.0
+        since = "no lift before that day" if last_logged is None else f"the last one is {(day - last_logged).days} days before it"
+        r.argue_against(f"The lift log may not cover the days before the run: {since}.")
+
+    session = lumbar.last_session
+    rule_out = (
+        "Pumps on runs with no lumbar-loading lifting in the 4 days before (journal each run: formcheck journal add).",
+        "No pump on a run 24-48 h after a heavy deadlift or squat session.",
+    )
+    if session is None:
+        r.argue_against("No lumbar-loading lifts (deadlifts, squats, rows, good mornings, back extensions) are in the log before the run.")
+        return r.finding(CAUSE_ID, TITLE, available=available, expected=expected, rule_out=rule_out, plan=("schedule_spacing",))
+
+    hours = session.hours_before
+    in_window = hours <= window_h if hours is not None else session.days_before <= window_h / 24.0
+    sets = ", ".join(session_sets(inputs, session))
+    r.measures.update(
+        session_date=session.date.isoformat(), hours_before=hours, hours_basis=session.hours_basis,
+        days_before=session.days_before, hard_sets=session.hard_sets, tonnage_kg=round(session.tonnage_kg, 1),
+        exercises=list(session.exercises),
+    )
+    if not in_window:
+        r.argue_against(
+            f"The last lumbar-loading session ({sets} on {session.date.isoformat()}) was {when(session)}: "
+            f"past the {fmt(window_h, 0)} h by which Pettitt et al. 2010 saw recovery."
+        )
+        return r.finding(CAUSE_ID, TITLE, available=available, expected=expected, rule_out=rule_out, plan=("schedule_spacing",))
+
+    r.fire("session_in_window", f"{sets} on {session.date.isoformat()}, {when(session)}.")
+    peak = hours <= peak_h if hours is not None else session.days_before <= peak_h / 24.0
+    if peak:
+        r.fire("in_peak", f"That is inside the 24-{fmt(peak_h, 0)} h when lumbar-extensor strength loss peaks (Pettitt et al. 2010).")
+    else:
+        r.note(f"That is after the 24-{fmt(peak_h, 0)} h peak of strength loss but inside the {fmt(window_h, 0)} h recovery (Pettitt et al. 2010).")
+    if session.lumbar_load == "heavy":
+        r.fire("heavy_class", f"{', '.join(session.exercises)}: the exercise taxonomy counts these as heavy lumbar loading.")
+    many = int(r.value("many_hard_sets"))
+    if session.hard_sets >= many:
+        r.fire("high_volume", f"{session.hard_sets} hard lumbar-loading sets, {fmt(session.tonnage_kg, 0)} kg lifted in them.")
+    top = session.top_set
+    if top is not None and top.pct_of_best is not None:
+        r.measures["top_set_pct_of_best"] = round(top.pct_of_best, 1)
+        if top.pct_of_best >= float(r.value("near_max_pct")):
+            r.fire("near_max", (
+                f"Top set {top.exercise} {fmt(top.weight_kg)} kg x {top.reps}: {fmt(top.pct_of_best, 0)} % of your best "
+                f"estimated 1RM of the 90 days before."
+            ))
+    if lumbar.window.sessions >= 2:
+        r.fire("stacked_sessions", (
+            f"{lumbar.window.sessions} lumbar-loading sessions in the {fmt(lumbar.window.hours, 0)} h before the run "
+            f"({lumbar.window.hard_sets} hard sets)."
+        ))
+    if lumbar.unclassified_exercises:
+        r.argue_against(
+            f"Exercises the taxonomy does not know ({', '.join(lumbar.unclassified_exercises)}) were left out; "
+            "some may have loaded the back too."
+        )
+    return r.finding(CAUSE_ID, TITLE, available=available, expected=expected, rule_out=rule_out,
+                     plan=("schedule_spacing", "ease_back_run_walk"))

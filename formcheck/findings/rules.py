@@ -1,0 +1,96 @@
+"""The small scorer every cause module uses, so that a score is always the sum of named rules.
+
+Why a helper: the issue wants "scores from the rules, not from a hidden
+model", with ``findings.json`` naming each rule that fired.  A cause module
+creates a :class:`Rules` for its section, calls :meth:`Rules.fire` with a rule
+name (its weight is ``<section>.weights.<rule>`` in ``thresholds.toml``) and
+the sentence that justifies it, adds ``against`` sentences, and finally calls
+:meth:`Rules.finding`.  The score is the capped sum of the fired weights; the
+confidence is the share of the evidence items the cause looked for that were
+available (the module says how many it looked for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from formcheck.findings.model import Finding
+from formcheck.findings.thresholds import Thresholds
+
+
+def fmt(value: float, digits: int = 1) -> str:
+    """A number for a sentence: no trailing ``.0`` on whole numbers."""
+    text = f"{value:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@dataclass
+class Rules:
+    """Accumulates fired rules, evidence and counter-evidence for one cause."""
+
+    th: Thresholds
+    section: str
+    evidence: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    measures: dict[str, Any] = field(default_factory=dict)
+    _score: float = 0.0
+
+    def value(self, name: str) -> Any:
+        """The threshold ``<section>.<name>``, remembering its source for the finding."""
+        full = f"{self.section}.{name}"
+        self.cite(self.th.source(full))
+        return self.th.value(full)
+
+    def cite(self, source: str) -> None:
+        if source not in self.sources:
+            self.sources.append(source)
+
+    def fire(self, rule: str, sentence: str | None = None) -> None:
+        """Add the weight of ``rule`` (``<section>.weights.<rule>``) and its evidence sentence."""
+        if rule in self.fired:
+            return
+        self.fired.append(rule)
+        self._score += float(self.th.value(f"{self.section}.weights.{rule}"))
+        if sentence:
+            self.evidence.append(sentence)
+
+    def note(self, sentence: str) -> None:
+        """Evidence shown as context that adds nothing to the score."""
+        self.evidence.append(sentence)
+
+    def argue_against(self, sentence: str) -> None:
+        self.against.append(sentence)
+
+    @property
+    def score(self) -> float:
+        return round(min(1.0, max(0.0, self._score)), 3)
+
+    def finding(
+        self,
+        cause: str,
+        title: str,
+        *,
+        available: float,
+        expected: float,
+        rule_out: Iterable[str] = (),
+        plan: Iterable[str] = (),
+        measures: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        confidence = 0.0 if expected <= 0 else round(min(1.0, max(0.0, available / expected)), 2)
+        return Finding(
+            cause=cause,
+            title=title,
+            score=self.score,
+            confidence=confidence,
+            evidence=tuple(self.evidence),
+            against=tuple(self.against),
+            rule_out=tuple(rule_out),
+            plan=tuple(plan),
+            rules_fired=tuple(self.fired),
+            measures=dict(self.measures, **(measures or {})),
+            sources=tuple(self.sources),
+        )

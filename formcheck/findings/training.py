@@ -1,0 +1,93 @@
+"""Training-log helpers the causes and the journal share: the day that hurt, lumbar lifting before it.
+
+Why here and not in each cause: "which day hurt" and "which lifts loaded the
+back" must mean the same thing for lifting fatigue, rest, accessory work and
+the journal.  When the run that hurt was imported, its :class:`RunContext`
+is the answer (hours when the logs have times); without it the lumbar
+context is computed from the lift log against the symptom date, by date only
+(a lift on the day itself is left out, because its order is unknown).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+
+from formcheck.context.lumbar import LUMBAR_CLASSES, LumbarContext, LumbarSession, lumbar_context
+from formcheck.findings.model import CheckInputs
+from formcheck.findings.rules import fmt
+from formcheck.logs.records import LiftSet, Run, Sport
+from formcheck.context.lumbar import is_hard_set  # re-exported there wherever strength_load lives
+
+
+def classifier(inputs: CheckInputs) -> Callable[[str], str | None]:
+    """Exercise -> lumbar class, from ``inputs.lumbar_class``; the packaged taxonomy when none was given."""
+    if inputs.lumbar_class or not inputs.lifts:
+        mapping = dict(inputs.lumbar_class)
+        return lambda name: mapping.get(name)
+    from formcheck.context.lumbar import taxonomy_classifier  # packaged data, read once per call
+
+    return taxonomy_classifier()
+
+
+def day_that_hurt(inputs: CheckInputs) -> dt.date | None:
+    """The symptom date, else the date of the run that hurt."""
+    if inputs.symptom_date is not None:
+        return inputs.symptom_date
+    return inputs.run.run.start.date() if inputs.run is not None else None
+
+
+def lumbar_before(inputs: CheckInputs, day: dt.date | None = None) -> LumbarContext | None:
+    """The lumbar lifting before the run that hurt (or before ``day``), None without a date."""
+    if day is None and inputs.run is not None:
+        return inputs.run.lumbar
+    day = day or day_that_hurt(inputs)
+    if day is None:
+        return None
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc)
+    probe = Run(sport=Sport.RUN, start=noon, duration_s=0.0, distance_m=None, points=())
+    dated = [replace(s, started_at=None) for s in inputs.lifts]  # date only: no hours pretended
+    return lumbar_context(probe, dated, classifier(inputs))
+
+
+def lumbar_days(inputs: CheckInputs) -> set[dt.date]:
+    """Days with at least one hard lumbar-loading set."""
+    classify = classifier(inputs)
+    return {s.performed_on for s in inputs.lifts if is_hard_set(s) and classify(s.exercise) in LUMBAR_CLASSES}
+
+
+def _sets_sentence(name: str, sets: Sequence[LiftSet]) -> str:
+    hard = [s for s in sets if is_hard_set(s)]
+    weighted = [s for s in hard if s.weight_kg]
+    if not weighted:
+        return f"{name} {len(hard)} sets"
+    if len({(s.weight_kg, s.reps) for s in weighted}) == 1:
+        return f"{name} {len(weighted)} x {weighted[0].reps} at {fmt(weighted[0].weight_kg or 0.0)} kg"
+    top = max(weighted, key=lambda s: (s.weight_kg or 0.0, s.reps or 0))
+    return f"{name} {len(hard)} sets, top set {fmt(top.weight_kg or 0.0)} kg x {top.reps}"
+
+
+def session_sets(inputs: CheckInputs, session: LumbarSession) -> list[str]:
+    """Per lumbar-loading exercise of the session: "Deadlift 5 x 3 at 140 kg" (log order)."""
+    day_sets = [s for s in inputs.lifts if s.performed_on == session.date and s.exercise in session.exercises]
+    return [_sets_sentence(name, [s for s in day_sets if s.exercise == name]) for name in session.exercises]
+
+
+def when(session: LumbarSession) -> str:
+    """ "41 h before the run" or, for date-only logs, "2 days before the run (dates only: 24-72 h)"."""
+    if session.hours_before is not None:
+        basis = "" if session.hours_basis in (None, "utc") or session.hours_basis.startswith("exact") else f" ({session.hours_basis})"
+        return f"{fmt(session.hours_before, 0)} h before the run{basis}"
+    d = session.days_before
+    span = f"{max(0, 24 * (d - 1))}-{24 * (d + 1)} h"
+    return f"{d} day{'s' if d != 1 else ''} before the run (the log has dates only: {span})"
+
+
+def activity_days(inputs: CheckInputs, sport: Sport | None = Sport.RUN) -> set[dt.date]:
+    """Days of recorded activities (runs by default) in the history."""
+    return {h.start.date() for h in inputs.history if sport is None or h.sport is sport}
+
+
+def lift_days(lifts: Iterable[LiftSet]) -> set[dt.date]:
+    return {s.performed_on for s in lifts if is_hard_set(s)}
