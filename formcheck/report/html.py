@@ -1,0 +1,206 @@
+"""``report.html``: one self-contained page a runner (and their physio) wants to read.
+
+The page follows the order a worried runner reads in: anything urgent first
+(red flags), then the answer in one sentence, then the causes with the
+evidence for and against, then the pictures that show it, then what to do,
+and last how it was measured.  Everything is inlined (CSS, pictures as
+``data:`` URIs) so the file opens offline and can be mailed; Jinja2
+autoescaping is on, because evidence sentences carry the runner's own
+exercise names and notes.  This module gathers the view data; the layout
+lives in ``templates/report.html.j2``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from formcheck.findings.model import CheckInputs, Finding, FindingsResult
+from formcheck.findings.thresholds import load_thresholds
+from formcheck.errors import FormcheckError
+from formcheck.report import plots
+from formcheck.report.assets import KeyFrames, read_keyframes, read_strides
+from formcheck.report.calendar import calendar_days, symptom_day
+from formcheck.report.model import ReportMeta, VideoArtifacts
+
+TOP_MIN_SCORE = 0.25  # below this a cause is listed under "also considered", not as a card
+TOP_MAX = 4
+URGENCY_ORDER = {"emergency": 0, "today": 1, "soon": 2}
+URGENCY_LABEL = {"emergency": "Emergency: get help now", "today": "See a doctor today", "soon": "See a clinician soon"}
+METRIC_LABELS = {
+    "cadence_spm": "Cadence",
+    "trunk_lean_deg": "Trunk lean (forward +)",
+    "trunk_lean_drift_deg": "Trunk lean drift (last − first fifth)",
+    "head_flexion_deg": "Head flexion (looking down +)",
+    "forward_head_deg": "Forward head",
+    "vertical_oscillation_pct_leg": "Vertical oscillation",
+    "vertical_oscillation_cm": "Vertical oscillation",
+    "overstride_pct_leg": "Overstride (foot ahead of hip)",
+    "overstride_cm": "Overstride",
+    "step_time_asymmetry_pct": "Step-time asymmetry L/R",
+    "knee_flexion_at_contact_deg": "Knee flexion at contact",
+    "ground_contact_ms": "Ground contact time",
+}
+
+
+@dataclass(frozen=True)
+class ClipView:
+    name: str
+    description: str
+    metrics: list[dict[str, Any]]
+    warnings: tuple[str, ...]
+    keyframes: KeyFrames | None
+    keyframes_reason: str | None
+    lean: plots.Chart
+    cadence: plots.Chart
+
+
+def _lower_first(title: str) -> str:
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
+def answer_sentence(top: Sequence[Finding], n_red: int) -> str:
+    """The one-sentence answer: the top causes by name, or that none stands out."""
+    if not top:
+        lead = "No single cause stands out from what was given"
+        return lead + (": see the red flags above first." if n_red else "; the sections below say what would tell more.")
+    names = [_lower_first(f.title) for f in top[:3]]
+    sentence = f"Most likely: {names[0]}"
+    if len(names) == 2:
+        sentence += f", with {names[1]} also playing a part"
+    elif len(names) == 3:
+        sentence += f", with {names[1]} and {names[2]} also playing a part"
+    return sentence + "."
+
+
+def _metric_rows(summary_metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for key, label in METRIC_LABELS.items():
+        m = summary_metrics.get(key)
+        if m is None:
+            continue
+        value = m.value
+        sd = f" ± {m.sd:.1f}" if value is not None and m.sd is not None else ""
+        text = "—" if value is None else f"{value:.1f} {m.unit}{sd}"
+        rows.append({"label": label, "value": text, "n": m.n, "reason": m.reason})
+    return rows
+
+
+def _clip_view(video: VideoArtifacts) -> ClipView:
+    m = video.measures
+    rows, why = read_strides(video.analysis_dir)
+    keyframes, kf_reason = read_keyframes(video.analysis_dir)
+    description = f"{m.activity}, {m.view} view" + (f", facing {m.facing}" if m.facing not in ("", "unknown") else "")
+    if m.duration_s:
+        description += f", {m.duration_s:.1f} s"
+    return ClipView(
+        name=m.name,
+        description=description,
+        metrics=_metric_rows(m.metrics),
+        warnings=m.warnings,
+        keyframes=keyframes,
+        keyframes_reason=kf_reason,
+        lean=plots.lean_chart(rows, why, video.summary),
+        cadence=plots.cadence_chart(rows, why, video.summary),
+    )
+
+
+def _thresholds() -> tuple[list[dict[str, Any]], str | None]:
+    try:
+        th = load_thresholds()
+    except FormcheckError as error:
+        return [], str(error)
+    rows = [{"name": n, "value": th[n].value, "source": th[n].source} for n in th.names()]
+    return rows, (None if rows else f"{th.origin} lists no thresholds yet")
+
+
+def _run_facts(inputs: CheckInputs) -> list[tuple[str, str]]:
+    if inputs.run is None:
+        return []
+    run, ctx = inputs.run.run, inputs.run
+    facts = [("Date", run.start.strftime("%a %d %b %Y, %H:%M UTC"))]
+    if run.distance_m:
+        facts.append(("Distance", f"{run.distance_m / 1000:.2f} km"))
+    facts.append(("Duration", f"{run.duration_s / 60:.0f} min"))
+    breaks = ctx.walk_breaks.breaks
+    facts.append(("Walk breaks", "none" if not breaks else f"{len(breaks)}, first at minute {breaks[0].start_s / 60:.0f}"))
+    if ctx.hills.gain_m is not None:
+        facts.append(("Climb", f"{ctx.hills.gain_m:.0f} m"))
+    last = ctx.lumbar.last_session
+    if last is not None:
+        when = f"{last.hours_before:.0f} h before" if last.hours_before is not None else f"{last.days_before} days before"
+        facts.append(("Last lumbar-loading lifts", f"{', '.join(last.exercises[:3])} ({when})"))
+    return facts
+
+
+def report_context(
+    doc: Mapping[str, Any], result: FindingsResult, inputs: CheckInputs, videos: Sequence[VideoArtifacts], meta: ReportMeta
+) -> dict[str, Any]:
+    """Everything the template shows, computed here so the template stays layout only."""
+    top = [f for f in result.findings if f.score >= TOP_MIN_SCORE][:TOP_MAX]
+    others = [f for f in result.findings if f not in top]
+    red = sorted(result.red_flags, key=lambda f: URGENCY_ORDER.get(f.urgency, 9))
+    answered = inputs.answers.red_flags.answered()
+    end = symptom_day(inputs, meta.symptom_date)
+    days, days_reason = calendar_days(inputs, end)
+    thresholds, thresholds_reason = _thresholds()
+    plan_titles = {p.id: p.title for p in result.plan}
+    return {
+        "doc": doc,
+        "meta": meta,
+        "red_flags": red,
+        "red_flags_answered": answered,
+        "urgency_label": URGENCY_LABEL,
+        "most_urgent": red[0].urgency if red else None,
+        "answer": answer_sentence(top, len(red)),
+        "answer_detail": top[0].evidence[0] if top and top[0].evidence else None,
+        "top": top,
+        "others": others,
+        "not_assessed": result.not_assessed,
+        "plan": result.plan,
+        "plan_titles": plan_titles,
+        "clips": [_clip_view(v) for v in videos],
+        "run_chart": plots.run_chart(inputs.run, inputs.answers.symptom.minute_into_run),
+        "run_facts": _run_facts(inputs),
+        "days": days,
+        "days_reason": days_reason,
+        "symptom_date": end,
+        "correlations": result.correlations,
+        "journal_note": result.journal_note,
+        "thresholds": thresholds,
+        "thresholds_reason": thresholds_reason,
+        "filter": next((v.summary.get("filter") for v in videos if v.summary.get("filter")), None),
+        "inputs_used": result.inputs_used,
+        "inputs_missing": result.inputs_missing,
+        "files": meta.inputs,
+        "disclaimer": doc["disclaimer"],
+    }
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("formcheck.report", "templates"),
+        autoescape=True,  # every string is escaped, .j2 extension or not
+        undefined=jinja2.StrictUndefined,  # a typo in the template fails the tests, not the reader
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = lambda x: f"{100 * float(x):.0f} %"
+    env.filters["score_pct"] = lambda x: f"{max(0.0, min(1.0, float(x))) * 100:.0f}"
+    env.filters["confidence_word"] = lambda x: "high" if x >= 0.75 else "medium" if x >= 0.4 else "low"
+    return env
+
+
+def render_html(
+    doc: Mapping[str, Any], result: FindingsResult, inputs: CheckInputs, videos: Sequence[VideoArtifacts], meta: ReportMeta
+) -> str:
+    return _environment().get_template("report.html.j2").render(**report_context(doc, result, inputs, videos, meta))
+
+
+def write_html(path: Path, html: str) -> Path:
+    path.write_text(html, encoding="utf-8")
+    return path
