@@ -46,11 +46,11 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     """Score head flexion, forward head and their drift on the running clip with the most strides."""
     video = inputs.running_video_for("head_flexion_deg", "forward_head_deg")
     if video is None:
-        return NotAssessed(CAUSE_ID, TITLE, f"{FILM} to assess {WHAT}")
+        return NotAssessed(CAUSE_ID, TITLE, f"{FILM}, to assess {WHAT}")
     flexion, forward = video.metric("head_flexion_deg"), video.metric("forward_head_deg")
     if flexion is None and forward is None:
         reason = video.why_not("head_flexion_deg")
-        return NotAssessed(CAUSE_ID, TITLE, f"head posture not measurable in {video.name}: {reason}; {FILM} to assess {WHAT}")
+        return NotAssessed(CAUSE_ID, TITLE, f"head posture not measurable in {video.name}: {reason}; {FILM}, to assess {WHAT}")
 
     sources: dict[str, str] = {}
 

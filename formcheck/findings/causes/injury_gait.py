@@ -71,8 +71,9 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         against.append("no leg, hip or back injury reported")
 
     if asym is None:
-        why = "no running video" if video is None else f"not measurable in {video.name}: {video.why_not('step_time_asymmetry_pct')}"
-        against.append(f"left/right step times {why}; add {FILM} to check for an uneven stride")
+        why = ("no running video to measure left/right step times" if video is None else
+               f"left/right step times not measurable in {video.name}: {video.why_not('step_time_asymmetry_pct')}")
+        against.append(f"{why}; add {FILM} to check for an uneven stride")
     else:
         cadence = video.metric("cadence_spm")
         frame = frame_share_pct(video, cadence)

@@ -47,12 +47,12 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     """Score overstride, cadence and oscillation on one running clip, and give the relative cadence target."""
     video = _choose(inputs)
     if video is None:
-        return NotAssessed(CAUSE_ID, TITLE, f"{FILM} to assess overstride, cadence and vertical oscillation")
+        return NotAssessed(CAUSE_ID, TITLE, f"{FILM}, to assess overstride, cadence and vertical oscillation")
     cadence = video.metric("cadence_spm")
     overstride, bounce = video.metric("overstride_pct_leg"), video.metric("vertical_oscillation_pct_leg")
     if cadence is None and overstride is None and bounce is None:
         return NotAssessed(CAUSE_ID, TITLE, f"cadence not measurable in {video.name}: {video.why_not('cadence_spm')}; "
-                                            f"overstride: {video.why_not('overstride_pct_leg')}; {FILM} to assess it")  # fmt: skip
+                                            f"overstride: {video.why_not('overstride_pct_leg')}; {FILM}, to assess it")  # fmt: skip
 
     sources: dict[str, str] = {}
 
@@ -85,7 +85,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             against.append(f"{sentence}, under {limit:g} %")
     if overstride is None and bounce is None:
         against.append(f"overstride and vertical oscillation not measurable in {video.name}: "
-                       f"{video.why_not('overstride_pct_leg')}; {FILM} to assess them")  # fmt: skip
+                       f"{video.why_not('overstride_pct_leg')}; {FILM}, to assess them")  # fmt: skip
 
     target: tuple[int, int] | None = None
     if cadence is not None:
