@@ -13,6 +13,7 @@ rules that fired (named in ``rules_fired`` so ``findings.json`` shows why), and
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from formcheck.answers.model import Answers
 from formcheck.context.features import RunContext
 from formcheck.context.load import HistoryRun
 from formcheck.logs.records import LiftSet
+
+_TILT_WARNING = re.compile(r"about (\d+(?:\.\d+)?) deg off level")  # formcheck.analysis.pipeline._warnings
 
 Urgency = Literal["emergency", "today", "soon"]
 """emergency: now (A&E / emergency department); today: same-day care; soon: see a clinician in the next days."""
@@ -68,6 +71,18 @@ class VideoMeasures:
         """The metric when it was measured (value not None), else None."""
         found = self.metrics.get(name)
         return found if found is not None and found.value is not None else None
+
+    def tilt_warning_deg(self) -> float | None:
+        """The camera tilt the analysis warned about (degrees, unsigned), or None when it warned of none.
+
+        A tilt shifts every angle measured against the vertical or horizontal
+        (trunk lean, head angles) by about that much, but cancels out of drifts.
+        """
+        for warning in self.warnings:
+            found = _TILT_WARNING.search(warning)
+            if found and "tilt" in warning:
+                return float(found.group(1))
+        return None
 
     def why_not(self, name: str) -> str:
         """Why a metric has no value, in the analysis's own words (or that it was not in the summary)."""
@@ -129,6 +144,13 @@ class CheckInputs:
     @property
     def running_videos(self) -> tuple[VideoMeasures, ...]:
         return tuple(v for v in self.videos if v.activity == "running")
+
+    def no_running_note(self) -> str:
+        """Why no clip counts ("walk.mp4 shows walking, not running; "), or "" when one does or none was given."""
+        if self.running_videos or not self.videos:
+            return ""
+        clips = ", ".join(f"{v.name} shows {v.activity}" for v in self.videos)
+        return f"{clips}, not running; "
 
     def running_video_for(self, *metric_names: str) -> VideoMeasures | None:
         """The running clip that measured the named metrics over the most strides (None without running clips).

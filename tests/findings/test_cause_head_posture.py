@@ -105,3 +105,22 @@ def test_missing_drift_lowers_confidence() -> None:
     assert isinstance(found, Finding)
     assert found.confidence == pytest.approx((1 + 1 + 0 + 0 + 1 + 1) / 6, abs=1e-3)
     assert "head flexion (looking down) drift not measured: fewer than 5 strides in run.mp4" in found.against
+
+
+def test_camera_tilt_is_said_and_lowers_the_weight_of_the_angles_not_the_drift() -> None:
+    tilt = ("The scene's straight lines are about 6.0 deg off level: the camera may be tilted, so trunk lean may be off by "
+            "about 6 deg. Level the phone for a better reading.")  # fmt: skip
+    level = slouching()
+    video = side_video(
+        head_flexion_deg=m(32.0, 4.0, 40), forward_head_deg=m(38.0, 3.0, 40), warnings=(tilt,),
+        drift={"head_flexion_deg": d(24.0, 36.5, sd=3.0, n_each=8), "forward_head_deg": d(33.0, 41.0, sd=2.0, n_each=8)},
+    )  # fmt: skip
+    tilted = head_posture.assess(inputs(video), TH)
+    assert isinstance(tilted, Finding) and tilted.rules_fired == level.rules_fired
+    assert tilted.confidence == pytest.approx((0.5 + 0.5 + 1 + 1 + 1 + 1) / 6, abs=1e-3)
+    assert "the camera may be tilted by about 6.0 deg, so the head angles may be off by as much (the drift, a difference, is not affected)" in tilted.against
+
+
+def test_walking_clip_is_named_in_what_is_needed() -> None:
+    result = head_posture.assess(inputs(side_video("walk.mp4", activity="walking")), TH)
+    assert isinstance(result, NotAssessed) and result.needs.startswith("walk.mp4 shows walking, not running; add a side-view")

@@ -113,3 +113,4 @@ def test_gym_clip_gets_a_concrete_target_five_to_ten_percent_above_its_cadence(p
     assert "overstride" in found.rules_fired  # README: 33 cm, 38 % of leg length
     assert any(s.startswith(f"cadence target: raise {cadence:.0f} to {low}-{high} steps/min") for s in found.evidence)
     assert found.measures["overstride_cm"] is not None
+    assert video.tilt_warning_deg() == pytest.approx(2.2, abs=0.3)  # the analysis's tilt warning still parses (README: 2.2 deg)

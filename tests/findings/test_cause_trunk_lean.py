@@ -66,7 +66,7 @@ def test_camera_tilt_lowers_confidence_and_is_said_but_drift_still_counts() -> N
     assert "lean_grows" in tilted.rules_fired
     assert any(s.startswith("the camera may be tilted by about 12.8 deg") for s in tilted.against)
     assert tilted.measures["camera_tilt_deg"] == 12.8
-    assert trunk_lean.camera_tilt_deg(side_video()) is None
+    assert side_video().tilt_warning_deg() is None and side_video(warnings=(TILT,)).tilt_warning_deg() == 12.8
 
 
 def test_front_view_is_not_assessed_with_the_reason_and_what_to_film() -> None:
@@ -81,7 +81,8 @@ def test_no_running_clip_is_not_assessed() -> None:
     assert isinstance(trunk_lean.assess(inputs(), TH), NotAssessed)
     walking = side_video("walk.mp4", activity="walking", trunk_lean_deg=m(15.0))
     result = trunk_lean.assess(inputs(walking), TH)
-    assert isinstance(result, NotAssessed) and "add a side-view running video" in result.needs
+    assert isinstance(result, NotAssessed)
+    assert result.needs.startswith("walk.mp4 shows walking, not running; add a side-view running video")
 
 
 def test_too_few_strides_for_drift_says_why_and_lowers_confidence() -> None:

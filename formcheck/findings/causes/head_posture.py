@@ -46,7 +46,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     """Score head flexion, forward head and their drift on the running clip with the most strides."""
     video = inputs.running_video_for("head_flexion_deg", "forward_head_deg")
     if video is None:
-        return NotAssessed(CAUSE_ID, TITLE, f"{FILM}, to assess {WHAT}")
+        return NotAssessed(CAUSE_ID, TITLE, f"{inputs.no_running_note()}{FILM}, to assess {WHAT}")
     flexion, forward = video.metric("head_flexion_deg"), video.metric("forward_head_deg")
     if flexion is None and forward is None:
         reason = video.why_not("head_flexion_deg")
@@ -105,6 +105,10 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         else:
             against.append(f"{sentence}: within stride-to-stride scatter (needs a rise of {value(limit):g} deg or more)")
 
+    tilt = video.tilt_warning_deg()
+    if tilt is not None:
+        against.append(f"the camera may be tilted by about {tilt:.1f} deg, so the head angles may be off by as much "
+                       "(the drift, a difference, is not affected)")  # fmt: skip
     short = video.duration_s is not None and video.duration_s < value("short_clip_s")
     if short and any(d is not None for d in drifts.values()):
         against.append(f"the clip lasts {video.duration_s:.1f} s: drift within it says little about tiring over a whole run")
@@ -113,7 +117,9 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
 
     score = sum(value(f"weights.{rule}") for rule in fired)
     coverage = min(1.0, n / value("full_strides"))
-    available: list[float] = [flexion is not None, forward is not None] + [d is not None for d in drifts.values()]
+    static = value("tilt_confidence") if tilt is not None else 1.0  # a tilt shifts the angles, not their drift
+    available: list[float] = [static * (flexion is not None), static * (forward is not None)]
+    available += [d is not None for d in drifts.values()]
     available.append(coverage)
     if video.duration_s is not None:  # how much of "over the run" the clip covers
         available.append(min(1.0, video.duration_s / value("short_clip_s")))
@@ -129,13 +135,15 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             "a side-view clip of 30 s or more filmed late in a run, with head flexion and forward head steady "
             "from the first to the last fifth of strides, would argue against it",
         ),
-        plan=("posture_cues", "trunk_endurance_progression", "film_again") if fired else ("film_again",) if short else (),
+        plan=("posture_cues", "trunk_endurance_progression", "film_again") if fired else (
+            ("film_again",) if short or tilt is not None else ()),
         rules_fired=tuple(fired),
         measures={
             "clip": video.name,
             "strides": n,
             "head_flexion_deg": None if flexion is None else flexion.value,
             "forward_head_deg": None if forward is None else forward.value,
+            "camera_tilt_deg": tilt,
             "drift": {k: None if d is None else {"first": d.first, "last": d.last, "change": d.change, "n_each": d.n_each}
                       for k, d in drifts.items()},
         },

@@ -52,7 +52,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     asym = None if video is None else video.metric("step_time_asymmetry_pct")
     if not relevant and asym is None:
         if video is None:
-            return NotAssessed(CAUSE_ID, TITLE, f"give {ASK} or add {FILM} to assess it")
+            return NotAssessed(CAUSE_ID, TITLE, f"{inputs.no_running_note()}give {ASK} or add {FILM} to assess it")
         reason = video.why_not("step_time_asymmetry_pct")
         return NotAssessed(CAUSE_ID, TITLE, f"left/right step times not measurable in {video.name}: {reason}; "
                                             f"add {FILM} and give {ASK} to assess it")  # fmt: skip

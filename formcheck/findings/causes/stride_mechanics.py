@@ -47,7 +47,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     """Score overstride, cadence and oscillation on one running clip, and give the relative cadence target."""
     video = _choose(inputs)
     if video is None:
-        return NotAssessed(CAUSE_ID, TITLE, f"{FILM}, to assess overstride, cadence and vertical oscillation")
+        return NotAssessed(CAUSE_ID, TITLE, f"{inputs.no_running_note()}{FILM}, to assess overstride, cadence and vertical oscillation")
     cadence = video.metric("cadence_spm")
     overstride, bounce = video.metric("overstride_pct_leg"), video.metric("vertical_oscillation_pct_leg")
     if cadence is None and overstride is None and bounce is None:

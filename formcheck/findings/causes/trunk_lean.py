@@ -15,7 +15,6 @@ the mean only, and is said in ``against``.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from formcheck.findings.model import CheckInputs, DriftValue, Finding, NotAssessed, VideoMeasures
@@ -24,17 +23,6 @@ from formcheck.findings.thresholds import Thresholds
 CAUSE_ID = "trunk_lean"
 TITLE = "Forward trunk lean, and lean that grows with fatigue"
 FILM = "add a side-view running video, filmed at hip height, 10 s or more, to assess trunk lean and how it changes as you tire"
-_TILT = re.compile(r"about (\d+(?:\.\d+)?) deg off level")
-
-
-def camera_tilt_deg(video: VideoMeasures) -> float | None:
-    """The tilt the analysis warned about (degrees), or None when it warned of none."""
-    for warning in video.warnings:
-        found = _TILT.search(warning)
-        if found and "tilt" in warning:
-            return float(found.group(1))
-    return None
-
 
 def _clip_note(inputs: CheckInputs, video: VideoMeasures, n: int) -> str:
     others = len(inputs.running_videos) - 1
@@ -51,7 +39,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     """Score the mean lean and its drift on the running clip with the most strides."""
     video = inputs.running_video_for("trunk_lean_deg")
     if video is None:
-        return NotAssessed(CAUSE_ID, TITLE, FILM)
+        return NotAssessed(CAUSE_ID, TITLE, f"{inputs.no_running_note()}{FILM}")
     lean = video.metric("trunk_lean_deg")
     if lean is None:
         return NotAssessed(CAUSE_ID, TITLE, f"trunk lean not measurable in {video.name}: {video.why_not('trunk_lean_deg')}; {FILM}")
@@ -99,7 +87,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         else:
             against.append(f"{sentence}: less than {value('drift_deg'):g} deg")
 
-    tilt = camera_tilt_deg(video)
+    tilt = video.tilt_warning_deg()
     if tilt is not None:
         against.append(f"the camera may be tilted by about {tilt:.1f} deg, so the mean lean may be off by as much "
                        "(the drift, a difference, is not affected)")  # fmt: skip
