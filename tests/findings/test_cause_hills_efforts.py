@@ -1,0 +1,41 @@
+"""hills_efforts: a walk break right after a steep climb or a surge fires; a flat steady run argues against."""
+
+from __future__ import annotations
+
+from findings_builders import check, run_ctx
+from video_builders import thresholds
+
+from formcheck.findings.causes import hills_efforts
+from formcheck.findings.model import Finding, NotAssessed
+
+TH = thresholds()
+WALK = (120, 1.3, 110.0, 140.0, 0.0)
+
+
+def test_walk_break_after_a_steep_climb_fires_with_the_grade() -> None:
+    ctx = run_ctx([(900, 3.0, 170.0, 150.0, 0.0), (600, 2.6, 168.0, 165.0, 8.0), WALK, (600, 3.0, 170.0, 150.0, 0.0)])
+    found = hills_efforts.assess(check(run=ctx), TH)
+    assert isinstance(found, Finding)
+    assert {"hilly", "steep_climbs", "climb_before_break"} <= set(found.rules_fired)
+    sentence = next(s for s in found.evidence if s.startswith("The walk break 25 min"))
+    assert "+8.0 % grade" in sentence
+    assert found.score >= 0.5 and "hill_technique" in found.plan
+
+
+def test_walk_break_after_a_surge_on_the_flat_fires_the_surge_rule() -> None:
+    ctx = run_ctx([(900, 3.0, 170.0, 150.0, 0.0), (180, 4.2, 180.0, 175.0, 0.0), WALK, (600, 3.0, 170.0, 150.0, 0.0)])
+    found = hills_efforts.assess(check(run=ctx), TH)
+    assert isinstance(found, Finding) and "surge_before_break" in found.rules_fired
+    assert "climb_before_break" not in found.rules_fired and "hilly" not in found.rules_fired
+
+
+def test_flat_steady_run_argues_against() -> None:
+    ctx = run_ctx([(900, 3.0, 170.0, 150.0, 0.0), WALK, (600, 3.0, 170.0, 150.0, 0.0)])
+    found = hills_efforts.assess(check(run=ctx), TH)
+    assert isinstance(found, Finding) and found.score == 0.0
+    assert any(s.startswith("A flat run") for s in found.against)
+    assert any("steady running" in s for s in found.against)
+
+
+def test_no_track_is_not_assessed() -> None:
+    assert isinstance(hills_efforts.assess(check(), TH), NotAssessed)

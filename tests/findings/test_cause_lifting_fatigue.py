@@ -1,0 +1,67 @@
+"""lifting_fatigue: a heavy lumbar session in the 96 h before the run fires, with its sets and hours; none does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from findings_builders import RUN_DAY, RUN_START, bench_day, check, days_before, deadlift_day, run_ctx
+from video_builders import thresholds
+
+from formcheck.findings.causes import lifting_fatigue
+from formcheck.findings.model import Finding, NotAssessed
+
+TH = thresholds()
+
+
+def test_deadlifts_41_h_before_the_run_fire_with_sets_weight_and_hours() -> None:
+    at = RUN_START - dt.timedelta(hours=41)
+    lifts = deadlift_day(at.date(), at=at)
+    found = lifting_fatigue.assess(check(run=run_ctx(lifts=lifts), lifts=lifts), TH)
+    assert isinstance(found, Finding)
+    assert found.evidence[0] == f"Deadlift 5 x 3 at 140 kg on {at.date().isoformat()}, 41 h before the run."
+    assert found.rules_fired[:3] == ("session_in_window", "in_peak", "heavy_class")
+    assert found.score >= 0.7 and found.measures["hours_before"] == pytest.approx(41.0)
+    assert any("Pettitt" in s for s in found.sources) and "schedule_spacing" in found.plan
+
+
+def test_date_only_log_without_a_track_says_days_and_the_hour_range() -> None:
+    lifts = deadlift_day(days_before(2)) + bench_day(days_before(1))
+    found = lifting_fatigue.assess(check(lifts=lifts, symptom_date=RUN_DAY), TH)
+    assert isinstance(found, Finding)
+    assert "2 days before the run (the log has dates only: 24-72 h)" in found.evidence[0]
+    assert found.measures["hours_before"] is None and found.measures["days_before"] == 2
+    assert "in_peak" in found.rules_fired
+
+
+def test_lifting_a_week_before_argues_against() -> None:
+    lifts = deadlift_day(days_before(7)) + bench_day(days_before(1))
+    found = lifting_fatigue.assess(check(lifts=lifts, symptom_date=RUN_DAY), TH)
+    assert isinstance(found, Finding) and found.score == 0.0 and not found.rules_fired
+    assert "past the 96 h" in found.against[0]
+
+
+def test_only_non_lumbar_lifting_argues_against() -> None:
+    found = lifting_fatigue.assess(check(lifts=bench_day(days_before(1)), symptom_date=RUN_DAY), TH)
+    assert isinstance(found, Finding) and found.score == 0.0
+    assert "No lumbar-loading lifts" in found.against[-1]
+
+
+def test_an_old_log_lowers_confidence() -> None:
+    found = lifting_fatigue.assess(check(lifts=deadlift_day(days_before(60)), symptom_date=RUN_DAY), TH)
+    assert isinstance(found, Finding) and found.confidence == pytest.approx(0.5)
+    assert any("may not cover" in s for s in found.against)
+
+
+def test_no_lift_log_or_no_date_is_not_assessed() -> None:
+    assert isinstance(lifting_fatigue.assess(check(), TH), NotAssessed)
+    missing_date = lifting_fatigue.assess(check(lifts=deadlift_day(days_before(2))), TH)
+    assert isinstance(missing_date, NotAssessed) and "date" in missing_date.needs
+
+
+def test_a_narrower_window_from_the_thresholds_changes_the_result() -> None:
+    lifts = deadlift_day(days_before(3))
+    inputs = check(lifts=lifts, symptom_date=RUN_DAY)
+    assert lifting_fatigue.assess(inputs, TH).score > 0
+    narrow = thresholds(**{"lifting_fatigue.window_h": 48})
+    assert lifting_fatigue.assess(inputs, narrow).score == 0.0

@@ -1,0 +1,33 @@
+"""no_warmup: a cold start with an early pump fires; a proper warm-up argues against; no answer: not assessed."""
+
+from __future__ import annotations
+
+from findings_builders import answers, check
+from video_builders import thresholds
+
+from formcheck.findings.causes import no_warmup
+from formcheck.findings.model import Finding, NotAssessed
+
+TH = thresholds()
+
+
+def test_no_warmup_and_an_early_pump_fire() -> None:
+    found = no_warmup.assess(check(answers=answers(warmup={"done": False}, symptom={"minute_into_run": 6})), TH)
+    assert isinstance(found, Finding)
+    assert found.rules_fired == ("no_warmup", "early_onset")
+    assert "6 min into the run" in found.evidence[1]
+    assert found.plan == ("warmup_routine",) and found.confidence == 1.0
+
+
+def test_a_short_warmup_fires_the_short_rule_only() -> None:
+    found = no_warmup.assess(check(answers=answers(warmup={"done": True, "minutes": 2})), TH)
+    assert isinstance(found, Finding) and found.rules_fired == ("short_warmup",)
+
+
+def test_a_real_warmup_and_a_late_pump_argue_against() -> None:
+    found = no_warmup.assess(check(answers=answers(warmup={"done": True, "minutes": 12}, symptom={"minute_into_run": 35})), TH)
+    assert isinstance(found, Finding) and found.score == 0.0 and len(found.against) == 2
+
+
+def test_unanswered_is_not_assessed() -> None:
+    assert isinstance(no_warmup.assess(check(), TH), NotAssessed)

@@ -1,0 +1,31 @@
+"""too_little_rest: training every day before the run fires; rest days argue against."""
+
+from __future__ import annotations
+
+from findings_builders import RUN_DAY, bench_day, check, days_before, deadlift_day, past_run
+from video_builders import thresholds
+
+from formcheck.findings.causes import too_little_rest
+from formcheck.findings.model import Finding, NotAssessed
+
+TH = thresholds()
+
+
+def test_lifts_and_runs_every_day_fire() -> None:
+    lifts = deadlift_day(days_before(2)) + bench_day(days_before(3)) + bench_day(days_before(5))
+    history = [past_run(1), past_run(4), past_run(6), past_run(7), past_run(20)]
+    found = too_little_rest.assess(check(lifts=lifts, history=history, symptom_date=RUN_DAY), TH)
+    assert isinstance(found, Finding)
+    assert found.rules_fired == ("no_rest_day", "run_day_before", "lift_and_run_stacked", "few_rest_days_week")
+    assert "the day before: run; 2 days before: lift; 3 days before: lift" in found.evidence[0]
+    assert found.measures["rest_days_7d"] == 0 and found.score == 0.9
+
+
+def test_rest_days_argue_against() -> None:
+    history = [past_run(3), past_run(6), past_run(20)]
+    found = too_little_rest.assess(check(lifts=bench_day(days_before(5)), history=history, symptom_date=RUN_DAY), TH)
+    assert isinstance(found, Finding) and found.score == 0.0 and len(found.against) == 2
+
+
+def test_no_logs_is_not_assessed() -> None:
+    assert isinstance(too_little_rest.assess(check(symptom_date=RUN_DAY), TH), NotAssessed)

@@ -1,0 +1,44 @@
+"""trunk_endurance: McGill's ratios out of balance fire; balanced holds argue against; no times: not assessed."""
+
+from __future__ import annotations
+
+import pytest
+from findings_builders import answers, check
+from video_builders import thresholds
+
+from formcheck.findings.causes import trunk_endurance
+from formcheck.findings.model import Finding, NotAssessed
+
+TH = thresholds()
+
+
+def holds(ext: float | None, flex: float | None, left: float | None, right: float | None) -> Finding | NotAssessed:
+    e = {"extensor_s": ext, "flexor_s": flex, "side_bridge_left_s": left, "side_bridge_right_s": right}
+    return trunk_endurance.assess(check(answers=answers(endurance={k: v for k, v in e.items() if v is not None})), TH)
+
+
+def test_weak_extensors_fire_every_ratio_rule_with_the_numbers() -> None:
+    found = holds(60, 90, 70, 50)
+    assert isinstance(found, Finding)
+    assert found.rules_fired == ("flexor_extensor", "side_extensor", "side_asymmetry")
+    assert any("Flexor:extensor ratio 1.50 (flexor hold 90 s, extensor hold 60 s; target below 1)" in s for s in found.evidence)
+    assert any("unconfirmed" in s for s in found.evidence)
+    assert any("McGill" in s for s in found.sources) and found.evidence[0].startswith("Norms used: McGill")
+    assert found.confidence == 1.0 and found.plan == ("trunk_endurance_progression",)
+
+
+def test_balanced_holds_argue_against() -> None:
+    found = holds(150, 100, 80, 81)
+    assert isinstance(found, Finding) and found.score == 0.0
+    assert len(found.against) == 4
+
+
+def test_partial_answers_lower_confidence() -> None:
+    found = holds(60, 90, None, None)
+    assert isinstance(found, Finding) and found.confidence == pytest.approx(0.5)
+    assert found.rules_fired == ("flexor_extensor",)
+
+
+def test_no_times_is_not_assessed() -> None:
+    result = trunk_endurance.assess(check(), TH)
+    assert isinstance(result, NotAssessed) and "endurance" in result.needs

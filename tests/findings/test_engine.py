@@ -1,0 +1,61 @@
+"""The engine: red flags first, findings ranked (ties in registry order), not-assessed, inputs used and missing."""
+
+from __future__ import annotations
+
+from findings_builders import RUN_DAY, answers, check, days_before, deadlift_day
+from video_builders import thresholds
+
+from formcheck.findings.causes import CAUSE_MODULES
+from formcheck.findings.engine import assess
+from formcheck.findings.model import FindingsResult
+
+TH = thresholds()
+
+
+def test_no_inputs_assesses_nothing_and_says_what_each_input_would_add() -> None:
+    result = assess(check(), TH)
+    assert isinstance(result, FindingsResult)
+    assert result.red_flags == () and result.findings == ()
+    assert [n.cause for n in result.not_assessed] == list(CAUSE_MODULES)
+    assert all(n.needs for n in result.not_assessed)
+    assert any(m.startswith("a side-view running video") and "trunk lean" in m for m in result.inputs_missing)
+    assert any("strength-log export" in m for m in result.inputs_missing)
+    assert result.inputs_used == () and [p.id for p in result.plan] == ["film_again"]
+
+
+def test_findings_are_ranked_by_score_with_ties_in_registry_order() -> None:
+    a = answers(warmup={"done": True, "minutes": 15}, substances={"taken": ["none"]},
+                endurance={"extensor_s": 50, "flexor_s": 90, "side_bridge_left_s": 30, "side_bridge_right_s": 31})
+    result = assess(check(answers=a, lifts=deadlift_day(days_before(1)), symptom_date=RUN_DAY), TH)
+    scores = [f.score for f in result.findings]
+    assert scores == sorted(scores, reverse=True)
+    assert result.findings[0].cause == "lifting_fatigue"
+    zero = [f.cause for f in result.findings if f.score == 0.0]
+    assert zero == [c for c in CAUSE_MODULES if c in zero]  # ties keep the registry order
+    assert "your trunk endurance answers" in result.inputs_used
+    assert any(u.startswith("5 lift sets on 1 days") for u in result.inputs_used)
+
+
+def test_red_flags_always_come_first_even_with_strong_causes() -> None:
+    a = answers(red_flags={"saddle_numbness": True, "fever": True}, warmup={"done": False})
+    result = assess(check(answers=a, lifts=deadlift_day(days_before(1)), symptom_date=RUN_DAY), TH)
+    assert [f.urgency for f in result.red_flags] == ["emergency", "soon"]
+    assert result.findings[0].score > 0.5  # still assessed, after the flags
+    assert result.plan[0].id == "see_clinician"
+
+
+def test_thresholds_file_from_the_environment_changes_a_result(tmp_path, monkeypatch) -> None:
+    from importlib import resources
+
+    inputs = check(lifts=deadlift_day(days_before(3)), symptom_date=RUN_DAY)
+    shipped = assess(inputs)
+    assert shipped.findings[0].cause == "lifting_fatigue" and shipped.findings[0].score > 0
+    text = resources.files("formcheck.findings").joinpath("thresholds.toml").read_text(encoding="utf-8")
+    old = 'window_h = { value = 96,'
+    assert text.count(old) == 1
+    path = tmp_path / "thresholds.toml"
+    path.write_text(text.replace(old, 'window_h = { value = 48,'), encoding="utf-8")
+    monkeypatch.setenv("FORMCHECK_THRESHOLDS", str(path))
+    changed = assess(inputs)
+    lifting = next(f for f in changed.findings if f.cause == "lifting_fatigue")
+    assert lifting.score == 0.0 and "past the 48 h" in lifting.against[0]

@@ -1,0 +1,58 @@
+"""The plan: every catalogue item has steps, each planned item says why, film_again always last."""
+
+from __future__ import annotations
+
+from findings_builders import answers, check
+from video_builders import thresholds
+
+from formcheck.findings.causes import cause_modules
+from formcheck.findings.engine import assess
+from formcheck.findings.model import Finding, RedFlag
+from formcheck.findings.plan import PLAN_IDS, build_plan, load_catalogue
+
+TH = thresholds()
+
+
+def finding(cause: str, score: float, plan: tuple[str, ...], **measures: object) -> Finding:
+    return Finding(cause, cause.replace("_", " "), score, 1.0, (f"{cause} evidence",), plan=plan, measures=measures)
+
+
+def test_catalogue_has_every_id_with_concrete_steps() -> None:
+    catalogue = load_catalogue()
+    assert set(PLAN_IDS) <= set(catalogue.items)
+    assert all(item.steps and item.title for item in catalogue.items.values())
+    assert "flexion" in (catalogue.items["rowing_alternative"].caveat or "")
+    assert any("48-72 h" in s for s in catalogue.items["schedule_spacing"].steps)
+    assert any("not to a fixed 180" in s for s in catalogue.items["cadence_increase"].steps)
+    assert any("side bridge" in s for s in catalogue.items["trunk_endurance_progression"].steps)
+
+
+def test_items_follow_the_ranking_and_each_says_why() -> None:
+    ranked = [finding("lifting_fatigue", 0.9, ("schedule_spacing",)), finding("no_warmup", 0.4, ("warmup_routine", "schedule_spacing")),
+              finding("substances", 0.1, ("substances_review",))]
+    plan = build_plan(ranked, (), TH)
+    assert [p.id for p in plan] == ["schedule_spacing", "warmup_routine", "film_again"]
+    assert len(plan[0].why) == 2 and plan[0].why[0].startswith("lifting fatigue (score 0.90): lifting_fatigue evidence")
+    assert all(p.why for p in plan)
+    assert any("What should change - lifting fatigue" in s for s in plan[-1].steps)
+
+
+def test_red_flag_puts_see_clinician_first_and_nothing_fired_still_films_again() -> None:
+    plan = build_plan([], (RedFlag("fever", "Fever: see a clinician.", "soon"),), TH)
+    assert [p.id for p in plan] == ["see_clinician", "film_again"]
+    assert plan[0].why == ("red flag (soon): Fever: see a clinician.",)
+
+
+def test_cadence_target_is_relative_to_the_runners_own_cadence() -> None:
+    plan = build_plan([finding("stride_mechanics", 0.6, ("cadence_increase",), cadence_spm=160.0)], (), TH)
+    assert plan[0].steps[0] == "Your cadence was 160 steps/min: aim for 168-176 steps/min."
+
+
+def test_every_cause_asks_only_for_catalogue_items() -> None:
+    full = check(answers=answers(warmup={"done": False}, substances={"taken": ["oral_anabolic_steroid", "creatine"]},
+                                 endurance={"extensor_s": 50, "flexor_s": 90, "side_bridge_left_s": 60, "side_bridge_right_s": 40}))
+    result = assess(full)
+    catalogue = load_catalogue()
+    assert all(item in catalogue.items for f in result.findings for item in f.plan)
+    assert result.plan[0].id == "see_clinician" and result.plan[-1].id == "film_again"
+    assert len(cause_modules()) == 12
