@@ -13,6 +13,7 @@ rules that fired (named in ``rules_fired`` so ``findings.json`` shows why), and
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,11 @@ class MetricValue:
     sd: float | None = None
     n: int = 0
     reason: str | None = None
+
+    @property
+    def se(self) -> float:
+        """Standard error of the mean (sd / sqrt(n)): how far the mean itself may be off; 0 without a spread."""
+        return self.sd / math.sqrt(self.n) if self.sd is not None and self.n > 0 else 0.0
 
 
 @dataclass(frozen=True)

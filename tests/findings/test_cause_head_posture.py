@@ -124,3 +124,11 @@ def test_camera_tilt_is_said_and_lowers_the_weight_of_the_angles_not_the_drift()
 def test_walking_clip_is_named_in_what_is_needed() -> None:
     result = head_posture.assess(inputs(side_video("walk.mp4", activity="walking")), TH)
     assert isinstance(result, NotAssessed) and result.needs.startswith("walk.mp4 shows walking, not running; add a side-view")
+
+
+def test_a_scattered_head_angle_does_not_fire() -> None:
+    video = side_video(head_flexion_deg=m(33.0, 8.0, 9))  # 2 SE = 5.3 deg: 33 - 5.3 < 30
+    found = head_posture.assess(inputs(video), TH)
+    assert isinstance(found, Finding) and found.rules_fired == ()
+    assert found.against[0].startswith("head flexion (looking down) averaged 33.0 deg ± 8.0, above 30 deg but not by 2 "
+                                       "standard errors (± 5.3 deg;")  # fmt: skip

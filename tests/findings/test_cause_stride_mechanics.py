@@ -96,6 +96,35 @@ def test_side_clip_is_preferred_over_a_front_clip_with_more_steps() -> None:
     assert "in clip side.mp4 (of 2 running clips, the one with the most strides)" in found.evidence[0]
 
 
+
+def test_a_scattered_overstride_does_not_fire() -> None:
+    video = side_video(overstride_pct_leg=m(37.4, 49.8, 7), overstride_cm=None)  # the slow-motion lab clip's reading
+    found = stride_mechanics.assess(inputs(video), TH)
+    assert isinstance(found, Finding) and found.rules_fired == ()
+    assert found.against[0] == ("the foot landed 37.4 ± 49.8 % of leg length ahead of the hips at contact, above 30 % but "
+                                "not by 2 standard errors (± 37.6 over 7)")  # fmt: skip
+
+
+def test_a_sprinting_cadence_gets_no_target() -> None:
+    video = side_video(cadence_spm=m(267.0, 46.0, 24), vertical_oscillation_pct_leg=m(23.8, 2.0, 20))
+    found = stride_mechanics.assess(inputs(video), TH)
+    assert isinstance(found, Finding) and found.rules_fired == ("large_oscillation",)
+    assert found.measures["cadence_target_spm"] is None
+    assert not any("cadence target" in s for s in found.evidence)
+    assert any("a sprinting cadence" in s and "no cadence change is proposed" in s for s in found.against)
+    assert "cadence_increase" not in found.plan
+
+
+
+def test_an_uncertain_cadence_gets_no_target_and_an_uncertain_low_cadence_does_not_fire() -> None:
+    video = side_video(cadence_spm=m(148.0, 99.0, 6), vertical_oscillation_pct_leg=m(25.7, 4.0, 6))  # far elevated clip
+    found = stride_mechanics.assess(inputs(video), TH)
+    assert isinstance(found, Finding) and found.rules_fired == ("large_oscillation",)
+    assert "cadence 148 ± 99 steps/min over 6 steps, below 160 but not by 2 standard errors (± 80.8 over 6)" in found.against
+    assert found.measures["cadence_target_spm"] is None and found.plan == ("film_again",)  # no personal target to give
+    assert "cadence too uncertain in run.mp4 (± 81 steps/min) for a +5-10 % target: film 10 s or more of steady running" in found.against
+
+
 @pytest.mark.slow
 def test_gym_clip_gets_a_concrete_target_five_to_ten_percent_above_its_cadence(pose_track_of, videos_dir) -> None:
     from formcheck.analysis.outputs import summary_dict

@@ -86,7 +86,7 @@ def test_no_running_clip_is_not_assessed() -> None:
 
 
 def test_too_few_strides_for_drift_says_why_and_lowers_confidence() -> None:
-    video = side_video(trunk_lean_deg=m(8.0, 1.0, 3), trunk_lean_drift_deg=null("drift needs at least 5 strides, got 3", 3),
+    video = side_video(trunk_lean_deg=m(9.0, 1.0, 3), trunk_lean_drift_deg=null("drift needs at least 5 strides, got 3", 3),
                        drift={"trunk_lean_deg": None}, duration_s=3.0)  # fmt: skip
     found = trunk_lean.assess(inputs(video), TH)
     assert isinstance(found, Finding) and found.rules_fired == ("lean_forward",)
@@ -106,3 +106,11 @@ def test_thresholds_come_from_the_data_file() -> None:
     found = trunk_lean.assess(inputs(side_video()), thresholds(**{"trunk_lean.forward_deg": 3.0}))
     assert isinstance(found, Finding) and found.rules_fired == ("lean_forward",)
     assert found.score == pytest.approx(TH.value("trunk_lean.weights.lean_forward"))
+
+
+def test_a_mean_past_the_cue_within_its_uncertainty_does_not_fire() -> None:
+    video = side_video(trunk_lean_deg=m(8.4, 1.5, 2))  # 2 SE = 2.1 deg: 8.4 - 2.1 < 7.2
+    found = trunk_lean.assess(inputs(video), TH)
+    assert isinstance(found, Finding) and "lean_forward" not in found.rules_fired
+    assert found.against[0] == ("trunk lean averaged 8.4 deg ± 1.5 over 2 strides in clip run.mp4: above 7.2 deg, but not "
+                                "by 2 standard errors (± 2.1 deg)")  # fmt: skip

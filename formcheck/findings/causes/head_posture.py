@@ -62,15 +62,19 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     against: list[str] = []
     fired: list[str] = []
     n = max(m.n for m in (flexion, forward) if m is not None)
-    z, min_each = value("drift_z"), value("min_strides_each")
+    z, min_each, z_mean = value("drift_z"), value("min_strides_each"), value("mean_z")
 
     if flexion is not None:
         high = value("head_flexion_high_deg")
         sentence = f"head flexion (looking down) averaged {flexion.value:.1f} deg"
         sentence += f" ± {flexion.sd:.1f}" if flexion.sd is not None else ""
-        if flexion.value >= high:
+        margin = z_mean * flexion.se  # the mean must pass the cue by this much to count
+        if flexion.value - margin >= high:
             fired.append("head_flexion_high")
             evidence.append(f"{sentence}, at or above {high:g} deg ({_clip_note(inputs, video, n)})")
+        elif flexion.value >= high:
+            against.append(f"{sentence}, above {high:g} deg but not by {z_mean:g} standard errors (± {margin:.1f} deg; "
+                           f"{_clip_note(inputs, video, n)})")  # fmt: skip
         else:
             against.append(f"{sentence}, below {high:g} deg: the head was not held low ({_clip_note(inputs, video, n)})")
     else:
@@ -78,9 +82,12 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
 
     if forward is not None:
         high = value("forward_head_high_deg")
-        if forward.value >= high:
+        margin = z_mean * forward.se
+        if forward.value - margin >= high:
             fired.append("forward_head_high")
             evidence.append(f"the head sat forward of the shoulders by {forward.value:.1f} deg (at or above {high:g} deg)")
+        elif forward.value >= high:
+            against.append(f"forward head {forward.value:.1f} deg, above {high:g} deg but not by {z_mean:g} standard errors (± {margin:.1f} deg)")
         else:
             against.append(f"forward head {forward.value:.1f} deg, below {high:g} deg")
 

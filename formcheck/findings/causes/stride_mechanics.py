@@ -67,20 +67,29 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     raise_low, raise_high = value("cadence_raise_low"), value("cadence_raise_high")
     where = f"clip {video.name}" + (f" (of {clips} running clips, the one with the most strides)" if clips > 1 else "")
 
+    z = value("mean_z")  # a mean must pass its cue by z standard errors to count
+
+    def uncertain(side: str, metric: MetricValue) -> str:
+        return f", {side} but not by {z:g} standard errors (± {z * metric.se:.1f} over {metric.n})"
+
     if overstride is not None:
         limit = value("overstride_pct_leg")
         sentence = f"the foot landed {_with_cm(overstride, video.metric('overstride_cm'))} ahead of the hips at contact"
-        if overstride.value >= limit:
+        if overstride.value - z * overstride.se >= limit:
             fired.append("overstride")
             evidence.append(f"{sentence}, over {overstride.n} strides in {where} (cue: {limit:g} %)")
+        elif overstride.value >= limit:
+            against.append(sentence + uncertain(f"above {limit:g} %", overstride))
         else:
             against.append(f"{sentence}, under {limit:g} %: no overstride")
     if bounce is not None:
         limit = value("vertical_oscillation_pct_leg")
         sentence = f"the hips rose and fell {_with_cm(bounce, video.metric('vertical_oscillation_cm'))} each stride"
-        if bounce.value >= limit:
+        if bounce.value - z * bounce.se >= limit:
             fired.append("large_oscillation")
             evidence.append(f"{sentence} (cue: {limit:g} %)")
+        elif bounce.value >= limit:
+            against.append(sentence + uncertain(f"above {limit:g} %", bounce))
         else:
             against.append(f"{sentence}, under {limit:g} %")
     if overstride is None and bounce is None:
@@ -93,12 +102,23 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         target = cadence_target_spm(cadence.value, raise_low, raise_high)
         spread = f" ± {cadence.sd:.0f}" if cadence.sd is not None else ""
         sentence = f"cadence {cadence.value:.0f}{spread} steps/min over {cadence.n} steps"
-        if cadence.value < low:
+        sprinting = cadence.value >= value("max_target_cadence_spm")
+        if cadence.value + z * cadence.se < low:
             fired.append("low_cadence")
             evidence.append(f"{sentence}, below {low:g} (a screening cue that depends on speed and height, not a target)")
+        elif cadence.value < low:
+            against.append(sentence + uncertain(f"below {low:g}", cadence))
+        elif sprinting:
+            target = None
+            against.append(f"{sentence}: a sprinting cadence, outside the endurance running that the "
+                           f"+{100 * raise_low:g}-{100 * raise_high:g} % cadence studies cover, so no cadence change is proposed")  # fmt: skip
         else:
             against.append(f"{sentence}, not low (at or above {low:g})")
-        if fired:
+        if target is not None and z * cadence.se >= raise_low * cadence.value:  # cannot tell +5 % from today
+            target = None
+            against.append(f"cadence too uncertain in {video.name} (± {z * cadence.se:.0f} steps/min) for a "
+                           f"+{100 * raise_low:g}-{100 * raise_high:g} % target: film 10 s or more of steady running")  # fmt: skip
+        if fired and target is not None:
             evidence.append(
                 f"cadence target: raise {math.floor(cadence.value + 0.5)} to {target[0]}-{target[1]} steps/min "
                 f"(+{100 * raise_low:g}-{100 * raise_high:g} % of your own cadence; Heiderscheit et al. 2011: less "
@@ -122,7 +142,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             f"that is not low would argue against it; so would the pump staying the same after weeks at "
             f"+{100 * raise_low:g}-{100 * raise_high:g} % cadence",
         ),
-        plan=("cadence_increase", "film_again") if fired else ("film_again",) if side_missing else (),
+        plan=(("cadence_increase", "film_again") if target is not None else ("film_again",)) if fired else (
+            ("film_again",) if side_missing else ()),
         rules_fired=tuple(fired),
         measures={
             "clip": video.name,

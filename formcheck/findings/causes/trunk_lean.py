@@ -56,12 +56,16 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     forward, high_group, low_group = value("forward_deg"), value("high_group_deg"), value("low_group_deg")
     spread = f" ± {lean.sd:.1f}" if lean.sd is not None else ""
     mean_sentence = f"trunk lean averaged {lean.value:.1f} deg{spread} over {_clip_note(inputs, video, lean.n)}"
-    if lean.value >= forward:
+    z_mean = value("mean_z")
+    margin = z_mean * lean.se  # the mean must pass a cue by this much to count
+    if lean.value - margin >= forward:
         fired.append("lean_forward")
-        if lean.value >= high_group:
+        if lean.value - margin >= high_group:
             fired.append("lean_high_group")
         evidence.append(f"{mean_sentence}: nearer the high-lean group of Teng & Powers 2015 ({high_group:g} deg, "
                         f"more hip-extensor work) than the low-lean group ({low_group:g} deg)")  # fmt: skip
+    elif lean.value >= forward:
+        against.append(f"{mean_sentence}: above {forward:g} deg, but not by {z_mean:g} standard errors (± {margin:.1f} deg)")
     elif lean.value <= 0:
         against.append(f"{mean_sentence}: upright or leaning back, not forward")
     else:
