@@ -8,6 +8,7 @@ the frame rate or the number of strides do not support it.
 
 from __future__ import annotations
 
+import warnings as _warnings_module
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,13 @@ MIN_FPS_FOR_CONTACT_TIME = 50.0
 LEG_LENGTH_FRACTION_OF_HEIGHT = 0.491
 """Thigh + shank = 0.245 + 0.246 of stature (Winter, Biomechanics and Motor Control of Human Movement, 4th ed., Fig. 4.1)."""
 MIN_VISIBLE_FRACTION = 0.5
+MIN_STEPS_FOR_CADENCE = 4
+"""Two or three steps are one or two intervals: a missed or doubled contact alone decides the rate."""
+CADENCE_RANGE_SPM = {"running": (130.0, 300.0), "walking": (50.0, 160.0), None: (50.0, 300.0)}
+"""Physically possible step rates in real time. Running: from a slow jog to a sprinter's ~5 steps/s
+(Mero, Komi & Gregor 1992, Sports Med 13:376-392, report step rates of 4.5-5 Hz at top speed);
+walking: from a shuffle to a brisk walk. Outside them the steps were mis-detected."""
+VIEW_WORDS = {"front": "a front view", "back": "a rear view", "oblique": "an oblique view"}
 
 
 @dataclass(frozen=True)
@@ -85,8 +93,9 @@ class Analysis:
 
 
 def _cadence(steps: list[Step]) -> Metric:
-    if len(steps) < 2:
-        return null("steps/min", f"only {len(steps)} step{'s' if len(steps) != 1 else ''} measured (need 2)", len(steps))
+    if len(steps) < MIN_STEPS_FOR_CADENCE:
+        return null("steps/min", f"only {len(steps)} step{'s' if len(steps) != 1 else ''} measured (need {MIN_STEPS_FOR_CADENCE})",
+                    len(steps))  # fmt: skip
     per_step = 60.0 / np.array([s.duration_s for s in steps])
     mean_step = float(np.mean([s.duration_s for s in steps]))
     return Metric(60.0 / mean_step, "steps/min", float(per_step.std(ddof=1)), len(steps))
@@ -121,7 +130,18 @@ def _time_scale(track: PoseTrack, activity: ActivityCall, file_cadence: float | 
 
 
 def analyze_track(track: PoseTrack, options: AnalysisOptions = AnalysisOptions()) -> Analysis:
-    """Measure gait and posture from a pose track (see module docstring)."""
+    """Measure gait and posture from a pose track (see module docstring).
+
+    NaN is how a lost or hidden landmark is represented, so NumPy's warnings about
+    all-NaN slices are expected here and silenced; every metric is validated
+    (finite or null with a reason) when it is built, see ``analysis.metrics``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"), _warnings_module.catch_warnings():
+        _warnings_module.simplefilter("ignore", RuntimeWarning)
+        return _analyze_track(track, options)
+
+
+def _analyze_track(track: PoseTrack, options: AnalysisOptions) -> Analysis:
     xy, filter_report = clean_xy(track, options.filter)
     body = build_body(track, xy)
     orientation = classify_orientation(body, track.fps)
@@ -132,7 +152,8 @@ def analyze_track(track: PoseTrack, options: AnalysisOptions = AnalysisOptions()
     factor = track.fps / options.capture_fps if options.capture_fps else 1.0  # file seconds -> real seconds
     cadence = _cadence(steps)  # by the file's clock
     activity = classify_activity(body, orientation.view, steps, track.found_fraction,
-                                 None if cadence.value is None else cadence.value / factor)  # fmt: skip
+                                 None if cadence.value is None else cadence.value / factor,
+                                 real_time_known=options.capture_fps is not None)  # fmt: skip
     time_scale = _time_scale(track, activity, cadence.value, factor, options)
     facing = orientation.facing_sign
     lean, head, fwd_head = trunk_lean_deg(body, facing), head_flexion_deg(body, facing), forward_head_deg(body, facing)
@@ -150,10 +171,15 @@ def _metrics(body: Body, orientation: Orientation, activity: ActivityCall, time_
     m: dict[str, Metric] = {}
     time_ok = not time_scale.suspected or options.capture_fps is not None
     slow_reason = f"slow motion suspected ({time_scale.reason}); give --capture-fps to report real-time values"
-    m["cadence_spm"] = cadence.scaled(1.0 / time_scale.factor) if time_ok else null("steps/min", slow_reason, cadence.n)
-    m["step_time_asymmetry_pct"] = _asymmetry(steps)
+    low, high = CADENCE_RANGE_SPM.get(activity.activity, CADENCE_RANGE_SPM[None])
+    what = f"{activity.activity} cadence" if activity.activity in CADENCE_RANGE_SPM else "cadence"
+    m["cadence_spm"] = (cadence.scaled(1.0 / time_scale.factor).bounded(low, high, what) if time_ok
+                        else null("steps/min", slow_reason, cadence.n))  # fmt: skip
+    m["step_time_asymmetry_pct"] = (_asymmetry(steps) if m["cadence_spm"].value is not None or not time_ok
+                                    else null("%", m["cadence_spm"].reason or "no cadence", len(steps)))  # fmt: skip
     side_reason = None if orientation.view == "side" else (
-        f"{orientation.view} view: this measure needs a side view" if orientation.view != "unknown" else "view unknown")
+        f"not measurable from {VIEW_WORDS[orientation.view]}: this measure needs a side view"
+        if orientation.view in VIEW_WORDS else "view unknown: this measure needs a side view")
     few = None if len(strides) >= 2 else f"only {len(strides)} stride{'s' if len(strides) != 1 else ''} measured (need 2)"
     trunk_reason = side_reason or _visible_reason(body, SHOULDERS + HIPS, "shoulders and hips") or few
     head_reason = side_reason or _visible_reason(body, EARS + (NOSE,), "head") or few

@@ -1,16 +1,32 @@
-"""Running, walking or something else, from the pose itself and not from the clock.
+"""Running, walking or something else: several cues combined, each stated in the reason.
 
-Slow-motion clips make time-based cues (cadence) lie, so the side-view rule
-uses the shape of the gait cycle: in walking the body vaults over a stiff
-stance leg, so the hips are *highest* at mid-stance and lowest around foot
-contact; in running the stance leg compresses like a spring, so the hips are
-*lowest* at mid-stance (Cavagna et al. 1977; Novacheck 1998, Gait & Posture
-7:77-95). We take, for each step, where in the step the hips are lowest:
-near the contact (phase < 0.2 or > 0.8) is walking, mid-step is running.
-Peak knee flexion in swing backs it up (running > ~80 deg, walking ~60-65 deg).
-Without alternating steps (squats, standing) it is "other"; without a visible
-body it is "unknown". A front/back view has no fore-aft axis, so there the
-cadence decides (>= 140 steps/min running, <= 125 walking).
+No single cue decides, because each fails somewhere on real clips:
+
+* **Cadence** (steps/min). Walking above ~140 steps/min is rare, and slow
+  motion can only *lower* a file-clock cadence, so a high cadence is strong
+  evidence of running whatever the clock. A low cadence counts for walking only
+  when the clock is known to be real time (the capture rate was given): a
+  slow-motion run looks like 18 steps/min by the file's clock.
+* **Hip phase** (side view). In walking the body vaults over a stiff stance
+  leg, so the hips are *highest* at mid-stance and lowest around foot contact;
+  in running the stance leg compresses like a spring, so the hips are *lowest*
+  at mid-stance (Cavagna et al. 1977; Novacheck 1998, Gait & Posture 7:77-95).
+  For each step we take where in the step the hips are lowest.
+* **Swing knee flexion**. Walking peaks at ~60-65 deg; running usually above
+  ~90 deg, but a jogger with a low knee lift can stay under 70 deg, so the
+  middle band says nothing.
+
+A flight phase / double support from 2D foot heights was measured and left
+out: on the shared clips, toe-off timing (Zeni) put the walkers' and the
+runners' toe-offs at the same step phases (median 28 % vs 10 % of the step,
+the wrong way round), and the lowest foot's clearance rose as high in a far
+walker (0.18 leg lengths, perspective) as in a treadmill runner (0.10).
+
+The cues are weighted votes (cadence 2.5, hip phase 1, knee 1 or 1.5 when
+beyond what walking reaches); the sign of the sum decides, a tie is
+"unknown". Without alternating steps (squats, standing) it is "other";
+without a visible body it is "unknown". A front/back view has no fore-aft
+axis, so there the cadence decides (>= 140 steps/min running, <= 125 walking).
 """
 
 from __future__ import annotations
@@ -57,9 +73,75 @@ def _swing_knee_flexion(body: Body) -> float | None:
     return float(np.mean(flex)) if flex else None
 
 
+RUNNING_CADENCE_SPM = 145.0
+MAX_CADENCE_SPM = 300.0  # a sprinter's ~5 steps/s; above it the steps were mis-detected
+WALKING_CADENCE_SPM = 125.0
+CADENCE_WEIGHT = 2.5
+HIP_PHASE_RUNNING = (0.2, 0.8)
+KNEE_WALKING_MAX_DEG = 60.0
+KNEE_RUNNING_MIN_DEG = 80.0
+KNEE_BEYOND_WALKING_DEG = 90.0
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One piece of evidence: ``vote`` +1 running, -1 walking, 0 silent, with its weight and wording."""
+
+    name: str
+    vote: int
+    weight: float
+    text: str
+
+
+def cadence_cue(cadence_spm: float | None, real_time_known: bool) -> Cue:
+    if cadence_spm is None:
+        return Cue("cadence", 0, 0.0, "cadence not measured")
+    if cadence_spm > MAX_CADENCE_SPM:
+        return Cue("cadence", 0, 0.0, f"cadence {cadence_spm:.0f} steps/min is not possible: not used")
+    if cadence_spm >= RUNNING_CADENCE_SPM:
+        return Cue("cadence", 1, CADENCE_WEIGHT, f"cadence {cadence_spm:.0f} steps/min (walking rarely exceeds 140): running")
+    if cadence_spm <= WALKING_CADENCE_SPM and real_time_known:
+        return Cue("cadence", -1, CADENCE_WEIGHT, f"cadence {cadence_spm:.0f} steps/min in real time: walking")
+    if cadence_spm <= WALKING_CADENCE_SPM:
+        return Cue("cadence", 0, 0.0, f"cadence {cadence_spm:.0f} steps/min by the file's clock: not used (slow motion lowers it)")
+    return Cue("cadence", 0, 0.0, f"cadence {cadence_spm:.0f} steps/min: between walking and running")
+
+
+def hip_phase_cue(phase: float | None) -> Cue:
+    if phase is None:
+        return Cue("hip phase", 0, 0.0, "hip height not measurable within steps")
+    if HIP_PHASE_RUNNING[0] <= phase <= HIP_PHASE_RUNNING[1]:
+        return Cue("hip phase", 1, 1.0, f"hips lowest at {phase:.0%} of the step (mid-stance, a bouncing gait): running")
+    return Cue("hip phase", -1, 1.0, f"hips lowest at {phase:.0%} of the step (around contact, a vaulting gait): walking")
+
+
+def knee_cue(knee_deg: float | None) -> Cue:
+    if knee_deg is None:
+        return Cue("knee", 0, 0.0, "swing knee flexion not measurable")
+    if knee_deg >= KNEE_BEYOND_WALKING_DEG:
+        return Cue("knee", 1, 1.5, f"swing knee flexion {knee_deg:.0f} deg (beyond walking's ~65): running")
+    if knee_deg >= KNEE_RUNNING_MIN_DEG:
+        return Cue("knee", 1, 1.0, f"swing knee flexion {knee_deg:.0f} deg: running")
+    if knee_deg <= KNEE_WALKING_MAX_DEG:
+        return Cue("knee", -1, 1.0, f"swing knee flexion {knee_deg:.0f} deg: walking")
+    return Cue("knee", 0, 0.0, f"swing knee flexion {knee_deg:.0f} deg: a walker's or a low-lift jogger's, not used")
+
+
+def combine(cues: list[Cue]) -> tuple[str, str]:
+    """The activity the weighted votes give, and a reason naming every cue."""
+    score = sum(c.vote * c.weight for c in cues)
+    activity = "running" if score > 0 else "walking" if score < 0 else "unknown"
+    verdict = "cues disagree evenly" if activity == "unknown" else f"{activity} by {abs(score):g} weighted votes"
+    return activity, f"{verdict}: " + "; ".join(c.text for c in cues)
+
+
 def classify_activity(body: Body, view: str, steps: list[Step], found_fraction: float,
-                      cadence_spm: float | None) -> ActivityCall:
-    """Call the activity of the tracked person (see module docstring for the rules)."""
+                      cadence_spm: float | None, real_time_known: bool = False) -> ActivityCall:
+    """Call the activity of the tracked person (see module docstring for the rules).
+
+    ``cadence_spm`` is in real time when ``real_time_known`` (the capture rate was
+    given), else by the file's clock.
+    """
     knee = _swing_knee_flexion(body)
     if found_fraction < 0.2 or view == "unknown":
         return ActivityCall("unknown", "the body was not visible enough to tell", None, knee)
@@ -74,12 +156,5 @@ def classify_activity(body: Body, view: str, steps: list[Step], found_fraction: 
             return ActivityCall("walking", f"front/back view, cadence {cadence_spm:.0f} steps/min", None, knee)
         return ActivityCall("unknown", f"front/back view, cadence {cadence_spm:.0f} steps/min is between walking and running", None, knee)
     phase = _hip_low_phase(body, steps)
-    if phase is None:
-        return ActivityCall("unknown", "hip height not measurable within steps", None, knee)
-    running_phase = 0.2 <= phase <= 0.8
-    if running_phase and (knee is None or knee >= 70):
-        return ActivityCall("running", f"hips lowest at {phase:.0%} of the step (mid-stance): a bouncing gait", phase, knee)
-    if not running_phase and (knee is None or knee < 90):
-        return ActivityCall("walking", f"hips lowest at {phase:.0%} of the step (around foot contact): a vaulting gait", phase, knee)
-    label = "running" if (knee or 0) >= 80 else "walking"
-    return ActivityCall(label, f"hip phase {phase:.0%} and swing knee flexion {knee:.0f} deg disagree; knee decides", phase, knee)
+    activity, reason = combine([cadence_cue(cadence_spm, real_time_known), hip_phase_cue(phase), knee_cue(knee)])
+    return ActivityCall(activity, reason, phase, knee)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.gait.events import FootEvent
+from formcheck.gait.events import MIN_STEP_SPACING_S, FootEvent
 from formcheck.kinematics.body import Body
 from formcheck.kinematics.geometry import joint_angle_deg
 
@@ -51,11 +51,16 @@ class Stride:
 
 
 def steps_from_contacts(contacts: list[FootEvent]) -> list[Step]:
-    """Consecutive alternating contacts in the same pass, without missed contacts between."""
+    """Consecutive alternating contacts in the same pass, without missed contacts between.
+
+    A "step" shorter than the quickest sprinter's (or of zero length, from repeated
+    timestamps) is two detections of one contact, not a step: it is dropped, so
+    no step duration can be zero and no rate derived from steps can be infinite.
+    """
     steps = [
         Step(b.foot, a.time_s, b.time_s)
         for a, b in zip(contacts, contacts[1:])
-        if a.foot != b.foot and a.pass_index == b.pass_index
+        if a.foot != b.foot and a.pass_index == b.pass_index and b.time_s - a.time_s >= MIN_STEP_SPACING_S
     ]
     if not steps:
         return steps

@@ -17,6 +17,10 @@ import numpy as np
 
 DETECT_MAX_SIDE_PX = 640
 MIN_HEIGHT_FRACTION = 0.12  # smaller boxes are far-away passers-by
+HOG_WINDOW_WH = (64, 128)
+"""OpenCV's people detector window: ``detectMultiScale`` on a smaller image crashes natively (SIGSEGV),
+so smaller frames are upscaled to it, and absurd shapes are not searched at all."""
+MAX_UPSCALED_SIDE_PX = 4 * DETECT_MAX_SIDE_PX
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,30 @@ def choose_runner(boxes: list[Box], width: int, height: int) -> Box | None:
     return max(big, key=lambda b: runner_score(b, width, height))
 
 
+def detector_scale(width: int, height: int) -> float | None:
+    """The resize factor for the people detector: large frames shrink to 640 px, small ones grow to its window.
+
+    None when the frame cannot be searched safely (empty, or so thin that the
+    window would need it blown up past ``MAX_UPSCALED_SIDE_PX``).
+    """
+    if width <= 0 or height <= 0:
+        return None
+    scale = min(1.0, DETECT_MAX_SIDE_PX / max(height, width))
+    scale = max(scale, HOG_WINDOW_WH[0] / width, HOG_WINDOW_WH[1] / height)
+    if max(width, height) * scale > MAX_UPSCALED_SIDE_PX:
+        return None
+    return scale
+
+
 def detect_people(image_rgb: np.ndarray) -> list[Box]:
     """Person boxes in pixels of ``image_rgb`` (HOG + linear SVM, non-maximum suppressed)."""
     height, width = image_rgb.shape[:2]
-    scale = min(1.0, DETECT_MAX_SIDE_PX / max(height, width))
-    small = cv2.resize(image_rgb, (int(width * scale), int(height * scale))) if scale < 1 else image_rgb
+    scale = detector_scale(width, height)
+    if scale is None:
+        return []
+    size = (max(HOG_WINDOW_WH[0], round(width * scale)), max(HOG_WINDOW_WH[1], round(height * scale)))
+    small = cv2.resize(image_rgb, size) if size != (width, height) else image_rgb
+    sx, sy = size[0] / width, size[1] / height
     hog = cv2.HOGDescriptor()
     hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())
     rects, weights = hog.detectMultiScale(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), winStride=(8, 8), padding=(8, 8), scale=1.05)
@@ -67,7 +90,7 @@ def detect_people(image_rgb: np.ndarray) -> list[Box]:
     out = []
     for i in np.ravel(keep):
         x, y, w, h = rects[int(i)]
-        out.append(Box(x / scale, y / scale, (x + w) / scale, (y + h) / scale))
+        out.append(Box(x / sx, y / sy, (x + w) / sx, (y + h) / sy))
     return out
 
 

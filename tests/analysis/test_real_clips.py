@@ -39,8 +39,8 @@ def test_lab_clip_is_detected_as_slow_motion_and_time_metrics_are_null(pose_trac
 
 
 def test_capture_fps_scales_time_metrics_exactly(pose_track_of, videos_dir):
-    _, _, slow = analyse(pose_track_of, videos_dir, "treadmill_side_lab_slowmo.mp4", capture_fps=120.0)
-    _, _, fast = analyse(pose_track_of, videos_dir, "treadmill_side_lab_slowmo.mp4", capture_fps=240.0)
+    _, _, slow = analyse(pose_track_of, videos_dir, "treadmill_side_lab_slowmo.mp4", capture_fps=240.0)
+    _, _, fast = analyse(pose_track_of, videos_dir, "treadmill_side_lab_slowmo.mp4", capture_fps=480.0)
     assert slow.metrics["cadence_spm"].value is not None
     assert fast.metrics["cadence_spm"].value == pytest.approx(2.0 * slow.metrics["cadence_spm"].value, rel=1e-9)
     assert fast.metrics["cadence_spm"].sd == pytest.approx(2.0 * slow.metrics["cadence_spm"].sd, rel=1e-9)

@@ -39,11 +39,11 @@ def test_drift_is_the_difference_of_fifths():
 
 
 def test_time_scale_multiplies_cadence_exactly():
-    track = synthetic_track(cadence_spm=40.0, duration_s=40.0, fps=30.0)  # an 8x slow-motion 160 spm runner
+    track = synthetic_track(cadence_spm=20.0, duration_s=40.0, fps=30.0)  # an 8x slow-motion 160 spm runner
     plain = analyze_track(track)
     assert plain.time_scale.suspected and plain.metrics["cadence_spm"].value is None
     scaled = analyze_track(track, AnalysisOptions(capture_fps=240.0))
-    assert scaled.metrics["cadence_spm"].value == pytest.approx(40.0 * 8.0, abs=0.5 * 8)
+    assert scaled.metrics["cadence_spm"].value == pytest.approx(20.0 * 8.0, abs=0.5 * 8)
     assert scaled.metrics["cadence_spm"].value == pytest.approx(plain.time_scale.file_rate_cadence_spm * 8.0, rel=1e-9)
 
 
