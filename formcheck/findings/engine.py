@@ -8,15 +8,17 @@ answer.  The order of work mirrors what a clinician would do:
 1. red flags from the answers (never ranked as causes, always first);
 2. every cause module in :data:`CAUSE_MODULES` order: a :class:`Finding` with
    its score from the rules, or :class:`NotAssessed` when it has no data;
-3. findings ranked by score, ties kept in registry order (a stable sort);
-4. the plan from the findings that fired, then the journal correlations;
+3. journal correlations joined to their causes (a significant excess of
+   pumps with a factor is a rule of its cause);
+4. findings ranked by score, ties kept in registry order (a stable sort),
+   and the plan from the findings that fired;
 5. what inputs were used, and for each missing one what it would add.
 """
 
 from __future__ import annotations
 
 from formcheck.findings.causes import cause_modules
-from formcheck.findings.journal import correlate
+from formcheck.findings.journal import attach, correlate
 from formcheck.findings.model import CheckInputs, Finding, FindingsResult, NotAssessed
 from formcheck.findings.plan import build_plan
 from formcheck.findings.red_flags import assess_red_flags
@@ -36,8 +38,9 @@ def assess(inputs: CheckInputs, th: Thresholds | None = None) -> FindingsResult:
             not_assessed.append(result)
         else:
             findings.append(result)
-    ranked = sorted(findings, key=lambda f: -f.score)  # stable: ties keep registry order
     correlations, journal_note = correlate(inputs, th)
+    findings = attach(findings, correlations, inputs, th)
+    ranked = sorted(findings, key=lambda f: -f.score)  # stable: ties keep registry order
     used, missing = inputs_report(inputs)
     return FindingsResult(
         red_flags=flags,

@@ -23,16 +23,18 @@ or none of them, nothing is tested and the note says so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from scipy.stats import fisher_exact
 
-from formcheck.findings.model import CheckInputs, Correlation, JournalEntry
+from formcheck.findings.model import CheckInputs, Correlation, Finding, JournalEntry
 from formcheck.findings.thresholds import Thresholds
 from formcheck.findings.training import activity_days, lumbar_days
 from formcheck.logs.records import Sport
 
 Factor = Callable[[dt.date], "bool | None"]  # None: cannot tell for that day
+CAUSE_OF_FACTOR = {"lumbar_lift_48h": "lifting_fatigue", "run_day_before": "too_little_rest", "long_run_spike": "load_spike"}
 
 
 def _factors(inputs: CheckInputs, th: Thresholds) -> list[tuple[str, str, Factor]]:
@@ -113,3 +115,29 @@ def correlate(inputs: CheckInputs, th: Thresholds) -> tuple[tuple[Correlation, .
     if notes:
         note += " " + "; ".join(notes) + "."
     return tuple(out), note
+
+
+def attach(findings: Sequence[Finding], correlations: Sequence[Correlation], inputs: CheckInputs, th: Thresholds) -> list[Finding]:
+    """Findings with their journal correlation added: a significant excess of pumps with the factor is a rule
+    (``journal.weights.supports``); a significant deficit argues against; anything else is shown as context."""
+    causes = {label: CAUSE_OF_FACTOR[key] for key, label, _ in _factors(inputs, th)}
+    alpha, weight = float(th.value("journal.alpha")), float(th.value("journal.weights.supports"))
+    out = []
+    for finding in findings:
+        for c in (c for c in correlations if causes.get(c.factor) == finding.cause):
+            more = c.pumps_with / c.runs_with > c.pumps_without / c.runs_without
+            significant = c.p_value is not None and c.p_value < alpha
+            if significant and more:
+                finding = replace(
+                    finding,
+                    score=round(min(1.0, finding.score + weight), 3),
+                    evidence=(*finding.evidence, f"Your journal: {c.sentence}"),
+                    rules_fired=(*finding.rules_fired, "journal_supports"),
+                    sources=(*finding.sources, th.source("journal.weights.supports")),
+                )
+            elif significant:
+                finding = replace(finding, against=(*finding.against, f"Your journal: {c.sentence}"))
+            else:
+                finding = replace(finding, evidence=(*finding.evidence, f"Your journal (context only): {c.sentence}"))
+        out.append(finding)
+    return out

@@ -69,9 +69,11 @@ def _sets_sentence(name: str, sets: Sequence[LiftSet]) -> str:
 
 
 def session_sets(inputs: CheckInputs, session: LumbarSession) -> list[str]:
-    """Per lumbar-loading exercise of the session: "Deadlift 5 x 3 at 140 kg" (log order)."""
+    """Per lumbar-loading exercise of the session: "Deadlift 5 x 3 at 140 kg" (heavy ones first)."""
     day_sets = [s for s in inputs.lifts if s.performed_on == session.date and s.exercise in session.exercises]
-    return [_sets_sentence(name, [s for s in day_sets if s.exercise == name]) for name in session.exercises]
+    classify = classifier(inputs)
+    names = sorted(session.exercises, key=lambda name: classify(name) != "heavy")  # heavy first, else log order
+    return [_sets_sentence(name, [s for s in day_sets if s.exercise == name]) for name in names]
 
 
 def when(session: LumbarSession) -> str:

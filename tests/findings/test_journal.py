@@ -57,3 +57,19 @@ def test_too_few_runs_to_tell() -> None:
 
 def test_no_journal_no_note() -> None:
     assert correlate(check(), TH) == ((), None)
+
+
+def test_a_significant_journal_correlation_becomes_a_rule_of_its_cause() -> None:
+    from findings_builders import answers
+
+    from formcheck.findings.engine import assess
+
+    entries, lifts = journal_with_lifts(5, 6, 1, 9)
+    last = entries[-1].date + dt.timedelta(days=5)
+    inputs = check(journal=entries, lifts=lifts + deadlift_day(last - dt.timedelta(days=2)), symptom_date=last,
+                   answers=answers(warmup={"done": False}))
+    lifting = next(f for f in assess(inputs, TH).findings if f.cause == "lifting_fatigue")
+    assert lifting.rules_fired[-1] == "journal_supports"
+    assert lifting.evidence[-1].startswith("Your journal: Pumps on 5 of 6 runs within 48 h")
+    without = assess(check(lifts=inputs.lifts, symptom_date=last), TH)
+    assert lifting.score == pytest.approx(min(1.0, next(f.score for f in without.findings if f.cause == "lifting_fatigue") + 0.2))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from formcheck.findings.model import CheckInputs, Finding, NotAssessed
-from formcheck.findings.rules import Rules, fmt
+from formcheck.findings.rules import Rules
 from formcheck.findings.thresholds import Thresholds
 from formcheck.findings.training import activity_days, day_that_hurt, lift_days
 from formcheck.logs.records import Sport
@@ -71,5 +71,4 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         CAUSE_ID, TITLE, available=2 - len(partial), expected=2,
         rule_out=("The same pump on runs after two full rest days.",),
         plan=("rest_days", "schedule_spacing"),
-        measures={"look_days": fmt(look)},
     )
