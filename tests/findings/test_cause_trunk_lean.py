@@ -114,3 +114,10 @@ def test_a_mean_past_the_cue_within_its_uncertainty_does_not_fire() -> None:
     assert isinstance(found, Finding) and "lean_forward" not in found.rules_fired
     assert found.against[0] == ("trunk lean averaged 8.4 deg ± 1.5 over 2 strides in clip run.mp4: above 7.2 deg, but not "
                                 "by 2 standard errors (± 2.1 deg)")  # fmt: skip
+
+
+def test_one_stride_per_fifth_cannot_show_a_drift() -> None:
+    video = side_video(drift={"trunk_lean_deg": d(4.0, 9.0, sd=0.0, n_each=1)})
+    found = trunk_lean.assess(inputs(video), TH)
+    assert isinstance(found, Finding) and "lean_grows" not in found.rules_fired
+    assert found.against[1].endswith("(n = 1 each): too few strides per fifth to tell a drift from stride-to-stride scatter")

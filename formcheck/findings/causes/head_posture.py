@@ -109,8 +109,12 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             evidence.append(sentence)
         elif drift.change < 0:
             against.append(f"{sentence}: the head came up, not down, over the clip")
+        elif drift.change < value(limit):
+            against.append(f"{sentence}: less than {value(limit):g} deg")
+        elif drift.n_each < min_each:
+            against.append(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
         else:
-            against.append(f"{sentence}: within stride-to-stride scatter (needs a rise of {value(limit):g} deg or more)")
+            against.append(f"{sentence}: within stride-to-stride scatter (± {drift.sd:.1f} deg)")
 
     tilt = video.tilt_warning_deg()
     if tilt is not None:
@@ -139,8 +143,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         evidence=tuple(evidence),
         against=tuple(against),
         rule_out=(
-            "a side-view clip of 30 s or more filmed late in a run, with head flexion and forward head steady "
-            "from the first to the last fifth of strides, would argue against it",
+            f"a side-view clip of {value('short_clip_s'):g} s or more filmed late in a run, with head flexion and "
+            "forward head steady from the first to the last fifth of strides, would argue against it",
         ),
         plan=("posture_cues", "trunk_endurance_progression", "film_again") if fired else (
             ("film_again",) if short or tilt is not None else ()),

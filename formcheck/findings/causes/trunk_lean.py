@@ -86,6 +86,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             evidence.append(f"{sentence}; fatigue added ~{value('drift_large_deg'):g} deg of trunk flexion in novice runners (Koblbauer et al. 2014)")
         elif drift.change <= 0:
             against.append(f"{sentence}: the lean did not grow over the clip")
+        elif big_enough and drift.n_each < value("min_strides_each"):
+            against.append(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
         elif big_enough:
             against.append(f"{sentence}: within stride-to-stride scatter (± {drift.sd:.1f} deg)")
         else:
