@@ -16,7 +16,12 @@ longitude and the JSON says so (``hours_basis``).
 Import policy for several files: each file is its own transaction.  A file
 that cannot be read or stored is reported and leaves the store unchanged;
 the other files are still imported, and the command exits non-zero (with the
-failing file's exit code) if any file failed.
+failing file's exit code) if any file failed.  Ctrl-C stops at once: the file
+being imported is rolled back, and the message names the files already saved.
+Re-importing updates: each file reports "n new, n updated, n unchanged".
+
+``runs`` and ``context`` only read: they never create a store (a mistyped
+``--db`` gets one line saying there is no store there).
 """
 
 from __future__ import annotations
@@ -33,16 +38,33 @@ if TYPE_CHECKING:
 
     from formcheck.store import ImportReport, Store, StoredRun
 
+from formcheck.errors import FormcheckError
+
+# show_envvar=False: typer's default makes click print "(env var: 'None')" in every
+# bad-value message, e.g. for ``context --run abc``; these options have no env var.
 DbOption = Annotated[
     Optional[str],
-    typer.Option("--db", help="SQLAlchemy URL of the store (default: $FORMCHECK_DB, else SQLite in the user data dir)."),
+    typer.Option(
+        "--db", show_envvar=False,
+        help="SQLAlchemy URL of the store (default: $FORMCHECK_DB, else SQLite in the user data dir).",
+    ),
 ]
-RunnerOption = Annotated[str, typer.Option("--runner", help="Whose logs: each runner's data is kept apart.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+RunnerOption = Annotated[
+    str, typer.Option("--runner", show_envvar=False, help="Whose logs: each runner's data is kept apart.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", show_envvar=False, help="Print JSON instead of a table.")]
 TzOption = Annotated[
     Optional[str],
-    typer.Option("--tz", help="IANA time zone of the strength app's wall-clock times, e.g. Europe/Berlin."),
+    typer.Option(
+        "--tz", show_envvar=False, help="IANA time zone of the strength app's wall-clock times, e.g. Europe/Berlin."
+    ),
 ]
+
+
+class ImportInterrupted(FormcheckError):
+    """Ctrl-C (or SIGTERM) during ``import``: the message says which files were saved before it."""
+
+    exit_code = 130
 
 
 def _zone(name: str) -> Any:
@@ -65,9 +87,14 @@ def _console(stderr: bool = False) -> "Console":
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def _open(db: str | None) -> "Store":
+def _open(db: str | None, *, create: bool = True) -> "Store":
+    """The store at ``db``; with ``create=False`` (read-only commands) nothing is created where none exists."""
     from formcheck.store import Store
 
+    if not create:
+        from formcheck.store.engine import require_store, resolve_db_url
+
+        require_store(resolve_db_url(db))
     return Store.open(db)
 
 
@@ -76,16 +103,34 @@ def _describe(report: "ImportReport") -> str:
     name = Path(report.path).name
     ids = f" (id {', '.join(map(str, report.added_run_ids))})" if report.added_run_ids else ""
     again = "; this file was imported before" if report.already_imported else ""
-    dup = f", {report.duplicates} duplicate {noun}(s) skipped" if report.duplicates else ""
-    return f"{name} [{report.format}]: added {report.added} {noun}(s){ids}{dup}{again}"
+    dropped = f"; {report.dropped} impossible {noun}(s) not stored" if report.dropped else ""
+    return (f"{name} [{report.format}]: {report.added} new{ids}, {report.updated} updated, "
+            f"{report.unchanged} unchanged {noun}(s){dropped}{again}")
+
+
+def _saved(report: "ImportReport") -> str:
+    noun = "run" if report.kind == "track" else "set"
+    return f"{Path(report.path).name} ({report.added} new, {report.updated} updated {noun}(s))"
+
+
+def _interrupted(saved: list[str], current: Path | None) -> ImportInterrupted:
+    during = f"; nothing of {current.name} was written" if current is not None else ""
+    if not saved:
+        return ImportInterrupted(f"interrupted: nothing was written{during}.")
+    return ImportInterrupted(
+        f"interrupted: {len(saved)} file(s) were saved before it: {', '.join(saved)}{during}."
+    )
 
 
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="GPX/FIT/TCX tracks and Strong/Hevy/FitNotes CSV exports.")],
+    files: Annotated[
+        list[Path], typer.Argument(show_envvar=False, help="GPX/FIT/TCX tracks and Strong/Hevy/FitNotes CSV exports.")
+    ],
     db: DbOption = None,
     runner: RunnerOption = "default",
     units: Annotated[
-        Optional[str], typer.Option("--units", help="kg or lb, for a strength export that does not say.")
+        Optional[str],
+        typer.Option("--units", show_envvar=False, help="kg or lb, for a strength export that does not say."),
     ] = None,
     tz: TzOption = None,
 ) -> None:
@@ -96,47 +141,59 @@ def import_command(
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
 
-    from formcheck.errors import FormcheckError, UsageError
+    from formcheck.errors import UsageError
+    from formcheck.logs.strength_csv import GIVEN_UNITS, unit_word
     from formcheck.store.ingest import read_file, store_parsed
 
-    if units is not None and units.strip().lower() not in {"kg", "kgs", "lb", "lbs"}:
+    if units is not None and unit_word(units) not in GIVEN_UNITS:
         raise UsageError(f"--units must be kg or lb, not {units!r}.")
     zone = _zone(tz) if tz is not None else None
     out, err = _console(), _console(stderr=True)
     failures: list[tuple[Path, FormcheckError]] = []
-    with _open(db) as store:
-        if zone is not None:
-            store.set_runner_tz(runner, str(zone))
-            out.print(f"time zone of {escape(runner)}'s lift times: {zone}")
-        # One bar over all files that also moves *within* a file: the reader reports the
-        # fraction it has read (bytes, points or rows), reading is 90 % of a file, storing 10 %.
-        progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-            console=err, transient=True, disable=not err.is_terminal,
-        )
-        with progress:
-            task = progress.add_task("importing", total=len(files))
-            for number, path in enumerate(files):
-                label = f"{path.name} ({number + 1}/{len(files)})"
-                progress.update(task, description=f"reading {label}", completed=number)
+    saved: list[str] = []
+    current: Path | None = None
+    try:
+        with _open(db) as store:
+            if zone is not None:
+                store.set_runner_tz(runner, str(zone))
+                saved.append(f"the time zone {zone} of {runner}")
+                out.print(f"time zone of {escape(runner)}'s lift times: {zone}")
+            # One bar over all files that also moves *within* a file: the reader reports the
+            # fraction it has read (bytes, points or rows), reading is 90 % of a file, storing 10 %.
+            progress = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                console=err, transient=True, disable=not err.is_terminal,
+            )
+            with progress:
+                task = progress.add_task("importing", total=len(files))
+                for number, path in enumerate(files):
+                    current = path
+                    label = f"{path.name} ({number + 1}/{len(files)})"
+                    progress.update(task, description=f"reading {label}", completed=number)
 
-                def advance(fraction: float, number: int = number) -> None:
-                    progress.update(task, completed=number + 0.9 * fraction)
+                    def advance(fraction: float, number: int = number) -> None:
+                        progress.update(task, completed=number + 0.9 * fraction)
 
-                try:
-                    parsed = read_file(path, units=units, progress=None if progress.disable else advance)
-                    progress.update(task, description=f"storing {label}", completed=number + 0.9)
-                    report = store_parsed(store, parsed, runner=runner)
-                except FormcheckError as error:
-                    failures.append((path, error))
-                    if len(files) > 1:
-                        err.print(f"[bold red]failed[/]  {escape(error.message)}")
+                    try:
+                        parsed = read_file(path, units=units, progress=None if progress.disable else advance)
+                        progress.update(task, description=f"storing {label}", completed=number + 0.9)
+                        report = store_parsed(store, parsed, runner=runner)
+                    except FormcheckError as error:
+                        current = None
+                        failures.append((path, error))
+                        if len(files) > 1:
+                            err.print(f"[bold red]failed[/]  {escape(error.message)}")
+                        progress.update(task, completed=number + 1)
+                        continue
+                    current = None
+                    saved.append(_saved(report))
+                    verb = "added   " if report.added else ("updated " if report.updated else "skipped ")
+                    out.print(verb + escape(_describe(report)))
+                    for warning in report.warnings:
+                        out.print(f"  warning: {escape(warning)}")
                     progress.update(task, completed=number + 1)
-                    continue
-                out.print(("added   " if report.added else "skipped ") + escape(_describe(report)))
-                for warning in report.warnings:
-                    out.print(f"  warning: {escape(warning)}")
-                progress.update(task, completed=number + 1)
+    except KeyboardInterrupt:
+        raise _interrupted(saved, current) from None
     if failures:
         first = failures[0][1]
         if len(files) == 1:
@@ -160,7 +217,7 @@ def _duration(seconds: float) -> str:
 
 def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json: JsonOption = False) -> None:
     """List the runner's activities with distance, duration, climbing and walk breaks."""
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         stored = store.runs(runner)
     rows = [
         {
@@ -278,8 +335,13 @@ def _print_context(out: "Console", doc: dict[str, Any]) -> None:
 
 
 def context_command(
-    run_id: Annotated[Optional[int], typer.Option("--run", help="The run's id (see `formcheck runs`).")] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="YYYY-MM-DD: every activity that started that day (UTC).")] = None,
+    run_id: Annotated[
+        Optional[int], typer.Option("--run", show_envvar=False, help="The run's id (see `formcheck runs`).")
+    ] = None,
+    date: Annotated[
+        Optional[str],
+        typer.Option("--date", show_envvar=False, help="YYYY-MM-DD: every activity that started that day (UTC)."),
+    ] = None,
     db: DbOption = None,
     runner: RunnerOption = "default",
     as_json: JsonOption = False,
@@ -304,7 +366,7 @@ def context_command(
             day = dt.date.fromisoformat(date)
         except ValueError:
             raise UsageError(f"--date {date!r} is not a date like 2015-05-31.") from None
-    with _open(db) as store:
+    with _open(db, create=False) as store:
         targets = [store.run(run_id, runner)] if run_id is not None else store.runs_on(day, runner)  # type: ignore[arg-type]
         docs = _contexts(store, targets, runner, tz)
     out = _console()

@@ -3,7 +3,7 @@
 "Heavy deadlifts or squats the days before" is half the forum's answer to a
 lower-back pump on a run.  This module finds, from the runner's own strength
 log, the last session with a lumbar-loading exercise (class ``moderate`` or
-``heavy`` in ``formcheck.logs.taxonomy``: deadlifts, free squats, good
+``heavy`` in ``formcheck.context.taxonomy``: deadlifts, free squats, good
 mornings, Olympic lifts, bent-over rows ...) before the run, and how hard it
 was: hard sets, tonnage, and the top set against the runner's own best of the
 previous 90 days (Epley e1RM), because a near-maximal pull two days before
@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from formcheck.logs.records import LiftSet, Run
-from formcheck.logs.strength_load import estimated_1rm_kg, is_hard_set, set_tonnage_kg
+from formcheck.context.strength_load import estimated_1rm_kg, is_hard_set, set_tonnage_kg
 
 LUMBAR_CLASSES = ("moderate", "heavy")
 Classifier = Callable[[str], "str | None"]  # exercise name -> "none" | "moderate" | "heavy" | None (unknown)
@@ -92,7 +92,7 @@ class LumbarContext:
 
 def taxonomy_classifier() -> Classifier:
     """The lumbar class from the shared exercise taxonomy (user rules included)."""
-    from formcheck.logs.taxonomy import load_taxonomy
+    from formcheck.context.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
 

@@ -13,13 +13,31 @@ watch was paused or lost everything), so nothing is invented there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.logs.records import Run
+from formcheck.logs.records import Run, Segment, Sport
 from formcheck.logs.track_cleaning import haversine_m, smoothed_elevation
-from formcheck.logs.track_common import point_column, run_gap_jumps
+from formcheck.logs.track_common import gap_jumps, point_column
+
+
+def point_sports(n_points: int, sport: Sport, segments: Sequence[Segment]) -> list[Sport]:
+    """The sport of each point: its segment's when the track has segments, else the track's."""
+    sports = [sport] * n_points
+    for seg in segments:
+        sports[seg.start_index : seg.end_index] = [seg.sport] * max(0, min(seg.end_index, n_points) - seg.start_index)
+    return sports
+
+
+def run_gap_jumps(run: Run) -> np.ndarray:
+    """Per point, True where the GPS leg ending there crosses a signal gap implausibly (the reader's rule).
+
+    The same :func:`formcheck.logs.track_common.gap_jumps` the reader used for the
+    run's distance, with segment sports taken from ``run.segments``.
+    """
+    return gap_jumps(run.points, point_sports(len(run.points), run.sport, run.segments))
 
 
 @dataclass(frozen=True)

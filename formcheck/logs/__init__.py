@@ -1,18 +1,20 @@
 """Training-log readers: GPX/FIT/TCX tracks and Strong/Hevy/FitNotes strength exports.
 
-Two entry points, both detecting the format from the content, not the file name:
+One entry point, :func:`read_log` (``formcheck.logs.boundary``): it checks the
+path, reads the bytes once, hashes them once, sniffs the format from the
+content once, hands bytes and a name to the typed reader, and applies the
+plausibility bounds (``bounds.toml``) to every record. ``read_track`` and
+``read_strength`` are the same read, narrowed to one kind of file.
 
-* ``read_track(path) -> list[Run]`` (``formcheck.logs.tracks``)
-* ``read_strength(path, units=None) -> StrengthLog`` (``formcheck.logs.strength``)
-
-Readers raise ``formcheck.errors.LogFormatError`` (or a subclass) and never print.
+Readers raise ``formcheck.errors.LogFormatError`` (or a subclass) or
+``InputFileError`` and never print.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from formcheck.logs.records import LiftSet, Run, SetKind, Segment, Sport, StrengthLog, TrackPoint
+from formcheck.logs.records import LiftSet, ParsedLog, Run, SetKind, Segment, Sport, StrengthLog, TrackPoint
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -20,31 +22,54 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LiftSet",
+    "ParsedLog",
     "Run",
     "Segment",
     "SetKind",
     "Sport",
     "StrengthLog",
     "TrackPoint",
+    "read_log",
     "read_strength",
     "read_track",
 ]
 
 
-def read_track(path: "str | Path", *, progress: "Callable[[float], None] | None" = None) -> list[Run]:
-    """Read a GPX, FIT or TCX file into runs (lazy import keeps CLI start-up fast).
+def read_log(
+    path: "str | Path",
+    *,
+    units: Any = None,
+    progress: "Callable[[float], None] | None" = None,
+    expect: str | None = None,
+) -> ParsedLog:
+    """Read any training-log file (format from its content) into plausible typed records.
 
-    ``progress``, if given, is called with the fraction read (increasing, ending at 1.0).
+    See :func:`formcheck.logs.boundary.read_log`; ``expect`` ("track"/"strength") refuses the other kind.
     """
-    from formcheck.logs.tracks import read_track as _read_track
+    from formcheck.logs.boundary import read_log as _read_log
 
-    return _read_track(path, progress=progress)
+    return _read_log(path, units=units, progress=progress, expect=expect)
+
+
+def read_track(path: "str | Path", *, progress: "Callable[[float], None] | None" = None) -> list[Run]:
+    """Read a GPX, FIT or TCX file into runs; ``progress`` gets the fraction read, ending at 1.0."""
+    parsed = read_log(path, progress=progress, expect="track")
+    if parsed.warnings:
+        from dataclasses import replace
+
+        return [replace(r, warnings=r.warnings + parsed.warnings) for r in parsed.runs]
+    return list(parsed.runs)
 
 
 def read_strength(
     path: "str | Path", units: Any = None, *, progress: "Callable[[float], None] | None" = None
 ) -> StrengthLog:
     """Read a Strong, Hevy or FitNotes CSV export (format from the header); ``progress`` as for read_track."""
-    from formcheck.logs.strength import read_strength as _read_strength
+    parsed = read_log(path, units=units, progress=progress, expect="strength")
+    assert parsed.strength is not None
+    log = parsed.strength
+    if parsed.warnings:
+        from dataclasses import replace
 
-    return _read_strength(path, units=units, progress=progress)
+        log = replace(log, warnings=log.warnings + parsed.warnings)
+    return log

@@ -15,7 +15,6 @@ import io
 import math
 import warnings as pywarnings
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import fitdecode
@@ -23,7 +22,7 @@ import fitdecode
 from formcheck.errors import LogFormatError
 from formcheck.logs.progress import ProgressCallback, Ticker
 from formcheck.logs.records import Run, Sport, TrackPoint
-from formcheck.logs.track_common import RunDraft, cadence_to_spm, check_readable, finish_run, sport_from_name
+from formcheck.logs.track_common import RunDraft, cadence_to_spm, finish_run, sport_from_name
 
 SEMICIRCLE_TO_DEG = 180.0 / 2**31
 
@@ -41,31 +40,34 @@ def is_fit(head: bytes) -> bool:
     return len(head) >= 12 and head[0] in (12, 14) and head[8:12] == FIT_MAGIC
 
 
-def read_fit(path: str | Path, *, progress: ProgressCallback | None = None) -> list[Run]:
-    """Read one FIT activity into a one-element list of Runs (raises LogFormatError if unreadable).
+def read_fit(data: bytes, name: str, *, progress: ProgressCallback | None = None) -> list[Run]:
+    """Read one FIT activity (its bytes; ``name`` for messages) into a one-element list of Runs.
 
-    ``progress`` gets the fraction done: bytes decoded, then 1.0 once the run is cleaned.
+    Raises LogFormatError if unreadable. ``progress`` gets the fraction done:
+    bytes decoded, then 1.0 once the run is cleaned.
     """
     tick = Ticker(progress)
-    p, data = check_readable(path)
     if not is_fit(data[:14]):
-        raise LogFormatError(f"{p} is not a FIT file (no '.FIT' header): export the activity as FIT, GPX or TCX.")
-    messages, problem = _decode(data, tick.phase(0.0, 0.85))
+        raise LogFormatError(f"{name} is not a FIT file (no '.FIT' header): export the activity as FIT, GPX or TCX.")
+    messages, problem, broke = _decode(data, tick.phase(0.0, 0.85))
     records = _merge_same_time(messages["record"])
     if not records:
         why = f" ({problem})" if problem else ""
         raise LogFormatError(
-            f"{p} is a FIT file without any activity records{why}: it may be a settings/course file "
+            f"{name} is a FIT file without any activity records{why}: it may be a settings/course file "
             f"or damaged; export the activity again."
         )
-    run = finish_run(_draft(messages, records), p, data, "fit")
-    if problem:
+    draft = _draft(messages, records)
+    draft.truncated = broke
+    draft.damaged = problem is not None
+    run = finish_run(draft, name, "fit")
+    if problem and broke:
         covered_s = (run.points[-1].time - run.points[0].time).total_seconds()
-        broke = (
+        note = (
             f"The FIT file breaks part-way ({problem}); kept the {len(run.points)} samples recorded "
             f"before the break (up to {run.points[-1].time:%H:%M:%S} UTC)."
         )
-        run = replace(run, warnings=(broke,) + run.warnings)
+        run = replace(run, warnings=(note,) + run.warnings)
         if run.duration_s > covered_s + 60:
             run = replace(
                 run,
@@ -75,16 +77,25 @@ def read_fit(path: str | Path, *, progress: ProgressCallback | None = None) -> l
                     f"have samples; duration and distance are the file's own session totals.",
                 ),
             )
+    elif problem:
+        note = (
+            f"The FIT file was altered or damaged ({problem}); its totals were checked against "
+            f"its {len(run.points)} samples."
+        )
+        run = replace(run, warnings=(note,) + run.warnings)
     tick.done()
     return [run]
 
 
-def _decode(data: bytes, tick: Ticker | None = None) -> tuple[dict[str, list[dict[str, Any]]], str | None]:
-    """All data messages by name, and the parser's complaint if it stopped early."""
+def _decode(
+    data: bytes, tick: Ticker | None = None
+) -> tuple[dict[str, list[dict[str, Any]]], str | None, bool]:
+    """All data messages by name, the parser's complaint (if any), and whether it stopped early."""
     tick = tick or Ticker(None)
     stream = io.BytesIO(data)
     messages: dict[str, list[dict[str, Any]]] = {k: [] for k in ("record", "session", "lap", "file_id", "device_info", "sport")}
     problem: str | None = None
+    broke = False
     with pywarnings.catch_warnings(record=True) as caught:
         pywarnings.simplefilter("always")
         try:
@@ -99,13 +110,13 @@ def _decode(data: bytes, tick: Ticker | None = None) -> tuple[dict[str, list[dic
                 if tick.active:
                     tick(stream.tell() / len(data))
         except fitdecode.FitError as exc:
-            problem = str(exc).strip() or type(exc).__name__
+            problem, broke = (str(exc).strip() or type(exc).__name__)[:200], True
         except Exception as exc:  # noqa: BLE001 - fitdecode raises raw errors on corrupt bytes
-            problem = f"{type(exc).__name__}: {exc}".strip()
+            problem, broke = f"{type(exc).__name__}: {exc}".strip()[:200], True
     crc = [str(w.message) for w in caught if "crc" in str(w.message).lower()]
     if crc and problem is None:
         problem = "CRC mismatch: the file was altered or cut"
-    return messages, problem
+    return messages, problem, broke
 
 
 def _fields(frame: Any) -> dict[str, Any]:

@@ -10,7 +10,6 @@ not recordings) are ignored.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import gpxpy
@@ -19,22 +18,21 @@ import gpxpy.gpx
 from formcheck.errors import LogFormatError
 from formcheck.logs.progress import ProgressCallback, Ticker
 from formcheck.logs.records import Run, Sport, TrackPoint
-from formcheck.logs.track_common import RunDraft, cadence_to_spm, check_readable, finish_run, sport_from_name
+from formcheck.logs.track_common import RunDraft, cadence_to_spm, finish_run, sport_from_name
 
 
-def read_gpx(path: str | Path, *, progress: ProgressCallback | None = None) -> list[Run]:
-    """Read every recorded track of a GPX file (raises LogFormatError when none has timed points).
+def read_gpx(data: bytes, name: str, *, progress: ProgressCallback | None = None) -> list[Run]:
+    """Read every recorded track of a GPX file's bytes (LogFormatError when none has timed points).
 
     ``progress`` gets the fraction done: 0.5 once gpxpy has parsed the XML (it
     cannot report from inside), then points converted, then 1.0.
     """
     tick = Ticker(progress)
-    p, data = check_readable(path)
     try:
         gpx = gpxpy.parse(data.decode("utf-8", errors="replace"))
     except Exception as exc:  # noqa: BLE001 - gpxpy raises GPXException but also raw errors on odd values
         raise LogFormatError(
-            f"{p} is not a readable GPX file ({_short(exc)}): export the activity again as GPX, FIT or TCX."
+            f"{name} is not a readable GPX file ({_short(exc)}): export the activity again as GPX, FIT or TCX."
         ) from exc
     tick(0.5)
     runs: list[Run] = []
@@ -44,10 +42,10 @@ def read_gpx(path: str | Path, *, progress: ProgressCallback | None = None) -> l
         draft = _draft(track, gpx, tick.phase(0.5 + 0.45 * done / total, 0.5 + 0.45 * (done + _points(track)) / total))
         done += _points(track)
         if draft.points:
-            runs.append(finish_run(draft, p, data, "gpx"))
+            runs.append(finish_run(draft, name, "gpx"))
     if not runs:
         raise LogFormatError(
-            f"{p} is a GPX file without timed track points (maybe a planned route): "
+            f"{name} is a GPX file without timed track points (maybe a planned route): "
             f"export the recorded activity, not the course."
         )
     tick.done()

@@ -117,3 +117,32 @@ class StrengthLog:
     source_sha256: str = ""
     recovered_rows: int = 0  # rows repaired (e.g. an unquoted comma in an exercise name)
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ParsedLog:
+    """One training-log file as read by ``formcheck.logs.read_log``: typed, plausible records.
+
+    ``kind`` is "track" (``runs``) or "strength" (``strength``); ``format`` the
+    sniffed format ("gpx", "fit", "tcx", "strong", "hevy", "fitnotes");
+    ``sha256`` the hash of the file's bytes.  ``dropped`` records (of ``total``
+    read) failed the plausibility bounds; ``warnings`` says which and why.
+    """
+
+    path: str
+    kind: str
+    format: str
+    sha256: str
+    runs: tuple[Run, ...] = ()
+    strength: StrengthLog | None = None
+    warnings: tuple[str, ...] = ()
+    dropped: int = 0
+    total: int = 0
+
+    @property
+    def record_warnings(self) -> tuple[str, ...]:
+        """What the reader repaired or skipped in the records, then what the bounds dropped."""
+        inner = tuple(w for run in self.runs for w in run.warnings)
+        if self.strength is not None:
+            inner += self.strength.warnings
+        return inner + self.warnings

@@ -23,9 +23,16 @@ from formcheck.logs.progress import ProgressCallback
 from formcheck.logs.records import LiftSet
 
 KG_PER_LB = 0.45359237  # exact, by the 1959 international yard and pound agreement
+KG_PER_STONE = 14 * KG_PER_LB  # 1 stone = 14 lb = 6.35029318 kg (UK apps offer stones)
+KG_PER_UNIT = {"kg": 1.0, "lb": KG_PER_LB, "st": KG_PER_STONE}
 MAX_REPLACED_FRACTION = 0.01  # more undecodable bytes than this and it is not a text export
 
-_UNIT_WORDS = {"kg": "kg", "kgs": "kg", "kilograms": "kg", "lb": "lb", "lbs": "lb", "pounds": "lb"}
+# Every spelling of a weight unit seen in exports (column names, FitNotes' "Weight Unit" cells),
+# the ONE table both the readers and the CLI's --units check use.
+_UNIT_WORDS = {"kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg",
+               "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
+               "st": "st", "stone": "st", "stones": "st"}
+GIVEN_UNITS = ("kg", "lb")  # what a user may say for a file that does not state its unit
 _DISTANCE_TO_M = {"m": 1.0, "meters": 1.0, "metres": 1.0, "km": 1000.0, "kms": 1000.0,
                   "mi": 1609.344, "mile": 1609.344, "miles": 1609.344, "ft": 0.3048, "feet": 0.3048,
                   "yd": 0.9144, "yds": 0.9144, "yards": 0.9144}
@@ -36,14 +43,22 @@ def normalise_units(units: object) -> str | None:
     if units is None:
         return None
     unit = _UNIT_WORDS.get(str(units).strip().lower())
-    if unit is None:
-        raise UsageError(f"--units must be kg or lb, not {units!r}")
+    if unit not in GIVEN_UNITS:
+        raise UsageError(f"the weight unit must be kg or lb, not {units!r}")
     return unit
 
 
 def unit_word(text: str) -> str | None:
-    """'kgs' -> 'kg', 'lbs' -> 'lb'; None for anything that is not a weight unit."""
+    """'kgs' -> 'kg', 'lbs' -> 'lb', 'stone' -> 'st'; None for anything that is not a weight unit."""
     return _UNIT_WORDS.get(text.strip().lower())
+
+
+def unknown_unit(name: str, column: str, unit_text: str) -> LogFormatError:
+    """The error for a weight column or cell that names a unit formcheck cannot convert."""
+    return LogFormatError(
+        f"{name}: the '{column}' column gives weights in {unit_text!r}, which is not kg, lb or stone; "
+        "export the file in kg or lb"
+    )
 
 
 def distance_factor_m(unit: str) -> float | None:
@@ -149,7 +164,7 @@ def weight_to_kg(value: float | None, unit: str) -> float | None:
     """
     if value is None or value == 0:
         return None
-    return value * KG_PER_LB if unit == "lb" else value
+    return value * KG_PER_UNIT[unit]
 
 
 def require_units(stated: str | None, given: str | None, name: str, column: str) -> tuple[str, tuple[str, ...]]:
@@ -224,7 +239,8 @@ def chronological(sets: list[LiftSet]) -> tuple[LiftSet, ...]:
 
     Hevy writes newest workouts first; Strong and FitNotes oldest first. After
     sorting, ``set_index`` is the 1-based position of a set within its exercise in
-    its session, in file order, warm-ups included. That one rule works for every
+    its session (the workout's start; the exercise name compared as the store's
+    set identity compares it), in file order, warm-ups included. That one rule works for every
     app, including Strong rows whose Set Order is "WARM_UP" instead of a number
     and FitNotes, which has no set number at all.
     """
@@ -232,7 +248,7 @@ def chronological(sets: list[LiftSet]) -> tuple[LiftSet, ...]:
     counters: dict[tuple[object, ...], int] = {}
     numbered = []
     for s in ordered:
-        key = (s.performed_on, s.started_at, s.workout, s.exercise)
+        key = (s.performed_on, s.started_at, " ".join(s.exercise.split()).casefold())
         counters[key] = counters.get(key, 0) + 1
         numbered.append(dataclasses.replace(s, set_index=counters[key]))
     return tuple(numbered)

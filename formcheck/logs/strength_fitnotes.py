@@ -36,6 +36,7 @@ from formcheck.logs.strength_csv import (
     require_units,
     too_broken,
     unit_word,
+    unknown_unit,
     weight_to_kg,
 )
 
@@ -110,12 +111,19 @@ def parse(
     index = column_index(header)
     require_columns(index, ("Date", "Exercise", "Reps"), name, "FitNotes")
     old_col = next((c for c in _OLD_WEIGHT if c in index), None)
+    if old_col is None:
+        other = next((c for c in index if c.startswith("weight (") and c.endswith(")")), None)
+        if other is not None:
+            if unit_word(other[len("weight ("):-1]) is None:
+                raise unknown_unit(name, header[index[other]].strip(), other[len("weight ("):-1])
+            old_col = other
     weight_i = index[old_col] if old_col else index.get("weight")
     unit_i = index.get("weight unit")
     warnings: list[str] = []
     file_unit = "kg"
     if weight_i is not None and unit_i is None:
-        file_unit, extra = require_units(_OLD_WEIGHT.get(old_col or ""), units, name, header[weight_i])
+        stated = _OLD_WEIGHT.get(old_col or "") or (unit_word(old_col[len("weight ("):-1]) if old_col else None)
+        file_unit, extra = require_units(stated, units, name, header[weight_i])
         warnings.extend(extra)
     ex_i, cat_i = index["exercise"], index.get("category", -1)
     width = len(header)
@@ -146,6 +154,9 @@ def parse(
         unit = file_unit
         if unit_i is not None:
             row_unit = unit_word(get(unit_i))
+            if row_unit is None and get(unit_i):
+                problems.skip(f"with a Weight Unit that is not kg, lb or stone ({get(unit_i)!r})", line)
+                continue
             if row_unit is None and get(weight_i) not in ("", "0", "0.0"):
                 try:
                     row_unit, _ = require_units(None, units, name, "Weight Unit")

@@ -35,7 +35,7 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _HEVY_DATE = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _KINDS = {"warmup": SetKind.WARMUP, "failure": SetKind.FAILURE, "dropset": SetKind.DROPSET}
-_WEIGHT_COLUMNS = {"weight_kg": "kg", "weight_lbs": "lb", "weight_lb": "lb"}
+_WEIGHT_COLUMNS = {"weight_kg": "kg", "weight_lbs": "lb", "weight_lb": "lb", "weight_st": "st"}
 _DISTANCE_COLUMNS = {"distance_km": 1000.0, "distance_miles": 1609.344, "distance_m": 1.0}
 
 

@@ -32,6 +32,7 @@ from formcheck.logs.strength_csv import (
     require_units,
     too_broken,
     unit_word,
+    unknown_unit,
     weight_to_kg,
 )
 
@@ -80,7 +81,10 @@ def parse(
     warnings: list[str] = []
     unit = "kg"
     if weight_i is not None:
-        stated = unit_word(_unit_of(weight_col) or "")
+        unit_text = _unit_of(weight_col)
+        stated = unit_word(unit_text or "")
+        if unit_text and stated is None:
+            raise unknown_unit(name, header[weight_i].strip(), unit_text)
         unit, extra = require_units(stated, units, name, header[weight_i].strip())
         warnings.extend(extra)
     if dist_i is not None:

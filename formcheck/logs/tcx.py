@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 
 from lxml import etree
 
@@ -25,7 +24,6 @@ from formcheck.logs.records import Run, Sport, TrackPoint
 from formcheck.logs.track_common import (
     RunDraft,
     cadence_to_spm,
-    check_readable,
     finish_run,
     overall_sport,
     sport_from_name,
@@ -34,17 +32,17 @@ from formcheck.logs.track_common import (
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False, "remove_comments": True}
 
 
-def parse_xml(data: bytes, path: Path) -> etree._Element:
+def parse_xml(data: bytes, name: str) -> etree._Element:
     """The XML root of ``data``, or a LogFormatError that says the file is not well-formed XML."""
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(**_PARSER_OPTIONS))
     except (etree.LxmlError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise LogFormatError(
-            f"{path} is not well-formed XML ({reason}): the export is damaged or cut; export it again."
+            f"{name} is not well-formed XML ({reason}): the export is damaged or cut; export it again."
         ) from exc
     if root is None:
-        raise LogFormatError(f"{path} holds no XML element: export the activity again.")
+        raise LogFormatError(f"{name} holds no XML element: export the activity again.")
     return root
 
 
@@ -54,24 +52,23 @@ def local_name(element: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def read_tcx(path: str | Path, *, progress: ProgressCallback | None = None) -> list[Run]:
-    """Read a TCX file into a one-element list (all <Activity> blocks form one Run).
+def read_tcx(data: bytes, name: str, *, progress: ProgressCallback | None = None) -> list[Run]:
+    """Read a TCX file's bytes into a one-element list (all <Activity> blocks form one Run).
 
     ``progress`` gets the fraction done: 0.2 once lxml has parsed the XML, then
     trackpoints converted, then 1.0 once the run is cleaned.
     """
     tick = Ticker(progress)
-    p, data = check_readable(path)
-    root = parse_xml(data, p)
+    root = parse_xml(data, name)
     tick(0.2)
     points_tick = tick.phase(0.2, 0.9)
     total_points = max(1, len(root.findall(".//{*}Trackpoint"))) if tick.active else 1
     seen = 0
     if local_name(root) != "TrainingCenterDatabase":
-        raise LogFormatError(f"{p} is XML but not TCX (root <{local_name(root)}>): export the activity as TCX.")
+        raise LogFormatError(f"{name} is XML but not TCX (root <{local_name(root)}>): export the activity as TCX.")
     activities = root.findall(".//{*}Activities/{*}Activity")
     if not activities:
-        raise LogFormatError(f"{p} is a TCX file without any <Activity>: it may be a course or workout plan.")
+        raise LogFormatError(f"{name} is a TCX file without any <Activity>: it may be a course or workout plan.")
     draft = RunDraft(sport=Sport.OTHER, device=_device(root))
     lap_seconds: list[float] = []
     lap_meters: list[float] = []
@@ -110,9 +107,9 @@ def read_tcx(path: str | Path, *, progress: ProgressCallback | None = None) -> l
         draft.avg_heart_rate_bpm = sum(s * (hr or 0.0) for s, hr in lap_hr) / sum(s for s, _ in lap_hr)
     if not draft.points:
         raise LogFormatError(
-            f"{p} is a TCX file without timed track points: export the activity with its samples."
+            f"{name} is a TCX file without timed track points: export the activity with its samples."
         )
-    run = finish_run(draft, p, data, "tcx")
+    run = finish_run(draft, name, "tcx")
     tick.done()
     return [run]
 

@@ -1,24 +1,26 @@
-"""What the three track readers share: opening files, naming sports, cadence units, building a Run.
+"""What the three track readers share: naming sports, cadence units, building a Run from a draft.
 
 Each reader (``gpx.py``, ``fit.py``, ``tcx.py``) only translates its format into
 a :class:`RunDraft`: raw points plus what the file's own summary says.  Turning a
 draft into a :class:`~formcheck.logs.records.Run` happens once, here, so every
 format gets the same repairs (``track_cleaning``), the same fallbacks (distance
 from GPS when the file says 0, average heart rate from the points when the
-summary lacks it) and the same plain-sentence warnings.
+summary lacks it), the same cross-check of the file's own totals against its
+samples (a FIT file with a few corrupted bytes once claimed 42,785 km in
+46 minutes) and the same plain-sentence warnings.  Opening, hashing and
+sniffing the file happen once, in :mod:`formcheck.logs.boundary`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 
-from formcheck.errors import InputFileError, LogFormatError
+from formcheck.errors import LogFormatError
+from formcheck.logs import plausibility
 from formcheck.logs import track_cleaning as cleaning
 from formcheck.logs.records import Run, Segment, Sport, TrackPoint
 
@@ -68,22 +70,6 @@ def cadence_to_spm(raw: float | None, sport: Sport, fractional: float | None = N
     return value * 2.0 if sport in FOOT_SPORTS else value
 
 
-def check_readable(path: str | Path) -> tuple[Path, bytes]:
-    """The file's bytes, or a typed error for a missing path, a directory or an empty file."""
-    p = Path(path)
-    if not p.exists():
-        raise InputFileError(f"{p} does not exist: check the path to the GPX, FIT or TCX file.")
-    if p.is_dir():
-        raise InputFileError(f"{p} is a directory: give one GPX, FIT or TCX file, not a folder.")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"{p} cannot be read ({exc.strerror}): check its permissions.") from exc
-    if not data.strip():
-        raise LogFormatError(f"{p} is empty: export the activity again from the watch or app.")
-    return p, data
-
-
 @dataclass
 class RunDraft:
     """A reader's output before cleaning: points in file order and the file's own totals.
@@ -104,6 +90,12 @@ class RunDraft:
     segment_sports: list[Sport] = field(default_factory=list)
     point_segment: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The samples stop before the activity's end (a FIT file that breaks part-way):
+    # the file's totals may then exceed what the samples cover.
+    truncated: bool = False
+    # The file is known to be altered (FIT CRC mismatch): its one-off totals are
+    # checked against the samples more strictly.
+    damaged: bool = False
 
 
 def _as_utc(t: dt.datetime | None) -> dt.datetime | None:
@@ -120,14 +112,6 @@ def point_column(points: Sequence[TrackPoint], name: str) -> np.ndarray:
 _column = point_column
 
 
-def point_sports(n_points: int, sport: Sport, segments: Sequence[Segment]) -> list[Sport]:
-    """The sport of each point: its segment's when the track has segments, else the track's."""
-    sports = [sport] * n_points
-    for seg in segments:
-        sports[seg.start_index : seg.end_index] = [seg.sport] * max(0, min(seg.end_index, n_points) - seg.start_index)
-    return sports
-
-
 def gap_jumps(
     points: Sequence[TrackPoint],
     sports: Sequence[Sport],
@@ -135,8 +119,8 @@ def gap_jumps(
 ) -> np.ndarray:
     """Per point, True where the GPS leg ending there crosses a signal gap implausibly (see ``gap_jump_mask``).
 
-    The reader uses it for the GPS distance and its warning; ``formcheck.context``
-    calls it again on stored runs, so both see the same breaks.
+    The reader uses it for the GPS distance and its warning; ``formcheck.context.track``
+    calls it again on stored runs (``run_gap_jumps``), so both see the same breaks.
     """
     if not points:
         return np.zeros(0, dtype=bool)
@@ -154,21 +138,22 @@ def gap_jumps(
     )
 
 
-def run_gap_jumps(run: Run, cfg: cleaning.CleaningConfig = cleaning.DEFAULT_CLEANING) -> np.ndarray:
-    """``gap_jumps`` of a finished Run (segment sports taken from ``run.segments``)."""
-    return gap_jumps(run.points, point_sports(len(run.points), run.sport, run.segments), cfg)
-
-
 def finish_run(
     draft: RunDraft,
-    path: Path,
-    data: bytes,
+    name: str,
     source_format: str,
     cfg: cleaning.CleaningConfig = cleaning.DEFAULT_CLEANING,
 ) -> Run:
-    """Clean a draft and freeze it into a Run (see the module docstring for what is repaired)."""
+    """Clean a draft and freeze it into a Run (see the module docstring for what is repaired).
+
+    ``name`` (the file's name) is only used in messages; the boundary fills in
+    the Run's source path and hash.
+    """
     warnings = list(draft.warnings)
-    points = [replace(p, time=_as_utc(p.time)) for p in draft.points]
+    points, blanked = plausibility.screen_points([replace(p, time=_as_utc(p.time)) for p in draft.points])
+    blanked_warning = plausibility.describe_blanked(blanked)
+    if blanked_warning:
+        warnings.append(blanked_warning)
     seg_ids = list(draft.point_segment) if len(draft.point_segment) == len(points) else [0] * len(points)
     start = _as_utc(draft.start)
 
@@ -184,7 +169,7 @@ def finish_run(
     seg_ids = [s for s, k in zip(seg_ids, keep) if k]
     if not points:
         raise LogFormatError(
-            f"{path} has no track points with a usable timestamp: export the activity again "
+            f"{name} has no track points with a usable timestamp: export the activity again "
             f"with its GPS/heart-rate samples (a summary-only export cannot be analysed)."
         )
 
@@ -208,16 +193,19 @@ def finish_run(
     if jumps.any():
         warnings.append(_gap_jump_warning(points, jumps, lat, lon))
 
+    file_dist = _column(points, "distance_m")
+    odometer_m = float(np.nanmax(file_dist)) if np.isfinite(file_dist).any() and np.nanmax(file_dist) > 0 else None
+    gps_m = cleaning.path_length_m(lat, lon, jumps)
+    sample_m = odometer_m if odometer_m is not None else (gps_m if gps_m > 0 else None)
+    span_s = float(times_s[-1]) if times_s.size else 0.0
+
     distance_m = draft.distance_m if draft.distance_m and draft.distance_m > 0 else None
-    if distance_m is None:
-        file_dist = _column(points, "distance_m")
-        if np.isfinite(file_dist).any() and np.nanmax(file_dist) > 0:
-            distance_m = float(np.nanmax(file_dist))
-        else:
-            gps_m = cleaning.path_length_m(lat, lon, jumps)
-            if gps_m > 0:
-                distance_m = gps_m
-                warnings.append(f"The file gives no distance; {gps_m / 1000:.2f} km was computed from the GPS fixes.")
+    duration_s = draft.duration_s if draft.duration_s and draft.duration_s > 0 else None
+    duration_s, distance_m = _checked_totals(draft, duration_s, distance_m, span_s, sample_m, warnings)
+    if distance_m is None and sample_m is not None:
+        distance_m = sample_m
+        if odometer_m is None:
+            warnings.append(f"The file gives no distance; {gps_m / 1000:.2f} km was computed from the GPS fixes.")
 
     gain_loss = cleaning.elevation_gain_loss(times_s, _column(points, "elevation_m"), cfg)
     gain_m, loss_m = gain_loss if gain_loss is not None else (None, None)
@@ -225,11 +213,14 @@ def finish_run(
     hr = _column(points, "heart_rate_bpm")
     hr = hr[np.isfinite(hr) & (hr > 0)]
     avg_hr = draft.avg_heart_rate_bpm
+    if avg_hr is not None and not (plausibility.load_bounds().value("point.min_heart_rate_bpm") <= avg_hr
+                                   <= plausibility.load_bounds().value("point.max_heart_rate_bpm")):
+        avg_hr = None
     if avg_hr is None and hr.size:
         avg_hr = float(np.mean(hr))
 
-    span_s = float(times_s[-1]) if times_s.size else 0.0
-    duration_s = draft.duration_s if draft.duration_s and draft.duration_s > 0 else span_s
+    if duration_s is None:
+        duration_s = span_s
 
     return Run(
         sport=draft.sport,
@@ -238,9 +229,7 @@ def finish_run(
         distance_m=None if distance_m is None else float(distance_m),
         points=tuple(points),
         segments=_segments(seg_ids, draft.segment_sports),
-        source_path=str(path),
         source_format=source_format,
-        source_sha256=hashlib.sha256(data).hexdigest(),
         device=draft.device,
         sub_sport=draft.sub_sport,
         gain_m=gain_m,
@@ -248,6 +237,52 @@ def finish_run(
         avg_heart_rate_bpm=avg_hr,
         warnings=tuple(warnings),
     )
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
+
+
+def _checked_totals(
+    draft: RunDraft,
+    duration_s: float | None,
+    distance_m: float | None,
+    span_s: float,
+    sample_m: float | None,
+    warnings: list[str],
+) -> tuple[float | None, float | None]:
+    """The file's own duration and distance, unless its samples show them to be wrong.
+
+    A summary is one value written once; samples are thousands.  A corrupted
+    byte in the summary (or a summary from another activity) is caught by
+    comparing the two: the samples cannot cover more time or distance than the
+    whole activity, and when the file was read to its end they cover all of it.
+    Tolerances are loose (10 % + 60 s, 50 % + 500 m) because GPS path length and
+    a watch's odometer differ; they are tight (5 %) when the file is known to be
+    altered (``draft.damaged``).  Where the two disagree, the samples' value is
+    used and a warning says so.
+    """
+    strict = draft.damaged
+    if duration_s is not None and span_s > 0:
+        longer = duration_s > span_s + (max(60.0, 0.05 * span_s) if strict else max(60.0, 0.1 * span_s))
+        shorter = duration_s < span_s * (0.95 if strict else 0.0)  # a summary may leave pauses out
+        if (longer and not draft.truncated) or shorter:
+            warnings.append(
+                f"The file's total time ({_minutes(duration_s)}) does not match its samples "
+                f"({_minutes(span_s)}); the samples' time was used."
+            )
+            duration_s = span_s
+    if distance_m is not None and sample_m is not None and sample_m > 0:
+        factor, slack = (1.05, 100.0) if strict else (1.5, 500.0)
+        too_long = distance_m > factor * sample_m + slack and not draft.truncated
+        too_short = distance_m < sample_m / factor - slack
+        if too_long or too_short:
+            warnings.append(
+                f"The file's total distance ({distance_m / 1000:,.2f} km) does not match its samples "
+                f"({sample_m / 1000:,.2f} km); the samples' distance was used."
+            )
+            distance_m = sample_m
+    return duration_s, distance_m
 
 
 def _gap_jump_warning(points: list[TrackPoint], jumps: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> str:

@@ -86,16 +86,17 @@ def run_key(run: Run) -> str:
 
 
 def lift_key(lift: LiftSet) -> str:
-    """Identity of one set: date, time, exercise, set index, weight (to 10 g), reps.
+    """Identity of one set: its workout's start (date, and time of day when known), exercise, set order.
 
-    Weights are rounded because apps store lb->kg conversions with long,
-    export-dependent decimals (65.181223569); names compare case-insensitively.
+    Weight, reps and the rest are the set's *values*, not its identity: the same
+    export imported once with ``--units lb`` and once with ``--units kg``, or
+    re-exported after one set was edited, names the same sets, so a re-import
+    updates them instead of adding a second copy.  Names compare
+    case-insensitively with runs of spaces collapsed.
     """
     when = ""
     if lift.started_at is not None:
         moment = lift.started_at
         when = _as_utc(moment).strftime("%H:%M:%SZ") if moment.tzinfo else moment.strftime("%H:%M:%S")
-    weight = "" if lift.weight_kg is None else f"{lift.weight_kg:.2f}"
-    reps = "" if lift.reps is None else str(lift.reps)
     name = " ".join(lift.exercise.split()).casefold()
-    return f"{lift.performed_on.isoformat()}|{when}|{name}|{lift.set_index}|{weight}|{reps}"[:400]
+    return f"{lift.performed_on.isoformat()}|{when}|{name}|{lift.set_index}"[:400]

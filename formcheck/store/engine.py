@@ -6,8 +6,14 @@ environment variable, else SQLite at ``platformdirs.user_data_dir("formcheck")
 
 Opening always brings the schema to the newest Alembic revision shipped in
 ``formcheck/store/migrations`` with a ``Config`` built in code, so an old store
-is upgraded in place and a user never sees an ``alembic.ini``.  Every failure
-(unreachable server, bad URL, a store written by a newer formcheck) becomes one
+is upgraded in place and a user never sees an ``alembic.ini``.  Migrations are
+all-or-nothing: every revision runs in ONE transaction, on SQLite too (its
+driver would otherwise commit each ``CREATE TABLE`` on its own, so a failure
+half-way left a store no command could open).  Before anything is changed, a
+database that holds tables formcheck did not create is refused, and
+:func:`require_store` lets read-only commands refuse a location where no store
+exists instead of creating one.  Every failure (unreachable server, bad URL, a
+store written by a newer formcheck) becomes one
 :class:`~formcheck.errors.StoreError` sentence.
 """
 
@@ -17,8 +23,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from formcheck.errors import StoreError
@@ -50,10 +56,68 @@ def describe_url(url: str) -> str:
         return "<unparsable URL>"
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+# Tables a formcheck store holds (any revision); a database with other tables and no
+# formcheck revision is someone else's and is not touched.
+FORMCHECK_TABLES = frozenset({"runners", "sources", "runs", "run_segments", "lift_sets", "alembic_version"})
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Foreign keys on, and let SQLAlchemy (not the driver) open transactions, so DDL is transactional.
+
+    Python's sqlite3 driver opens a transaction only before INSERT/UPDATE/DELETE
+    and runs ``CREATE TABLE`` outside one; with ``isolation_level = None`` it
+    stays out of the way and :func:`_sqlite_begin` emits the BEGIN (the recipe
+    in SQLAlchemy's SQLite dialect documentation).
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def _sqlite_file(parsed: URL) -> Path | None:
+    """The file of a file-backed SQLite URL, None for memory/URI databases and other backends."""
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def require_store(url: str) -> None:
+    """Raise StoreError unless a formcheck store exists at ``url``; creates and changes nothing.
+
+    For read-only commands: a mistyped path must not leave folders or an empty
+    database behind.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise StoreError(f"{url!r} is not a database URL (e.g. sqlite:///path/formcheck.db).") from error
+    where = describe_url(url)
+    file = _sqlite_file(parsed)
+    if file is not None:
+        if not file.is_file():
+            raise StoreError(f"there is no training store at {file} (no such file); import files into it first.")
+        if file.stat().st_size == 0:
+            raise StoreError(f"there is no training store at {file} (the file is empty); import files into it first.")
+    engine = create_store_engine(url)
+    try:
+        with engine.connect() as connection:
+            names = set(inspect(connection).get_table_names())
+    except SQLAlchemyError as error:
+        raise StoreError(f"cannot open the store {where}: {_first_line(error)}") from error
+    finally:
+        engine.dispose()
+    if "alembic_version" not in names:
+        if names:
+            raise _foreign(where, names)
+        raise StoreError(f"there is no training store at {where} (the database is empty); import files into it first.")
 
 
 def create_store_engine(url: str) -> Engine:
@@ -62,19 +126,19 @@ def create_store_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError as error:
         raise StoreError(f"--db {url!r} is not a database URL (e.g. sqlite:///path/formcheck.db).") from error
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            try:
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise StoreError(f"cannot create the folder for the store {database}: {error.strerror}.") from error
+    file = _sqlite_file(parsed)
+    if file is not None and not file.parent.is_dir():
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the folder for the store {file}: {error.strerror}.") from error
     try:
         engine = create_engine(parsed, future=True)
     except (ArgumentError, ImportError, SQLAlchemyError) as error:
         raise StoreError(f"cannot use the store {describe_url(url)}: {error}") from error
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -105,8 +169,40 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config(None)).walk_revisions()}
+
+
+def _foreign(where: str, names: set[str]) -> StoreError:
+    shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+    return StoreError(
+        f"the database {where} holds tables formcheck did not create ({shown}); nothing was changed. "
+        "Use a new file or an empty database for the training store."
+    )
+
+
+def _refuse_foreign_tables(connection: Any, where: str) -> None:
+    """StoreError, before any change, when the database is not empty and not a formcheck store."""
+    from alembic.runtime.migration import MigrationContext
+
+    names = set(inspect(connection).get_table_names())
+    if not names:
+        return
+    if "alembic_version" not in names:
+        raise _foreign(where, names)
+    revision = MigrationContext.configure(connection).get_current_revision()
+    if revision is not None and revision not in _known_revisions() and not {"runners", "runs", "lift_sets"} <= names:
+        raise _foreign(where, names - {"alembic_version"})
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest revision (a no-op when it is already there)."""
+    """Upgrade the schema to the newest revision in one transaction (a no-op when it is already there).
+
+    Refuses (StoreError, nothing changed) a database holding tables formcheck
+    did not create.  A failure part-way rolls every revision of this upgrade back.
+    """
     from alembic import command
     from alembic.util.exc import CommandError
 
@@ -115,13 +211,14 @@ def migrate(engine: Engine) -> None:
         if current_revision(engine) == head_revision():
             return
         with engine.begin() as connection:
+            _refuse_foreign_tables(connection, url)
             command.upgrade(_alembic_config(connection), "head")
     except CommandError as error:
         raise StoreError(
             f"the store {url} has a schema this formcheck does not know ({error}); upgrade formcheck."
         ) from error
     except SQLAlchemyError as error:
-        raise StoreError(f"cannot open the store {url}: {_first_line(error)}") from error
+        raise StoreError(f"cannot open the store {url}: {_first_line(error)}; nothing was changed.") from error
 
 
 def _first_line(error: BaseException) -> str:

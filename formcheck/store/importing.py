@@ -1,12 +1,19 @@
-"""Writing parsed records into the store: one transaction per file, idempotent by content.
+"""Writing parsed records into the store: one transaction per file; re-imports update, never duplicate.
 
-Idempotency has two layers.  A file whose SHA-256 the runner already imported
-is recognised as such; and every record carries a *natural key*
-(:func:`formcheck.store.codec.run_key`, :func:`~formcheck.store.codec.lift_key`),
-unique per runner in the database, so two overlapping exports (January–June
-and March–September from the same app) merge: the overlap is counted as
-duplicates and only the new records are added.
+Every record has an *identity* (its natural key, unique per runner in the
+database): a run is its start second, sport and whole-second duration
+(:func:`formcheck.store.codec.run_key`); a set is its workout's start, its
+exercise and its order in that exercise (:func:`~formcheck.store.codec.lift_key`).
+Weights, reps and the rest are the record's values.  Importing a file
+therefore sorts each record into one of three piles:
 
+* **new**: no record with that identity yet -> inserted;
+* **updated**: the same identity with other values (an export in which one
+  set was edited, or the same export read with other units) -> the stored
+  record takes the new values (last import wins), so no set exists twice;
+* **unchanged**: the same identity and values -> nothing is written.
+
+A file whose SHA-256 the runner already imported is also recognised as such.
 The caller hands over a whole file's records and this module writes them in a
 single transaction: if anything fails, nothing of that file is kept.
 """
@@ -16,11 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from formcheck.logs.records import LiftSet, Run, StrengthLog
@@ -44,9 +51,11 @@ class SourceInfo:
 class ImportReport:
     """The outcome of importing one file for one runner.
 
-    ``added`` and ``duplicates`` count runs for a track and sets for a strength
-    export; ``added_run_ids`` lets the CLI point at what is new;
-    ``already_imported`` is True when this exact file (same bytes) was imported before.
+    ``added`` (new), ``updated`` and ``duplicates`` (unchanged) count runs for a
+    track and sets for a strength export; ``dropped`` counts records the
+    plausibility bounds refused before storing; ``added_run_ids`` lets the CLI
+    point at what is new; ``already_imported`` is True when this exact file
+    (same bytes) was imported before.
     """
 
     path: str
@@ -58,6 +67,13 @@ class ImportReport:
     warnings: tuple[str, ...] = ()
     already_imported: bool = False
     added_run_ids: tuple[int, ...] = ()
+    updated: int = 0
+    dropped: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        """Records already stored with the same values (``duplicates``, by its older name)."""
+        return self.duplicates
 
 
 def get_or_create_runner(session: Session, name: str) -> RunnerRow:
@@ -90,20 +106,25 @@ def _source(session: Session, runner: RunnerRow, info: SourceInfo) -> tuple[Sour
     return row, False
 
 
-def _existing_keys(
+def _existing_rows(
     session: Session, model: type[RunRow] | type[LiftSetRow], runner_id: int, keys: Sequence[str]
-) -> set[str]:
-    """Which of ``keys`` this runner already has (queried in chunks to bound the IN list)."""
-    found: set[str] = set()
+) -> dict[str, Any]:
+    """This runner's stored rows among ``keys``, by key (queried in chunks to bound the IN list)."""
+    found: dict[str, Any] = {}
     unique = sorted(set(keys))
     for start in range(0, len(unique), _KEY_CHUNK):
         chunk = unique[start : start + _KEY_CHUNK]
-        found.update(
-            session.scalars(
-                select(model.natural_key).where(model.runner_id == runner_id, model.natural_key.in_(chunk))
-            )
-        )
+        for row in session.scalars(select(model).where(model.runner_id == runner_id, model.natural_key.in_(chunk))):
+            found[row.natural_key] = row
     return found
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime) and (a.tzinfo is None) != (b.tzinfo is None):
+        return False
+    return a == b
 
 
 def _finite_or_none(value: float | None) -> float | None:
@@ -151,13 +172,14 @@ _Record = TypeVar("_Record", Run, LiftSet)
 
 @dataclass
 class _Batch(Generic[_Record]):
-    """One file's records split by natural key into new ones and duplicates, with its source row."""
+    """One file's records sorted by identity into new, updated and unchanged, with its source row."""
 
     runner: RunnerRow
     source: SourceRow
     seen: bool  # the same file (same bytes) was imported before
     new: list[tuple[_Record, str]]  # (record, natural key) not yet in the store
-    duplicates: int
+    changed: list[tuple[_Record, str, Any]]  # (record, key, stored row) with other values
+    unchanged: int
 
 
 def _batch(
@@ -167,20 +189,32 @@ def _batch(
     model: type[RunRow] | type[LiftSetRow],
     records: Sequence[_Record],
     keys: Sequence[str],
+    values: Callable[[_Record, str, int, int], dict[str, object]],
 ) -> _Batch[_Record]:
-    """Find the runner and source, and which records are new (duplicates within the file count too)."""
+    """Find the runner and source, and sort the records by identity (a key repeated in the file: last wins)."""
     runner = get_or_create_runner(session, runner_name)
     source, seen = _source(session, runner, info)
-    existing = _existing_keys(session, model, runner.id, keys)
+    existing = _existing_rows(session, model, runner.id, keys)
+    last = {key: i for i, key in enumerate(keys)}
     new: list[tuple[_Record, str]] = []
-    duplicates = 0
-    for record, key in zip(records, keys):
-        if key in existing:
-            duplicates += 1
+    changed: list[tuple[_Record, str, Any]] = []
+    unchanged = 0
+    for i, (record, key) in enumerate(zip(records, keys)):
+        if last[key] != i:
+            continue  # the same record twice in one file: the later one stands
+        row = existing.get(key)
+        if row is None:
+            new.append((record, key))
             continue
-        existing.add(key)
-        new.append((record, key))
-    return _Batch(runner, source, seen, new, duplicates)
+        wanted = values(record, key, runner.id, source.id)
+        if all(_same(getattr(row, name), value) for name, value in wanted.items() if name not in _NOT_VALUES):
+            unchanged += 1
+        else:
+            changed.append((record, key, row))
+    return _Batch(runner, source, seen, new, changed, unchanged)
+
+
+_NOT_VALUES = frozenset({"runner_id", "source_id", "natural_key", "segments"})
 
 
 def _report(
@@ -190,25 +224,40 @@ def _report(
     """Record the counts on a new source row and describe the outcome."""
     if not batch.seen:
         batch.source.added = len(batch.new)
-        batch.source.duplicates = batch.duplicates
+        batch.source.duplicates = batch.unchanged
     return ImportReport(
         path=info.path,
         kind=kind,
         format=info.format,
         runner=runner_name,
         added=len(batch.new),
-        duplicates=batch.duplicates,
+        duplicates=batch.unchanged,
         warnings=warnings,
         already_imported=batch.seen,
         added_run_ids=run_ids,
+        updated=len(batch.changed),
     )
 
 
+def _run_values(run: Run, key: str, runner_id: int, source_id: int) -> dict[str, object]:
+    row = _run_row(run, key, runner_id, source_id)
+    names = ("sport", "start", "duration_s", "distance_m", "gain_m", "loss_m", "avg_heart_rate_bpm",
+             "max_heart_rate_bpm", "device", "sub_sport", "source_format", "warnings_json", "point_count",
+             "points_blob")
+    return {name: getattr(row, name) for name in names}
+
+
 def add_runs(session: Session, runner_name: str, runs: Sequence[Run], info: SourceInfo) -> ImportReport:
-    """Add the runs of one track file; call inside a transaction (the caller commits or rolls back)."""
-    batch = _batch(session, runner_name, info, RunRow, runs, [run_key(run) for run in runs])
+    """Add or update the runs of one track file; call inside a transaction (the caller commits or rolls back)."""
+    batch = _batch(session, runner_name, info, RunRow, runs, [run_key(run) for run in runs], _run_values)
     rows = [_run_row(run, key, batch.runner.id, batch.source.id) for run, key in batch.new]
     session.add_all(rows)
+    for run, key, row in batch.changed:
+        fresh = _run_row(run, key, batch.runner.id, batch.source.id)
+        for name, value in _run_values(run, key, batch.runner.id, batch.source.id).items():
+            setattr(row, name, value)
+        row.source_id = batch.source.id
+        row.segments = fresh.segments
     session.flush()
     warnings = tuple(w for run in runs for w in run.warnings)
     return _report(batch, info, "track", runner_name, warnings, tuple(row.id for row in rows))
@@ -238,9 +287,15 @@ def _lift_values(lift: LiftSet, key: str, runner_id: int, source_id: int) -> dic
 
 
 def add_strength(session: Session, runner_name: str, log: StrengthLog, info: SourceInfo) -> ImportReport:
-    """Add the sets of one strength export; call inside a transaction."""
-    batch = _batch(session, runner_name, info, LiftSetRow, log.sets, [lift_key(lift) for lift in log.sets])
+    """Add or update the sets of one strength export; call inside a transaction."""
+    keys = [lift_key(lift) for lift in log.sets]
+    batch = _batch(session, runner_name, info, LiftSetRow, log.sets, keys, _lift_values)
     rows = [_lift_values(lift, key, batch.runner.id, batch.source.id) for lift, key in batch.new]
     if rows:
         session.execute(insert(LiftSetRow), rows)
+    changes = [
+        {"id": row.id, **_lift_values(lift, key, batch.runner.id, batch.source.id)} for lift, key, row in batch.changed
+    ]
+    if changes:
+        session.execute(update(LiftSetRow), changes)
     return _report(batch, info, "strength", runner_name, tuple(log.warnings))

@@ -44,10 +44,10 @@ def test_import_twice_then_runs(capsys, sqlite_url: str) -> None:
     files = [FITNOTES, RUN_0531, TRACKS / "rowing_indoor_hr.fit"]
     code, out, _ = run_cli(capsys, "import", *files, "--db", sqlite_url)
     assert code == 0
-    assert "added 5583 set(s)" in out and "added 1 run(s) (id 1)" in out and "GPS spike" in out
+    assert ": 5583 new, 0 updated, 0 unchanged set(s)" in out and ": 1 new (id 1), 0 updated" in out and "GPS spike" in out
     code, out, _ = run_cli(capsys, "import", *files, "--db", sqlite_url)
     assert code == 0
-    assert out.count("skipped ") == 3 and "5583 duplicate set(s) skipped" in out and "imported before" in out
+    assert out.count("skipped ") == 3 and "0 new, 0 updated, 5583 unchanged set(s)" in out and "imported before" in out
     code, out, _ = run_cli(capsys, "runs", "--json", "--db", sqlite_url)
     rows = json.loads(out)
     assert [(r["sport"], r["distance_km"]) for r in rows] == [("run", 7.21), ("rowing", None)]
@@ -104,7 +104,7 @@ def test_bad_files_fail_alone_and_leave_nothing(capsys, tmp_path: Path, sqlite_u
 
     code, out, err = run_cli(capsys, "import", empty, RUN_0531, jpeg, "--db", sqlite_url)
     assert code == 7
-    assert "added 1 run(s)" in out
+    assert ": 1 new (id" in out
     assert "empty.csv" in err and "watch.fit is not a GPX, FIT or TCX file" in err and "2 of 3 files" in err
     with Store.open(sqlite_url) as store:
         assert store.counts() == {"runners": 1, "sources": 1, "runs": 1, "lift_sets": 0}
@@ -115,8 +115,10 @@ def test_usage_and_not_found_errors(capsys, sqlite_url: str) -> None:
     assert run_cli(capsys, "context", "--run", "1", "--date", "2015-05-31", "--db", sqlite_url)[0] == 2
     assert run_cli(capsys, "context", "--date", "31/05/2015", "--db", sqlite_url)[0] == 2
     code, _, err = run_cli(capsys, "runs", "--db", sqlite_url, "--runner", "nobody")
-    assert code == 9 and "no runner named 'nobody'" in err
+    assert code == 8 and "there is no training store at" in err and err.count("\n") == 1
     run_cli(capsys, "import", RUN_0531, "--db", sqlite_url)
+    code, _, err = run_cli(capsys, "runs", "--db", sqlite_url, "--runner", "nobody")
+    assert code == 9 and "no runner named 'nobody'" in err
     code, _, err = run_cli(capsys, "context", "--date", "2015-06-01", "--db", sqlite_url)
     assert code == 9 and "no activity on 2015-06-01" in err
     assert run_cli(capsys, "import", RUN_0531, "--units", "stone", "--db", sqlite_url)[0] == 2
@@ -135,7 +137,7 @@ def test_import_progress_moves_within_a_file_on_a_terminal(capsys, monkeypatch, 
     monkeypatch.setattr(ingest, "read_file", spy)
     monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich treats stderr as a terminal
     code, out, _ = run_cli(capsys, "import", TRACKS / "run_walk_polar_m400_gps_hr_cadence.tcx", "--db", sqlite_url)
-    assert code == 0 and "added 1 run(s)" in out
+    assert code == 0 and ": 1 new (id" in out
     assert len(seen) > 50 and seen[-1] == 1.0 and all(a < b for a, b in zip(seen, seen[1:]))
 
 
@@ -150,7 +152,7 @@ def test_import_without_a_terminal(tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120, check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "added 1 run(s)" in done.stdout and "added 5583 set(s)" in done.stdout
+    assert ": 1 new (id" in done.stdout and ": 5583 new, 0 updated" in done.stdout
     assert "\x1b[" not in done.stdout + done.stderr and "reading" not in done.stderr  # no bar, no escape codes
 
 
@@ -228,7 +230,7 @@ def test_every_sample_file_imports_through_the_cli(capsys, db_url: str) -> None:
     code, out, err = run_cli(capsys, "import", *files, "--units", "lb", "--db", db_url, "--runner", "all")
     assert code == 0, err
     for name, sets in SAMPLE_SETS.items():
-        assert f"{name} [" in out and f"added {sets} set(s)" in out
+        assert f"{name} [" in out and f": {sets} new, 0 updated, 0 unchanged set(s)" in out
     assert "recovered 99 row(s) whose exercise name contains an unquoted comma" in out
     assert "breaks part-way" in out and "Ignored 7 GPS jump(s)" in out
     code, out, _ = run_cli(capsys, "runs", "--json", "--db", db_url, "--runner", "all")

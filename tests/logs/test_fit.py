@@ -31,7 +31,7 @@ def _csv_time(text: str) -> dt.datetime:
     [("run_fenix5_1min", Sport.RUN, 21), ("walk_fenix5_1min", Sport.WALK, 17)],
 )
 def test_fenix5_points_match_the_reference_csv(tracks_dir: Path, name: str, sport: Sport, points: int) -> None:
-    (run,) = read_fit(tracks_dir / f"{name}.fit")
+    (run,) = read_fit((tracks_dir / f"{name}.fit").read_bytes(), "read_fit-test")
     ref = _csv_rows(tracks_dir / f"{name}.records.csv")
     assert run.sport is sport
     assert len(run.points) == len(ref) == points

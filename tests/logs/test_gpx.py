@@ -36,7 +36,7 @@ def test_strava_run_with_hr_and_cadence(tracks_dir: Path) -> None:
 
 
 def test_strava_run_crossing_midnight(tracks_dir: Path) -> None:
-    (run,) = read_gpx(tracks_dir / "run_strava_gps_hr_51min.gpx")
+    (run,) = read_gpx((tracks_dir / "run_strava_gps_hr_51min.gpx").read_bytes(), "read_gpx-test")
     assert run.sport is Sport.RUN  # <type>running</type>
     assert run.start.date() == dt.date(2025, 11, 16)
     assert run.points[-1].time.date() == dt.date(2025, 11, 17)

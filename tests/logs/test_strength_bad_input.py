@@ -52,7 +52,7 @@ def test_missing_file_and_directory_are_input_errors(tmp_path):
 
 
 def test_zero_byte_file_has_no_sets(tmp_path):
-    with pytest.raises(LogFormatError, match="has no sets"):
+    with pytest.raises(LogFormatError, match="is empty"):
         read_strength(_write(tmp_path, b""))
 
 
@@ -72,7 +72,7 @@ def test_csv_from_another_app_names_its_header(tmp_path):
 
 def test_a_track_file_is_not_a_strength_export(tmp_path):
     gpx = b'<?xml version="1.0"?>\n<gpx version="1.1"><trk><trkseg></trkseg></trk></gpx>\n'
-    with pytest.raises(LogFormatError, match="not a Strong, Hevy or FitNotes export"):
+    with pytest.raises(LogFormatError, match="run.gpx is a GPX file, not a Strong, Hevy or FitNotes export"):
         read_strength(_write(tmp_path, gpx, "run.gpx"))
 
 
@@ -86,7 +86,7 @@ def test_binary_garbage_is_a_log_format_error(tmp_path):
 
 
 def test_bad_units_option_is_a_usage_error():
-    with pytest.raises(UsageError, match="--units must be kg or lb"):
+    with pytest.raises(UsageError, match="must be kg or lb"):
         read_strength(STRENGTH / "hevy_export_set_types_unicode.csv", units="stone")
 
 

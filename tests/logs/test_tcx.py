@@ -11,7 +11,7 @@ import pytest
 from formcheck.logs import Sport, read_track
 from formcheck.logs.tcx import read_tcx
 from formcheck.logs.track_cleaning import path_length_m, raw_gain_m
-from formcheck.logs.track_common import run_gap_jumps
+from formcheck.context.track import run_gap_jumps
 
 
 def _col(run, name: str) -> np.ndarray:
@@ -38,7 +38,7 @@ def test_forerunner410_run(tracks_dir: Path) -> None:
 
 
 def test_polar_run_walk_session(tracks_dir: Path) -> None:
-    (run,) = read_tcx(tracks_dir / "run_walk_polar_m400_gps_hr_cadence.tcx")
+    (run,) = read_tcx((tracks_dir / "run_walk_polar_m400_gps_hr_cadence.tcx").read_bytes(), "read_tcx-test")
     assert run.sport is Sport.RUN  # "Hardlopen" plan, Sport="Running"
     assert run.device == "Polar M400"
     assert run.start.date() == dt.date(2019, 1, 29)
@@ -159,9 +159,10 @@ def test_no_gap_jumps_in_the_other_files(tracks_dir: Path, name: str) -> None:
 
 
 def test_distance_from_gps_when_the_file_says_zero(tmp_path: Path) -> None:
-    # Lap and trackpoints all say DistanceMeters 0; three fixes 0.001 deg of latitude apart (111.2 m each).
+    # Lap and trackpoints all say DistanceMeters 0; three fixes 0.001 deg of latitude apart (111.2 m each),
+    # 30 s apart (3.7 m/s: a run; 10 s apart would be faster than any runner and is refused by the bounds).
     points = "".join(
-        f"<Trackpoint><Time>2024-05-01T06:00:{10 * i:02d}Z</Time><Position><LatitudeDegrees>{50 + 0.001 * i}"
+        f"<Trackpoint><Time>2024-05-01T06:{30 * i // 60:02d}:{30 * i % 60:02d}Z</Time><Position><LatitudeDegrees>{50 + 0.001 * i}"
         f"</LatitudeDegrees><LongitudeDegrees>4.0</LongitudeDegrees></Position><DistanceMeters>0</DistanceMeters>"
         f"</Trackpoint>"
         for i in range(3)
@@ -170,7 +171,7 @@ def test_distance_from_gps_when_the_file_says_zero(tmp_path: Path) -> None:
     path.write_text(
         '<?xml version="1.0"?><TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
         '<Activities><Activity Sport="Running"><Id>2024-05-01T06:00:00Z</Id><Lap StartTime="2024-05-01T06:00:00Z">'
-        f"<TotalTimeSeconds>20</TotalTimeSeconds><DistanceMeters>0</DistanceMeters><Track>{points}</Track></Lap>"
+        f"<TotalTimeSeconds>60</TotalTimeSeconds><DistanceMeters>0</DistanceMeters><Track>{points}</Track></Lap>"
         "</Activity></Activities></TrainingCenterDatabase>"
     )
     (run,) = read_track(path)

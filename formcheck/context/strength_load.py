@@ -1,8 +1,7 @@
 """Pure per-set load numbers that the context features build on: e1RM, hard sets, tonnage.
 
-They live next to the readers because they only need a :class:`LiftSet` and
-must mean the same thing for every app; the context stage decides which sets
-and which days to sum.
+They only need a :class:`LiftSet` and mean the same thing for every app; the
+context stage (``lumbar``) decides which sets and which days to sum.
 """
 
 from __future__ import annotations

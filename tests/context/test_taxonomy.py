@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.logs import read_strength
-from formcheck.logs.taxonomy import (
+from formcheck.context.taxonomy import (
     ENV_VAR,
     FAMILIES,
     LUMBAR_LOADS,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from formcheck.logs import LiftSet, SetKind, read_strength
-from formcheck.logs.strength_load import estimated_1rm_kg, is_hard_set, set_tonnage_kg, tonnage_kg
+from formcheck.context.strength_load import estimated_1rm_kg, is_hard_set, set_tonnage_kg, tonnage_kg
 
 STRENGTH = Path(__file__).resolve().parents[3] / "shared" / "data" / "strength"
 
