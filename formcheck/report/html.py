@@ -77,15 +77,27 @@ def answer_sentence(top: Sequence[Finding], n_red: int) -> str:
     return sentence + "."
 
 
+PAIRED = {"vertical_oscillation_pct_leg": "vertical_oscillation_cm", "overstride_pct_leg": "overstride_cm"}
+
+
+def _format_metric(m: Any) -> str:
+    if m.value is None:
+        return "—"
+    sd = f" ± {m.sd:.1f}" if m.sd is not None else ""
+    return f"{m.value:.1f} {m.unit}{sd}"
+
+
 def _metric_rows(summary_metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row a measure; a measure given both relative to leg length and in cm is one row with both."""
     rows = []
     for key, label in METRIC_LABELS.items():
         m = summary_metrics.get(key)
-        if m is None:
+        if m is None or (key in PAIRED.values() and any(k in summary_metrics for k, v in PAIRED.items() if v == key)):
             continue
-        value = m.value
-        sd = f" ± {m.sd:.1f}" if value is not None and m.sd is not None else ""
-        text = "—" if value is None else f"{value:.1f} {m.unit}{sd}"
+        text = _format_metric(m)
+        cm = summary_metrics.get(PAIRED.get(key, ""))
+        if cm is not None and cm.value is not None and m.value is not None:
+            text += f" ({_format_metric(cm)})"
         rows.append({"label": label, "value": text, "n": m.n, "reason": m.reason})
     return rows
 
@@ -110,12 +122,24 @@ def _clip_view(video: VideoArtifacts) -> ClipView:
 
 
 def _thresholds() -> tuple[list[dict[str, Any]], str | None]:
+    """The thresholds file grouped by cause section: [{section, title, rows: [{name, value, source}]}]."""
     try:
         th = load_thresholds()
     except FormcheckError as error:
         return [], str(error)
-    rows = [{"name": n, "value": th[n].value, "source": th[n].source} for n in th.names()]
-    return rows, (None if rows else f"{th.origin} lists no thresholds yet")
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for name in th.names():
+        section, _, rest = name.partition(".")
+        groups.setdefault(section, []).append({"name": rest or name, "value": th[name].value, "source": th[name].source})
+    out = [{"section": k, "title": k.replace("_", " ").capitalize(), "rows": v} for k, v in groups.items()]
+    return out, (None if out else f"{th.origin} lists no thresholds yet")
+
+
+def _thresholds_origin() -> str:
+    try:
+        return load_thresholds().origin
+    except FormcheckError:
+        return "the thresholds file"
 
 
 def _run_facts(inputs: CheckInputs) -> list[tuple[str, str]]:
@@ -173,6 +197,7 @@ def report_context(
         "journal_note": result.journal_note,
         "thresholds": thresholds,
         "thresholds_reason": thresholds_reason,
+        "thresholds_origin": _thresholds_origin(),
         "filter": next((v.summary.get("filter") for v in videos if v.summary.get("filter")), None),
         "inputs_used": result.inputs_used,
         "inputs_missing": result.inputs_missing,

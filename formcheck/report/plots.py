@@ -15,7 +15,7 @@ no top/right frame, one accent colour, early/late in the same green/red as
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,10 +37,10 @@ MUTED = "#8a94a6"
 INK = "#1f2933"
 WALK_COLOUR = "#f2b134"
 ONSET_COLOUR = "#c2362f"
-FIGSIZE_IN = (7.6, 3.0)
+SMOOTH_S = 31  # seconds in the pace running median
 STYLE = {
-    "svg.fonttype": "path",  # glyphs as paths: identical on every machine, no font lookups
-    "font.size": 9,
+    "svg.fonttype": "none",  # text stays text: 3x smaller and faster than glyph paths, still selectable
+    "font.size": 9.5,
     "font.family": "DejaVu Sans",
     "axes.edgecolor": "#c5ccd6",
     "axes.labelcolor": INK,
@@ -52,15 +52,29 @@ STYLE = {
     "grid.color": "#e4e8ee",
     "grid.linewidth": 0.8,
     "legend.frameon": False,
-    "legend.fontsize": 8,
+    "legend.fontsize": 8.5,
 }
 
 
 @dataclass(frozen=True)
 class Chart:
-    uri: str | None  # an SVG data: URI, None when not available
+    uri: str | None  # an SVG data: URI for a desktop column, None when not available
     reason: str | None = None  # why not available
     caption: str | None = None
+    uri_narrow: str | None = None  # the same chart drawn for a phone (taller, larger text)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One rendering: a desktop column is wide and short, a phone screen narrow and tall."""
+
+    size_in: tuple[float, float]
+    legend_cols: int
+
+
+WIDE = Layout((7.6, 3.1), 3)
+NARROW = Layout((4.2, 3.6), 1)
+Draw = Callable[[plt.Axes, Layout], None]
 
 
 def _svg(fig: plt.Figure) -> str:
@@ -72,9 +86,21 @@ def _svg(fig: plt.Figure) -> str:
     return data_uri(buffer.getvalue(), "image/svg+xml")
 
 
-def _figure(size: tuple[float, float] = FIGSIZE_IN) -> tuple[plt.Figure, plt.Axes]:
-    fig, ax = plt.subplots(figsize=size, layout="constrained")
-    return fig, ax
+def _render(draw: Draw, layout: Layout) -> str:
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=layout.size_in, layout="constrained")
+        draw(ax, layout)
+        handles, labels = ax.get_legend_handles_labels()
+        for other in fig.axes[1:]:
+            more = other.get_legend_handles_labels()
+            handles, labels = handles + more[0], labels + more[1]
+        if handles:  # above the plot, never over the data
+            fig.legend(handles, labels, loc="outside upper left", ncols=layout.legend_cols)
+        return _svg(fig)
+
+
+def _chart(draw: Draw, caption: str) -> Chart:
+    return Chart(_render(draw, WIDE), None, caption, _render(draw, NARROW))
 
 
 def _stride_times(rows: Sequence[StrideRow], time_factor: float) -> np.ndarray:
@@ -94,29 +120,26 @@ def lean_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary: M
     factor = float((summary.get("time_scale") or {}).get("factor") or 1.0)
     times, leans = _stride_times(good, factor), np.array([r.trunk_lean_deg for r in good])
     k = fifth_size(len(good))
-    with plt.rc_context(STYLE):
-        fig, ax = _figure()
-        ax.plot(times, leans, "o-", color=ACCENT, linewidth=1.6, markersize=4.5, label="trunk lean, stride mean", zorder=3)
-        means = []
-        for sl, colour, label in ((slice(0, k), EARLY_COLOUR, "first fifth"), (slice(-k, None), LATE_COLOUR, "last fifth")):
-            t, v = times[sl], leans[sl]
-            mean = float(v.mean())
-            means.append(mean)
-            pad = 0.25 * float(np.median(np.diff(times))) if len(times) > 1 else 0.2
+    fifths = ((slice(0, k), EARLY_COLOUR, "first fifth"), (slice(-k, None), LATE_COLOUR, "last fifth"))
+    means = [float(leans[sl].mean()) for sl, _, _ in fifths]
+    pad = 0.25 * float(np.median(np.diff(times))) if len(times) > 1 else 0.2
+
+    def draw(ax: plt.Axes, layout: Layout) -> None:
+        ax.plot(times, leans, "o-", color=ACCENT, linewidth=1.6, markersize=4.5, label="stride mean", zorder=3)
+        for (sl, colour, label), mean in zip(fifths, means):
+            t = times[sl]
             ax.axvspan(t.min() - pad, t.max() + pad, color=colour, alpha=0.09, linewidth=0)
-            ax.hlines(mean, t.min() - pad, t.max() + pad, colors=colour, linewidth=2.4,
-                      label=f"{label}: {mean:+.1f}° ({len(v)} strides)")  # fmt: skip
+            ax.hlines(mean, t.min() - pad, t.max() + pad, colors=colour, linewidth=2.6, label=f"{label} {mean:+.1f}°")
         ax.axhline(0, color="#9aa5b1", linewidth=0.8, linestyle=":")
         ax.set_xlabel("time in the clip (s)")
         ax.set_ylabel("trunk lean (°, forward +)")
         low, high = float(leans.min()), float(leans.max())
-        span = max(high - low, 4.0)
-        ax.set_ylim(low - 0.25 * span, high + 0.45 * span)
-        ax.legend(loc="upper left", ncols=3)
-        uri = _svg(fig)
+        margin = max(high - low, 4.0) * 0.2
+        ax.set_ylim(low - margin, high + margin)
+
     change = means[1] - means[0]
-    caption = f"Lean went from {means[0]:+.1f}° to {means[1]:+.1f}° ({change:+.1f}°) between the first and last fifth of strides ({k} each)."
-    return Chart(uri, None, caption)
+    return _chart(draw, f"Lean went from {means[0]:+.1f}° to {means[1]:+.1f}° ({change:+.1f}°) between the first and "
+                        f"last fifth of strides ({k} each); 0° is upright, forward is positive.")  # fmt: skip
 
 
 def cadence_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary: Mapping[str, Any]) -> Chart:
@@ -133,28 +156,43 @@ def cadence_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary
     times = _stride_times(good, factor)
     cadence = np.array([120.0 / (r.duration_s * factor) for r in good])
     mean = float(metric["value"])
-    with plt.rc_context(STYLE):
-        fig, ax = _figure()
+
+    def draw(ax: plt.Axes, layout: Layout) -> None:
+        ax.axhspan(mean * 1.05, mean * 1.10, color=EARLY_COLOUR, alpha=0.12, linewidth=0, label="+5-10 % target band")
         ax.plot(times, cadence, "o-", color=ACCENT, linewidth=1.6, markersize=4.5, label="per stride")
-        ax.axhline(mean, color=INK, linestyle="--", linewidth=1.1, label=f"clip mean {mean:.0f} steps/min")
-        ax.axhspan(mean * 1.05, mean * 1.10, color=EARLY_COLOUR, alpha=0.10, linewidth=0,
-                   label="+5-10 % (a gentle target if overstriding)")  # fmt: skip
+        ax.axhline(mean, color=INK, linestyle="--", linewidth=1.1, label=f"mean {mean:.0f}")
         ax.set_xlabel("time in the clip (s)")
         ax.set_ylabel("cadence (steps/min)")
-        ax.set_ylim(min(float(cadence.min()), mean) - 12, max(float(cadence.max()), mean * 1.10) + 14)
-        ax.legend(loc="upper left", ncols=3)
-        uri = _svg(fig)
-    return Chart(uri, None, f"Mean {mean:.0f} steps/min over {len(good)} strides; the band is your own cadence +5-10 %.")
+        ax.set_ylim(min(float(cadence.min()), mean) - 8, max(float(cadence.max()), mean * 1.10) + 8)
+
+    return _chart(draw, f"Mean {mean:.0f} steps/min over {len(good)} strides. The green band is your own cadence "
+                        "+5-10 %, the step-up to try only if you overstride (never a fixed 180).")  # fmt: skip
 
 
-def _onset_s(ctx: RunContext, minute_into_run: float | None) -> tuple[float | None, str]:
-    """Where the symptom most likely began: a detected onset break, the runner's minute, or the first break."""
+def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
+    """Centred running median ignoring NaN: phone GPS pace jumps second to second, the runner did not."""
+    if values.size < window:
+        return values
+    half = window // 2
+    padded = np.concatenate([np.full(half, np.nan), values, np.full(half, np.nan)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window)
+    enough = np.isfinite(windows).sum(axis=1) >= max(3, window // 3)
+    out = np.full(values.shape, np.nan)
+    if enough.any():
+        out[enough] = np.nanmedian(windows[enough], axis=1)
+    return np.where(np.isfinite(values), out, np.nan)
+
+
+def _onsets(ctx: RunContext, minute_into_run: float | None) -> list[tuple[float, str, str]]:
+    """Where the symptom began: the minute the runner reported and/or the break the track calls the onset."""
+    out = []
+    if minute_into_run is not None:
+        out.append((60.0 * minute_into_run, f"you felt it (minute {minute_into_run:g})", ONSET_COLOUR))
     for b in ctx.walk_breaks.breaks:
         if b.likely_symptom_onset:
-            return b.start_s, "likely onset (first walk break of a steady run)"
-    if minute_into_run is not None:
-        return 60.0 * minute_into_run, f"onset you reported (minute {minute_into_run:g})"
-    return None, ""
+            out.append((b.start_s, "likely onset (first break of a steady run)", "#7a1f1a"))
+            break
+    return out
 
 
 def run_chart(ctx: RunContext | None, minute_into_run: float | None = None) -> Chart:
@@ -165,37 +203,41 @@ def run_chart(ctx: RunContext | None, minute_into_run: float | None = None) -> C
     if len(grid) < 60 or not np.isfinite(grid.speed_mps).any():
         return Chart(None, "this run has no distance or speed to draw a pace from")
     minutes = grid.t_s / 60.0
-    speed = np.where(grid.in_gap | ~(grid.speed_mps > 0.8), np.nan, grid.speed_mps)
-    pace = 1000.0 / 60.0 / speed  # min/km
-    onset_s, onset_label = _onset_s(ctx, minute_into_run)
-    with plt.rc_context(STYLE):
-        fig, ax = _figure((7.6, 3.3))
+    speed = _rolling_median(np.where(grid.in_gap, np.nan, grid.speed_mps), SMOOTH_S)
+    pace = 1000.0 / 60.0 / np.where(speed > 0.8, speed, np.nan)  # min/km; slower than ~21 min/km is standing
+    onsets = _onsets(ctx, minute_into_run)
+    breaks = ctx.walk_breaks.breaks
+
+    def draw(ax: plt.Axes, layout: Layout) -> None:
         if grid.has_elevation:
             elev = ax.twinx()
-            elev.fill_between(minutes, grid.elevation_m, np.nanmin(grid.elevation_m) - 2, color="#cfd6df", alpha=0.55, linewidth=0)
+            base = float(np.nanmin(grid.elevation_m)) - 2
+            elev.fill_between(minutes, grid.elevation_m, base, color="#dde3ea", linewidth=0, label="elevation")
             elev.set_ylabel("elevation (m)", color="#7b8794")
             elev.tick_params(axis="y", colors="#7b8794")
             elev.grid(False)
             elev.spines["right"].set_visible(True)
             ax.set_zorder(elev.get_zorder() + 1)
             ax.patch.set_visible(False)
-        ax.plot(minutes, pace, color=ACCENT, linewidth=1.3, label="pace")
-        for i, b in enumerate(ctx.walk_breaks.breaks):
-            ax.axvspan(b.start_s / 60, (b.start_s + b.duration_s) / 60, color=WALK_COLOUR, alpha=0.35, linewidth=0,
+        for i, b in enumerate(breaks):
+            ax.axvspan(b.start_s / 60, (b.start_s + b.duration_s) / 60, color=WALK_COLOUR, alpha=0.45, linewidth=0,
                        label="walk break" if i == 0 else None)  # fmt: skip
-        if onset_s is not None:
-            ax.axvline(onset_s / 60, color=ONSET_COLOUR, linewidth=1.8, linestyle="--", label=onset_label)
+        ax.plot(minutes, pace, color=ACCENT, linewidth=1.3, label="pace (30 s median)")
+        for at_s, label, colour in onsets:
+            ax.axvline(at_s / 60, color=colour, linewidth=1.8, linestyle="--", label=label)
         finite = pace[np.isfinite(pace)]
         if finite.size:
-            lo, hi = np.percentile(finite, [2, 98])
-            ax.set_ylim(min(hi + 1.0, 16.0), max(lo - 0.8, 2.0))  # inverted: faster is higher
+            lo, hi = np.percentile(finite, [1, 99])
+            ax.set_ylim(min(hi + 0.8, 16.0), max(lo - 0.5, 2.0))  # inverted: faster is higher
         ax.set_xlim(0, minutes[-1])
         ax.set_xlabel("minutes into the run")
-        ax.set_ylabel("pace (min/km, faster up)")
-        ax.legend(loc="upper left", ncols=3)
-        uri = _svg(fig)
-    n = len(ctx.walk_breaks.breaks)
-    caption = f"{n} walk break{'s' if n != 1 else ''} shaded" + ("" if onset_s is None else f"; dashed line: {onset_label}") + "."
+        ax.set_ylabel("pace (min/km)")
+
+    n = len(breaks)
+    caption = f"Pace is plotted faster-up. {n} walk break{'s' if n != 1 else ''} shaded"
+    caption += "." if not onsets else "; dashed: " + " and ".join(label for _, label, _ in onsets) + "."
+    if not onsets and n:
+        caption += " No break could be called the symptom onset (see the run's warnings); the minute you felt it, in answers.toml, would mark it."
     if not grid.has_elevation:
         caption += " No elevation in this file."
-    return Chart(uri, None, caption)
+    return _chart(draw, caption)

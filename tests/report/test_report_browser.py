@@ -1,0 +1,136 @@
+"""report.html in a real browser: every section renders, no console error, no network, screenshots.
+
+Headless Debian Chromium driven by Selenium (never a downloaded browser).
+The page is opened from a ``file://`` URL; every picture must come from a
+``data:`` URI, so the browser's network log may hold the page itself and
+nothing else.  Screenshots (1280 px desktop, 390 px phone, full page height)
+go to the test's tmp folder and, when ``FORMCHECK_SCREENSHOTS=dir`` is set,
+there too, shrunk for committing (``docs/report_desktop.png``, ``docs/report_phone.png``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from report_builders import make_meta, make_result
+from formcheck.report import write_report
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SECTIONS = ("red-flags", "answer", "causes", "other-causes", "not-assessed", "keyframes", "plots", "run-plot", "calendar",
+            "plan", "journal", "methods", "inputs", "disclaimer")  # fmt: skip
+WIDTHS = {"desktop": 1280, "phone": 390}
+DOCS_MAX_BYTES = 400_000
+
+pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()), reason="Debian chromium/chromedriver not installed")
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars"):  # fmt: skip
+        options.add_argument(arg)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, real_inputs, real_video) -> Path:
+    out = tmp_path_factory.mktemp("browser-report")
+    write_report(out, make_result(), real_inputs, [real_video], make_meta())
+    path = out / "report.html"
+    print(f"report.html on the real clip and run: {path.stat().st_size / 1e6:.2f} MB")
+    return path
+
+
+def _open(driver, path: Path, width: int) -> None:
+    driver.set_window_size(width, 1000)
+    driver.get_log("performance")  # drop what earlier pages logged
+    driver.get(path.as_uri())
+
+
+def _requests(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def _shrink_for_docs(png: bytes, target: Path) -> None:
+    """Scale down and palette-quantise until the picture is small enough to commit."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    scale = 1.0
+    while True:
+        size = (round(image.width * scale), round(image.height * scale))
+        small = image.resize(size, Image.Resampling.LANCZOS).quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        buffer = io.BytesIO()
+        small.save(buffer, format="PNG", optimize=True)
+        if buffer.tell() <= DOCS_MAX_BYTES or scale < 0.3:
+            target.write_bytes(buffer.getvalue())
+            return
+        scale *= 0.85
+
+
+@pytest.mark.parametrize("view", list(WIDTHS))
+def test_report_renders_in_chromium(driver, report: Path, tmp_path: Path, view: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    width = WIDTHS[view]
+    _open(driver, report, width)
+
+    for section in SECTIONS:
+        element = driver.find_element(By.ID, section)
+        assert element.is_displayed() and element.size["height"] > 0, section
+    # red flags come before any cause in the page
+    assert driver.execute_script(
+        "return !!(document.getElementById('red-flags').compareDocumentPosition(document.getElementById('causes'))"
+        " & Node.DOCUMENT_POSITION_FOLLOWING)"
+    )
+    # every picture loaded, from a data: URI
+    images = driver.execute_script(
+        "return Array.from(document.images).map(i => [i.currentSrc.slice(0, 30), i.complete, i.naturalWidth])"
+    )
+    assert len(images) >= 4
+    assert all(src.startswith("data:image/") and done and w > 0 for src, done, w in images), images
+    # nothing but the page itself was requested
+    requests = _requests(driver)
+    assert requests and all(url == report.as_uri() or url.startswith("data:") for url in requests), requests
+    resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(name.startswith("data:") for name in resources), resources
+    errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == []
+    # no sideways scrolling on a phone
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width + 1
+
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, height)
+    png = driver.get_screenshot_as_png()
+    shot = tmp_path / f"report_{view}.png"
+    shot.write_bytes(png)
+    print(f"{view} screenshot: {shot} ({width} x {height} px)")
+    target_dir = os.environ.get("FORMCHECK_SCREENSHOTS")
+    if target_dir:
+        target = Path(target_dir)
+        target.mkdir(parents=True, exist_ok=True)
+        _shrink_for_docs(png, target / f"report_{view}.png")
+        shutil.copy(shot, target / f"report_{view}_full.png") if os.environ.get("FORMCHECK_SCREENSHOTS_FULL") else None
