@@ -19,12 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from formcheck.analysis.service import VideoJob, VideoResult, analyze_video
+from typing import TYPE_CHECKING
+
 from formcheck.errors import FormcheckError, NoPersonError
 from formcheck.findings.model import VideoMeasures
 from formcheck.report.model import VideoArtifacts
 from formcheck.store.checks import VideoAnalysisRecord
-from formcheck.video.probe import VideoInfo
+
+if TYPE_CHECKING:  # the video engine (SciPy, OpenCV, MediaPipe) is imported only when a clip is given
+    from formcheck.analysis.service import VideoJob, VideoResult
+    from formcheck.video.probe import VideoInfo
 
 StageProgress = Callable[[float, str | None], None]
 """``progress(fraction 0-1 of the stage, detail)``."""
@@ -63,6 +67,8 @@ def settings_key(job: VideoJob) -> str:
 
 
 def _analyse_one(job: VideoJob, on_fraction: Callable[[float], None]) -> VideoResult:
+    from formcheck.analysis.service import analyze_video
+
     duration = [0.0]
 
     def probed(info: VideoInfo) -> None:
@@ -83,6 +89,8 @@ def _analyse_one(job: VideoJob, on_fraction: Callable[[float], None]) -> VideoRe
 def analyse_clip(path: Path, folder: str, check_dir: Path, *, height_cm: float | None, workers: int | None,
                  use_cache: bool, on_fraction: Callable[[float], None]) -> ClipOutcome:  # fmt: skip
     """Analyse one clip into ``check_dir / folder``; a clip with nobody in it becomes a warning, not an error."""
+    from formcheck.analysis.service import VideoJob
+
     started = time.perf_counter()
     out_dir = check_dir / folder
     job = VideoJob(video=path, out_dir=out_dir, height_cm=height_cm, workers=workers, use_cache=use_cache)
@@ -99,10 +107,11 @@ def analyse_clip(path: Path, folder: str, check_dir: Path, *, height_cm: float |
     record = VideoAnalysisRecord(video_sha256=result.info.sha256, settings_key=settings_key(job),
                                  video_name=path.name, summary=summary)  # fmt: skip
     warning = None
+    seen = "walking" if measures.activity == "walking" else "no running"
     if measures.activity != "running":
-        warning = (f"{path.name} shows {measures.activity}, not running, so its gait and posture were not assessed; "
+        warning = (f"{path.name} shows {seen}, so its gait and posture were not assessed; "
                    "film a few strides of running, side on.")  # fmt: skip
-    error = NotRunningError(f"{path.name} shows {measures.activity}, not running: film a run, side on, to check it.")
+    error = NotRunningError(f"{path.name} shows {seen}: film a run, side on, to check it.")
     return ClipOutcome(path, folder, artifacts, record, warning, error if warning else None, seconds)
 
 

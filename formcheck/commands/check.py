@@ -113,8 +113,7 @@ def check(
     from formcheck.report import print_summary
 
     console = Console(highlight=False, soft_wrap=True)
-    print_summary(console, outcome.findings, out)
-    console.print(f"Report: [bold]{out / 'report.html'}[/] (open it in a browser); findings: {out / 'findings.json'}")
+    print_summary(console, outcome.findings, out)  # ends with where report.html and findings.json are
 
 
 def register(app: typer.Typer) -> None:

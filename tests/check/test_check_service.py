@@ -1,0 +1,128 @@
+"""``run_check`` end to end on real data: what is written, what is stored, what a missing input does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ANSWERS_2015, FITNOTES, GOOGLEFIT_RUN, GYM_CLIP, SAMPLES, SQUAT_CLIP
+
+from formcheck.answers.load import load_answers
+from formcheck.check.request import CheckRequest
+from formcheck.check.service import STAGES, run_check
+from formcheck.errors import FormcheckError, LogFormatError, OutputError
+from formcheck.store import Store
+from formcheck.store.checks import checks, video_analyses
+
+
+def _causes(doc: dict) -> list[str]:
+    return [f["cause"] for f in doc["findings"]]
+
+
+def test_fitnotes_and_googlefit_rank_lifting_fatigue_in_top_three(shared, tmp_path, store_url):
+    """The same person's real logs: squats and deadlifts on 2015-05-29, the run on 2015-05-31 (no date given)."""
+    stages: list[tuple[str, float]] = []
+    outcome = run_check(
+        CheckRequest(out_dir=tmp_path / "out", runs=(GOOGLEFIT_RUN,), lifts=(FITNOTES,), db=store_url),
+        progress=lambda stage, fraction, detail: stages.append((stage, fraction)),
+    )
+    doc = outcome.findings
+    assert "lifting_fatigue" in _causes(doc)[:3], _causes(doc)
+    lifting = next(f for f in doc["findings"] if f["cause"] == "lifting_fatigue")
+    evidence = " ".join(lifting["evidence"]).lower()
+    assert "deadlift" in evidence or "squat" in evidence, evidence
+    assert re.search(r"\b\d+(\.\d+)? ?(h|hours?|days?)\b", evidence), evidence  # FitNotes has dates only: days
+    assert doc["inputs"]["symptom_date"] == "2015-05-31"  # the latest run in the store
+    assert doc["run"]["last_lumbar_session"]["date"] == "2015-05-29"
+    # every stage reported, each ending at 1.0 (the analyse stage too, with no clip)
+    for stage in STAGES:
+        assert (stage, 1.0) in stages, stage
+    assert (tmp_path / "out" / "report.html").is_file()
+    assert json.loads((tmp_path / "out" / "findings.json").read_text())["schema"] == "formcheck.findings/1"
+    with Store.open(store_url) as store:
+        stored = checks(store, "default")
+    assert len(stored) == 1 and stored[0].symptom_date == dt.date(2015, 5, 31) and stored[0].run_id is not None
+    assert stored[0].id == outcome.check_id and stored[0].analysis_ids == ()
+
+
+@pytest.mark.slow
+def test_clip_logs_and_answers_write_the_report_and_store_the_check(shared, tmp_path, store_url, write_answers):
+    answers_path = write_answers(ANSWERS_2015)
+    request = CheckRequest(out_dir=tmp_path / "out", videos=(GYM_CLIP,), runs=(GOOGLEFIT_RUN,), lifts=(FITNOTES,),
+                           answers=load_answers(answers_path), answers_path=answers_path, db=store_url)  # fmt: skip
+    outcome = run_check(request)
+    out = tmp_path / "out"
+    stem = GYM_CLIP.stem
+    for name in ("report.html", "findings.json", f"videos/{stem}/summary.json", f"videos/{stem}/strides.csv",
+                 f"videos/{stem}/keyframes/early_vs_late.png"):  # fmt: skip
+        assert (out / name).is_file(), name
+        assert Path(name) in outcome.files
+    summary = json.loads((out / "videos" / stem / "summary.json").read_text())
+    assert summary["runner"]["height_cm"] == 178  # from the answers
+    doc = json.loads((out / "findings.json").read_text())
+    assert [v["name"] for v in doc["videos"]] == [GYM_CLIP.name]
+    assert doc["inputs"]["files"] == {"videos": [GYM_CLIP.name], "runs": [GOOGLEFIT_RUN.name],
+                                      "lifts": [FITNOTES.name], "answers": ["answers.toml"]}  # fmt: skip
+    with Store.open(store_url) as store:
+        stored = checks(store, "default")
+        analyses = video_analyses(store, "default")
+    assert len(analyses) == 1 and analyses[0][1] == GYM_CLIP.name
+    assert analyses[0][3]["metrics"]["cadence_spm"]["value"] == summary["metrics"]["cadence_spm"]["value"]
+    assert len(stored) == 1 and stored[0].analysis_ids == (analyses[0][0],)
+    assert stored[0].findings["schema"] == "formcheck.findings/1"
+
+    # the same check again: the folder is replaced, the clip's analysis updated (not added), a second check stored
+    again = run_check(request)
+    assert again.check_id != outcome.check_id
+    with Store.open(store_url) as store:
+        assert len(video_analyses(store, "default")) == 1
+        assert len(checks(store, "default")) == 2
+        assert store.counts()["runs"] == 1  # the logs were not imported twice
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary leftovers
+
+
+def test_answers_only_works_and_says_what_is_missing(tmp_path, store_url):
+    answers = load_answers(SAMPLES / "answers.toml")
+    outcome = run_check(CheckRequest(out_dir=tmp_path / "out", answers=answers, db=store_url))
+    doc = outcome.findings
+    missing = " ".join(doc["inputs"]["missing"]).lower()
+    assert "video" in missing and ("run" in missing or "gpx" in missing), missing
+    assert doc["videos"] == [] and doc["run"] is None
+    assert doc["not_assessed"], "families without data must be listed as not assessed"
+    assert (tmp_path / "out" / "report.html").is_file()
+
+
+def test_a_bad_log_fails_the_check_and_writes_nothing(shared, tmp_path, store_url):
+    bad = tmp_path / "broken.gpx"
+    bad.write_text("<gpx><trk><trkseg><trkpt lat='x'")
+    with pytest.raises(LogFormatError) as caught:
+        run_check(CheckRequest(out_dir=tmp_path / "out", runs=(GOOGLEFIT_RUN, bad), lifts=(FITNOTES,), db=store_url))
+    assert "broken.gpx" in caught.value.message and "\n" not in caught.value.message
+    assert not (tmp_path / "out").exists()
+    with Store.open(store_url) as store:
+        assert store.counts()["runs"] == 0 and store.counts()["lift_sets"] == 0  # the good file was not stored either
+
+
+def test_foreign_files_in_the_output_folder_are_refused_before_any_work(tmp_path, store_url):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError):
+        run_check(CheckRequest(out_dir=out, answers=load_answers(SAMPLES / "answers.toml"), db=store_url))
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    assert not (tmp_path / "store.db").exists()  # refused before the store was even opened
+
+
+@pytest.mark.slow
+def test_a_clip_without_running_is_a_warning_unless_it_is_the_only_input(shared, tmp_path, store_url):
+    with pytest.raises(FormcheckError) as caught:
+        run_check(CheckRequest(out_dir=tmp_path / "alone", videos=(SQUAT_CLIP,), db=store_url))
+    assert SQUAT_CLIP.name in caught.value.message and not (tmp_path / "alone").exists()
+    outcome = run_check(CheckRequest(out_dir=tmp_path / "out", videos=(SQUAT_CLIP,), runs=(GOOGLEFIT_RUN,),
+                                     db=store_url))  # fmt: skip
+    missing = " ".join(outcome.findings["inputs"]["missing"])
+    assert f"{SQUAT_CLIP.name} shows no running" in missing
+    assert any(SQUAT_CLIP.name in w for w in outcome.warnings)
