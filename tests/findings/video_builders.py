@@ -93,3 +93,20 @@ def thresholds(**overrides: object) -> Thresholds:
         assert name in entries, name
         entries[name] = Threshold(value, "test override")
     return Thresholds(entries, "test")
+
+
+def check_bounds(result: object, section: str) -> None:
+    """Invariants every video finding keeps: score and confidence in [0, 1], each fired rule has a weight, numbers finite."""
+    import math
+    import re
+
+    from formcheck.findings.model import Finding
+
+    if not isinstance(result, Finding):
+        return
+    assert 0.0 <= result.score <= 1.0 and 0.0 <= result.confidence <= 1.0
+    weights = {name.rsplit(".", 1)[1] for name in load_thresholds().names() if name.startswith(f"{section}.weights.")}
+    assert set(result.rules_fired) <= weights
+    assert len(set(result.rules_fired)) == len(result.rules_fired)
+    assert not any(re.search(r"\b(nan|inf)\b", s) for s in result.evidence + result.against)
+    assert all(math.isfinite(v) for v in result.measures.values() if isinstance(v, float))
