@@ -30,7 +30,7 @@ def test_lean_that_grows_fires_every_rule_with_the_measured_numbers() -> None:
                                  "group of Teng & Powers 2015 (10.8 deg, more hip-extensor work) than the low-lean group (3.6 deg)")  # fmt: skip
     assert found.evidence[1].startswith(
         "trunk lean rose from 6.1 deg to 11.8 deg between the first and last fifth of strides (n = 9 each)")
-    assert "Koblbauer" in found.evidence[1] and "~4 deg" in found.evidence[1]
+    assert "Koblbauer" in found.evidence[1] and "~4 deg" in found.evidence[1] and "Hart et al. 2009" in found.evidence[1]
     assert found.plan == ("posture_cues", "trunk_endurance_progression", "hinge_accessories", "film_again")
     assert found.measures["drift"]["change"] == pytest.approx(5.7)
     assert found.confidence == pytest.approx(1.0)

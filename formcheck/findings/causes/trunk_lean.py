@@ -83,7 +83,9 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             fired.append("lean_grows")
             if drift.change >= value("drift_large_deg"):
                 fired.append("lean_grows_large")
-            evidence.append(f"{sentence}; fatigue added ~{value('drift_large_deg'):g} deg of trunk flexion in novice runners (Koblbauer et al. 2014)")
+            evidence.append(f"{sentence}; fatigue added ~{value('drift_large_deg'):g} deg of trunk flexion in novice runners "
+                            "(Koblbauer et al. 2014), and joggers leaned further forward after their back extensors "
+                            "were tired (Hart et al. 2009)")  # fmt: skip
         elif drift.change <= 0:
             against.append(f"{sentence}: the lean did not grow over the clip")
         elif big_enough and drift.n_each < value("min_strides_each"):
