@@ -39,3 +39,17 @@ def test_flat_steady_run_argues_against() -> None:
 
 def test_no_track_is_not_assessed() -> None:
     assert isinstance(hills_efforts.assess(check(), TH), NotAssessed)
+
+
+def test_the_reported_minute_picks_the_break_and_a_far_one_is_said() -> None:
+    from findings_builders import answers
+
+    pieces = [(300, 3.0, 170.0, 150.0, 0.0), WALK, (600, 3.0, 170.0, 150.0, 0.0), (600, 2.6, 168.0, 165.0, 8.0),
+              WALK, (600, 3.0, 170.0, 150.0, 0.0)]  # breaks at 5 and 27 min
+    ctx = run_ctx(pieces)
+    at_27 = hills_efforts.assess(check(run=ctx, answers=answers(symptom={"minute_into_run": 28})), TH)
+    assert "climb_before_break" in at_27.rules_fired
+    assert any("The walk break 27 min into the run (you reported the pump at minute 28)" in s for s in at_27.evidence)
+    far = hills_efforts.assess(check(run=ctx, answers=answers(symptom={"minute_into_run": 18})), TH)
+    assert "climb_before_break" not in far.rules_fired
+    assert any(s.startswith("No walk break in the track within 5 min of minute 18") for s in far.evidence)

@@ -21,9 +21,9 @@ def test_weak_extensors_fire_every_ratio_rule_with_the_numbers() -> None:
     found = holds(60, 90, 70, 50)
     assert isinstance(found, Finding)
     assert found.rules_fired == ("flexor_extensor", "side_extensor", "side_asymmetry")
-    assert any("Flexor:extensor ratio 1.50 (flexor hold 90 s, extensor hold 60 s; target below 1)" in s for s in found.evidence)
+    assert any("Flexor:extensor ratio 1.50 (flexor hold 90 s, extensor hold 60 s; target below 1.00)" in s for s in found.evidence)
     assert any("unconfirmed" in s for s in found.evidence)
-    assert any("McGill" in s for s in found.sources) and found.evidence[0].startswith("Norms used: McGill")
+    assert any("McGill" in s for s in found.sources) and found.evidence[-1].startswith("Norms used: McGill")
     assert found.confidence == 1.0 and found.plan == ("trunk_endurance_progression",)
 
 

@@ -21,12 +21,27 @@ TITLE = "Hills, hill sprints or a sudden effort"
 LEVINE = "Levine et al., J Athl Train 2007: lumbar position differed uphill vs level vs downhill at 5 deg grades"
 
 
-def _the_break(breaks: tuple[WalkBreak, ...]) -> WalkBreak | None:
-    """The walk break the pump most likely forced: the one flagged as symptom onset, else the first."""
+def _the_break(breaks: tuple[WalkBreak, ...], minute: float | None, tolerance_min: float) -> tuple[WalkBreak | None, str]:
+    """The walk break the pump most likely forced, and how it was chosen.
+
+    The runner's own minute wins (the break nearest to it within the tolerance);
+    else the break the context flagged as the likely onset; else a lone break.
+    """
+    if minute is not None:
+        near = [b for b in breaks if abs(b.start_s / 60.0 - minute) <= tolerance_min]
+        if near:
+            best = min(near, key=lambda b: abs(b.start_s / 60.0 - minute))
+            return best, f" (you reported the pump at minute {fmt(minute, 0)})"
+        return None, f"No walk break in the track within {fmt(tolerance_min, 0)} min of minute {fmt(minute, 0)}, when you reported the pump."
     flagged = [b for b in breaks if b.likely_symptom_onset]
     if flagged:
-        return flagged[0]
-    return breaks[0] if breaks else None
+        return flagged[0], " (the first break after steady running)"
+    if len(breaks) == 1:
+        return breaks[0], ""
+    if breaks:
+        return None, (f"{len(breaks)} walk breaks and none stands out as the pump: give the minute it started "
+                      "([symptom] minute_into_run) to look at what came before it.")
+    return None, ""
 
 
 def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
@@ -61,11 +76,14 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     elif hills.speed_bursts:
         r.note(f"{hills.speed_bursts} speed burst(s) on the flat (30 % faster than your running pace for 8 s or more).")
 
-    brk = _the_break(walks.breaks)
+    tolerance = float(r.value("onset_tolerance_min"))
+    brk, how = _the_break(walks.breaks, inputs.answers.symptom.minute_into_run, tolerance)
+    if brk is None and how:
+        r.note(how)
     if brk is not None:
         available += 1
         before = brk.preceded_by
-        at = f"The walk break {fmt(brk.start_s / 60.0, 0)} min into the run"
+        at = f"The walk break {fmt(brk.start_s / 60.0, 0)} min into the run{how}"
         r.measures.update(walk_break_min=round(brk.start_s / 60.0, 1), grade_before_pct=before.grade_pct,
                           speed_vs_median_before=before.speed_vs_run_median)
         climb = before.grade_pct is not None and before.grade_pct >= float(r.value("climb_before_break_pct"))
@@ -83,7 +101,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             r.argue_against(f"{at} followed {minutes} min of steady running{grade}, with no surge.")
         if walks.pattern == "intervals":
             r.argue_against("The walk breaks are regular, like planned run/walk intervals, so they may not mark the pump.")
-    elif walks.signal != "none":
+    elif not walks.breaks and walks.signal != "none":
         r.note("No walk break was found in the track.")
     return r.finding(
         CAUSE_ID, TITLE, available=available, expected=expected,

@@ -97,4 +97,4 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             "some may have loaded the back too."
         )
     return r.finding(CAUSE_ID, TITLE, available=available, expected=expected, rule_out=rule_out,
-                     plan=("schedule_spacing", "ease_back_run_walk"))
+                     plan=("schedule_spacing",))

@@ -48,11 +48,11 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     rest_7 = [day for day in days if not busy[day]]
     r.measures.update(rest_days_7d=len(rest_7), days_before={(ref - d).days: busy[d] for d in days})
     recent = days[:look]
-    summary = "; ".join(f"{_label(d, ref)}: {' + '.join(busy[d]) or 'rest'}" for d in recent)
+    summary = "; ".join(f"{_label(d, ref)}: {' + '.join(busy[d]) or 'nothing logged'}" for d in recent)
     if all(busy[d] for d in recent):
         r.fire("no_rest_day", f"You trained on each of the {look} days before the run ({summary}).")
     else:
-        r.argue_against(f"The {look} days before included rest ({summary}).")
+        r.argue_against(f"The {look} days before included days with no training logged ({summary}).")
     if days[0] in runs:
         r.fire("run_day_before", "You also ran the day before.")
     two = days[:2]

@@ -32,13 +32,12 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     r.cite(NORMS)
     r.measures.update({f"{k}_s": v for k, v in times.items()})
     ext, flex, left, right = e.extensor_s, e.flexor_s, e.side_bridge_left_s, e.side_bridge_right_s
-    r.note("Norms used: " + NORMS + "; ratios only, no absolute times.")
 
     if ext is not None and ext > 0 and flex is not None:
         ratio = flex / ext
         limit = float(r.value("flexor_extensor_max"))
         r.measures["flexor_extensor_ratio"] = round(ratio, 2)
-        sentence = f"Flexor:extensor ratio {ratio:.2f} (flexor hold {fmt(flex, 0)} s, extensor hold {fmt(ext, 0)} s; target below {fmt(limit, 2)})."
+        sentence = f"Flexor:extensor ratio {ratio:.2f} (flexor hold {fmt(flex, 0)} s, extensor hold {fmt(ext, 0)} s; target below {limit:.2f})."
         if ratio > limit:
             r.fire("flexor_extensor", sentence + " Your back extensors give out before your flexors.")
         else:
@@ -50,7 +49,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
                 continue
             ratio = hold / ext
             r.measures[f"side_{side}_extensor_ratio"] = round(ratio, 2)
-            sentence = f"{side.title()} side bridge:extensor ratio {ratio:.2f} ({fmt(hold, 0)} s vs {fmt(ext, 0)} s; target below {fmt(limit, 2)})."
+            sentence = f"{side.title()} side bridge:extensor ratio {ratio:.2f} ({fmt(hold, 0)} s vs {fmt(ext, 0)} s; target below {limit:.2f})."
             if ratio > limit:
                 r.fire("side_extensor", sentence)
             else:
@@ -69,6 +68,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             r.argue_against(sentence)
     if ext is None:
         r.argue_against("Without the extensor (Biering-Sorensen) hold the ratios that matter most cannot be computed.")
+    r.note("Norms used: " + NORMS + "; ratios only, no absolute times.")
     return r.finding(
         CAUSE_ID, TITLE, available=len(given), expected=4,
         rule_out=("Ratios inside McGill's targets on a fresh retest, with all four holds done to form failure.",),
