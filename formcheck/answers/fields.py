@@ -68,7 +68,7 @@ def allowed_text(kind: Kind, unit: str | None, low: float | None, high: float | 
     if kind == "enum_list":
         example = [c for c in choices if c != "none"][-1]
         return f'a list of any of {quoted}, e.g. ["{example}"]'
-    return 'a list of tables, one per injury: [[history.injuries]] with part = "ankle", side = "left", months_ago = 6'
+    return 'a list of tables, one per injury, each like part = "ankle", side = "left", months_ago = 6'
 
 
 # (question, unit, help) per "section.field"; kinds, bounds and choices come from the model.
@@ -91,7 +91,7 @@ _WORDS: dict[str, tuple[str, str | None, str]] = {
     "warmup.done": ("Did you warm up before the run?", None, "walking, easy jogging, drills or mobility"),
     "warmup.minutes": ("For how many minutes did you warm up?", "minutes", ""),
     "history.injuries": ("Any past injuries (e.g. an ankle sprain, a knee or back injury)?", None,
-                         "one table per injury: part, side, months_ago"),
+                         ""),
     "substances.taken": ("In the weeks before the run, did you take any of these?", None,
                          "oral_anabolic_steroid = e.g. methasterone ('Superdrol'); other_hormone = e.g. injected "
                          "testosterone, thyroid; stimulant_preworkout = caffeine/pre-workout; none = none of these"),

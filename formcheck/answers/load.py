@@ -11,7 +11,8 @@ and what they wrote::
 Only the first problem is reported (a single line is what the CLI promises);
 fixing it reveals the next.  Unknown tables and keys are errors, not ignored,
 because a typo (``extenser_s``) would silently drop an answer; they come with a
-did-you-mean.  Numbers written as strings ("45") and yes/no strings for
+did-you-mean.  Messages hold no ``[word]`` (the CLI prints them with rich, which
+reads that as markup).  Numbers written as strings ("45") and yes/no strings for
 booleans are accepted, as a web form sends them; a boolean where a number
 belongs is not (Python would read ``true`` as 1 second).
 """
@@ -100,20 +101,20 @@ def _check_keys(source: str, data: Mapping[str, Any]) -> None:
         if key not in models:
             if not isinstance(value, Mapping):
                 owners = [k for k in fields if k.endswith(f".{key}")]
-                hint = f"did you mean {owners[0]} (under [{owners[0].split('.')[0]}])? " if owners else ""
+                hint = f"did you mean {owners[0]} (in the {owners[0].split('.')[0]} table)? " if owners else ""
                 raise AnswersError(f"{source}: unknown key {key} outside any table; {hint}"
                                    f"the tables are {', '.join(models)}")  # fmt: skip
-            close = _suggest(key, list(models)).replace("mean ", "mean [").replace("? ", "]? ")
-            raise AnswersError(f"{source}: unknown table [{key}]; {close}the tables are {', '.join(models)}")
+            raise AnswersError(f"{source}: unknown table {key}; {_suggest(key, list(models))}"
+                               f"the tables are {', '.join(models)}")  # fmt: skip
         if not isinstance(value, Mapping):
-            raise AnswersError(f"{source}: {key} must be a table ([{key}] with {', '.join(models[key].model_fields)}), "
+            raise AnswersError(f"{source}: {key} must be a table of {', '.join(models[key].model_fields)}, "
                                f"got {_show(value)}")  # fmt: skip
         names = list(models[key].model_fields)
         for name, item in value.items():
             if name not in names:
                 elsewhere = [k for k in fields if k.endswith(f".{name}")]
                 hint = _suggest(name, names) or (f"did you mean {elsewhere[0]}? " if elsewhere else "")
-                raise AnswersError(f"{source}: unknown key {key}.{name}; {hint}[{key}] has {', '.join(names)}")
+                raise AnswersError(f"{source}: unknown key {key}.{name}; {hint}the {key} table has {', '.join(names)}")
             _check_shape(source, fields[f"{key}.{name}"], item)
 
 
@@ -124,6 +125,9 @@ def _check_shape(source: str, spec: FieldSpec, value: Any) -> None:
         raise _wrong(source, spec.key, spec, value)
     if spec.kind != "injuries":
         return
+    if isinstance(value, Mapping):
+        raise AnswersError(f"{_wrong(source, spec.key, spec, value).message}; give each injury its own table "
+                           "headed history.injuries in double brackets")  # fmt: skip
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, Mapping) for v in value):
         raise _wrong(source, spec.key, spec, value)
     keys = injury_fields()
@@ -176,6 +180,17 @@ def answers_from_dict(data: Mapping[str, Any], source: str = "answers") -> Answe
     return answers
 
 
+def _as_number(spec: FieldSpec, value: Any) -> Any:
+    """A form's "45" as 45 for a numeric field, so a message says ``got 300`` (not ``got "300"``)."""
+    if spec.kind not in ("number", "integer") or not isinstance(value, str):
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return value  # not a number: the validator words it, quoted
+    return int(number) if spec.kind == "integer" and number.is_integer() else number
+
+
 def answers_from_form(form: Mapping[str, str], source: str = "form") -> Answers:
     """Answers from flat web-form fields; empty strings mean "skipped".
 
@@ -193,7 +208,8 @@ def answers_from_form(form: Mapping[str, str], source: str = "form") -> Answers:
         found = re.fullmatch(r"history\.injuries\.(\d+)\.(\w+)", key)
         if found:
             if value != "":
-                injuries.setdefault(int(found.group(1)), {})[found.group(2)] = value
+                spec = injury_fields().get(found.group(2))
+                injuries.setdefault(int(found.group(1)), {})[found.group(2)] = _as_number(spec, value) if spec else value
             continue
         if key not in fields:
             hint = _suggest(key, list(fields))
@@ -202,6 +218,7 @@ def answers_from_form(form: Mapping[str, str], source: str = "form") -> Answers:
             continue
         if fields[key].kind == "enum_list" and isinstance(value, str):
             value = [part.strip() for part in value.split(",") if part.strip()]
+        value = _as_number(fields[key], value)
         section, name = key.split(".", 1)
         data.setdefault(section, {})[name] = value
     if injuries:

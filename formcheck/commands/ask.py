@@ -1,0 +1,88 @@
+"""``formcheck ask``: the questionnaire, asked in the terminal or written as a template to fill by hand.
+
+With a terminal, the questions are asked one by one (:mod:`formcheck.answers.ask`).
+Without one (a pipe, a script, CI) there is nobody to ask, so the commented
+template is written instead and stderr says so -- the command still leaves
+something useful.  ``--check FILE`` validates a hand-filled file and says what
+it holds.  The destination is checked *before* any question is asked, so a
+person never answers forty questions to be told the file cannot be written.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _check_file(path: Path) -> None:
+    from rich.markup import escape
+
+    from formcheck.answers.ask import count_answered
+    from formcheck.answers.load import load_answers
+
+    answers = load_answers(path)
+    done, total = count_answered(answers)
+    out = _console()
+    out.print(f"{escape(str(path))}: valid; {done} of {total} questions answered.")
+    flags = answers.red_flags.answered_yes()
+    if flags:
+        out.print(f"[bold red]warning signs answered yes: {', '.join(flags)} -- see a clinician; "
+                  "formcheck is not a diagnosis.[/]")  # fmt: skip
+
+
+def ask_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the answers.")] = Path("answers.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Replace the file even if formcheck did not write it.")] = False,
+    check: Annotated[
+        Optional[Path], typer.Option("--check", help="Only validate this answers file and say what it holds.")
+    ] = None,
+) -> None:
+    """Ask the questionnaire (Enter skips a question) and write answers.toml; without a terminal, write the template."""
+    from rich.markup import escape
+
+    from formcheck.answers.files import may_write, stamp, write_atomic
+    from formcheck.errors import OutputError
+
+    if check is not None:
+        _check_file(check)
+        return
+    problem = may_write(out)
+    if problem and not (force and not out.is_dir() and out.parent.is_dir()):
+        hint = "; use --force to replace it or --out to write elsewhere" if "exists" in problem else ""
+        raise OutputError(f"{out} {problem}{hint}.")
+    err = _console(stderr=True)
+    if not sys.stdin.isatty():
+        from formcheck.answers.template import TEMPLATE
+
+        write_atomic(out, stamp(TEMPLATE))
+        err.print(f"no terminal to ask the questions in: wrote the questionnaire template to {escape(str(out))}; "
+                  f"fill in what you know (every question is optional) and check it with "
+                  f"formcheck ask --check {escape(str(out))}")  # fmt: skip
+        return
+
+    from formcheck.answers.ask import ask_answers, count_answered
+    from formcheck.answers.template import answers_to_toml
+
+    console = _console()
+    answers = ask_answers(console)
+    write_atomic(out, stamp(answers_to_toml(answers)))
+    done, total = count_answered(answers)
+    console.print(f"wrote {escape(str(out))} ({done} of {total} questions answered; edit it any time).")
+    flags = answers.red_flags.answered_yes()
+    if flags:
+        console.print(f"[bold red]You answered yes to warning signs ({', '.join(flags)}): see a clinician before "
+                      "anything else. formcheck is not a diagnosis.[/]")  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ask`` to the app."""
+    app.command("ask")(ask_command)

@@ -1,0 +1,209 @@
+"""``formcheck ask`` as a person meets it: in a real terminal (tmux, a pty), from a script, and ``--check``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from formcheck.answers import Answers, load_answers
+from formcheck.answers.files import written_by_formcheck
+from formcheck.answers.template import TEMPLATE
+
+REPO = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-m", "formcheck.cli"]
+
+
+def formcheck(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], cwd=cwd, input=stdin if stdin is not None else "", capture_output=True, text=True,
+        timeout=120, env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "250"},
+    )  # fmt: skip
+
+
+def test_without_a_terminal_it_writes_the_template_and_says_so(tmp_path: Path) -> None:
+    result = formcheck("ask", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.startswith("no terminal to ask the questions in: wrote the questionnaire template to answers.toml")
+    written = tmp_path / "answers.toml"
+    assert written.read_text(encoding="utf-8").split("\n", 1)[1] == TEMPLATE
+    assert written_by_formcheck(written) and load_answers(written) == Answers()
+    assert written.stat().st_mode & 0o077 == 0  # health information: owner only
+
+
+def test_it_never_overwrites_a_file_it_did_not_write(tmp_path: Path) -> None:
+    mine = tmp_path / "answers.toml"
+    mine.write_text("[runner]\nage = 40\n", encoding="utf-8")
+    result = formcheck("ask", "--out", "answers.toml", cwd=tmp_path)
+    assert result.returncode == 4
+    assert result.stderr == (
+        "error: answers.toml already exists and formcheck did not write it (or it was edited since); "
+        "use --force to replace it or --out to write elsewhere.\n"
+    )
+    assert mine.read_text(encoding="utf-8") == "[runner]\nage = 40\n"
+    assert not [p for p in tmp_path.iterdir() if p.name != "answers.toml"]  # no temporary file left behind
+
+
+def test_its_own_file_is_replaced_but_not_once_edited(tmp_path: Path) -> None:
+    assert formcheck("ask", cwd=tmp_path).returncode == 0
+    assert formcheck("ask", cwd=tmp_path).returncode == 0  # unchanged since formcheck wrote it
+    path = tmp_path / "answers.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("# age = 34", "age = 34"), encoding="utf-8")
+    assert formcheck("ask", cwd=tmp_path).returncode == 4  # the person filled it in: theirs now
+    assert load_answers(path).runner.age == 34
+    forced = formcheck("ask", "--force", cwd=tmp_path)
+    assert forced.returncode == 0 and load_answers(path) == Answers()
+
+
+def test_a_folder_or_a_missing_folder_is_refused(tmp_path: Path) -> None:
+    assert formcheck("ask", "--out", ".", "--force", cwd=tmp_path).stderr == "error: . is a folder.\n"
+    result = formcheck("ask", "--out", "nowhere/answers.toml", cwd=tmp_path)
+    assert result.returncode == 4 and "the folder nowhere does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[endurance]\nextensor_s = "abc"\n',
+         'answers.toml: endurance.extensor_s must be a number of seconds between 0 and 600, got "abc"'),
+        ("[endurance]\nextensor_s = 601\n", "answers.toml: endurance.extensor_s must be a number of seconds between 0 and 600, got 601"),
+        ("[runner]\nage = true\n", "answers.toml: runner.age must be a whole number of years between 10 and 100, got true"),
+        ('[symptom]\nwhere = "neck"\n', 'answers.toml: symptom.where must be one of "lower_back", "one_side", "buttock", "leg", got "neck"'),
+        ('[symptom]\ndate = "28.11.2026"\n', 'answers.toml: symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), not in the future, got "28.11.2026"'),
+        ('[history]\ninjuries = ["ankle"]\n', 'answers.toml: history.injuries must be a list of tables, one per injury, each like part = "ankle", side = "left", months_ago = 6, got ["ankle"]'),
+        ("[red_flag]\nfever = true\n", "answers.toml: unknown table red_flag; did you mean red_flags? the tables are runner, symptom, warmup, history, substances, endurance, red_flags"),
+        ("[warmup]\nminutes = 10\nmintues = 5\n", "answers.toml: unknown key warmup.mintues; did you mean minutes? the warmup table has done, minutes"),
+        ("[runner]\nage = 30\n[runner]\n", "answers.toml: not valid TOML at line 3, column 8: cannot declare ('runner',) twice"),
+        (None, "answers.toml: no such file (formcheck ask writes one)"),
+    ],
+)
+def test_check_gives_one_line_and_exit_2(tmp_path: Path, text: str | None, message: str) -> None:
+    if text is not None:
+        (tmp_path / "answers.toml").write_text(text, encoding="utf-8")
+    result = formcheck("ask", "--check", "answers.toml", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"error: {message}\n")
+
+
+def test_check_of_a_good_file_says_what_it_holds(tmp_path: Path) -> None:
+    (tmp_path / "answers.toml").write_text("[runner]\nage = 30\n[red_flags]\ndark_urine = true\n", encoding="utf-8")
+    result = formcheck("ask", "--check", "answers.toml", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("answers.toml: valid; 2 of 33 questions answered.\n")
+    assert "warning signs answered yes: dark_urine -- see a clinician" in result.stdout
+
+
+# -- a real terminal -------------------------------------------------------------------------------
+
+# (text the prompt shows, what the person types); "" is Enter, i.e. skip.
+SESSION = [
+    ("How old are you?", "34"), ("Sex", "2"), ("How tall are you?", ""), ("running regularly?", "3"),
+    ("usual week?", "abc"), ("must be a number of runs between 0 and 21", "3"),
+    ("On which date", "yesterday"), ("What did it feel like?", "pump"), ("Where was it?", "1"),
+    ("minutes into the run", "12"), ("slow down or walk?", "y"), ("How long did it last?", ""),
+    ("sore afterwards?", ""), ("How bad was it", "7"), ("warm up before the run?", "n"),
+    ("Any past injury", "y"), ("Which part was injured?", "ankle"), ("Which side?", "left"),
+    ("How many months ago?", "8"), ("Another injury?", ""), ("did you take any of these?", "4"),
+    ("Biering-Sorensen): seconds held", "62"), ("60 degrees: seconds held", ""),
+    ("LEFT elbow: seconds held", "40"), ("RIGHT elbow: seconds held", "52.5"),
+    ("saddle)?", ""), ("urine or stool?", ""), ("leg or foot", ""), ("down a leg?", ""),
+    ("changing position?", "y"), ("Fever", "n"), ("Weight loss", ""), ("had cancer?", ""), ("blow to the back?", ""),
+    ("Dark urine", "no"), ("would explain?", ""), ("tender to touch", ""),
+]  # fmt: skip
+EXPECTED = Answers.model_validate({
+    "runner": {"age": 34, "sex": "male", "running_months": 3, "runs_per_week": 3},
+    "symptom": {"date": dt.date.today() - dt.timedelta(days=1), "kind": "pump", "where": "lower_back",
+                "minute_into_run": 12, "forced_walk": True, "severity": 7},
+    "warmup": {"done": False},
+    "history": {"injuries": [{"part": "ankle", "side": "left", "months_ago": 8}]},
+    "substances": {"taken": ["creatine"]},
+    "endurance": {"extensor_s": 62, "side_bridge_left_s": 40, "side_bridge_right_s": 52.5},
+    "red_flags": {"night_pain": True, "fever": False, "dark_urine": False},
+})  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_interactive_in_tmux(tmp_path: Path) -> None:
+    socket = f"formcheck-test-{os.getpid()}"
+    tmux = ["tmux", "-L", socket]
+    out = tmp_path / "mine.toml"
+    command = f"cd {REPO} && {sys.executable} -m formcheck.cli ask --out {out}; echo EXIT=$?; sleep 120"
+    subprocess.run([*tmux, "-f", "/dev/null", "new-session", "-d", "-x", "220", "-y", "60", command], check=True)
+
+    def screen() -> str:
+        return subprocess.run([*tmux, "capture-pane", "-p", "-J", "-S", "-400"], capture_output=True, text=True).stdout
+
+    def wait_for(text: str, after: int) -> int:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = screen().find(text, after)
+            if found >= 0:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"never saw {text!r}; the screen was:\n{screen()}")
+
+    try:
+        at = 0
+        for prompt, keys in SESSION:
+            at = wait_for(prompt, at)
+            if prompt == "Biering-Sorensen): seconds held":  # the test's instructions came first
+                assert "Lie face down on a bench" in screen()[:at]
+            if keys:  # -l: literally, or "left" would be the arrow key
+                subprocess.run([*tmux, "send-keys", "-t", "0", "-l", keys], check=True)
+            subprocess.run([*tmux, "send-keys", "-t", "0", "Enter"], check=True)
+            at += len(prompt)
+        wait_for("EXIT=0", at)
+        text = screen()
+        assert "This is a warning sign: please see a doctor soon." in text  # night pain
+        assert "must be a number of runs between 0 and 21, got \"abc\"" in text
+        assert f"wrote {out} (19 of 33 questions answered" in text
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+    assert load_answers(out) == EXPECTED
+    assert written_by_formcheck(out)
+
+
+def test_interactive_in_a_pty_end_of_input_writes_nothing(tmp_path: Path) -> None:
+    """A pseudo-terminal: a wrong value is asked again, Enter skips, Ctrl-D stops with nothing written."""
+    master, slave = os.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
+    process = subprocess.Popen([*CLI, "ask", "--out", "p.toml"], cwd=tmp_path, stdin=slave, stdout=slave,
+                               stderr=slave, env=env, close_fds=True)  # fmt: skip
+    os.close(slave)
+    seen = b""
+
+    def wait_for(text: bytes, times: int = 1) -> None:
+        """Until ``text`` was shown ``times`` times: keys typed before a prompt's read may be flushed."""
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while seen.count(text) < times:
+            assert time.monotonic() < deadline, seen.decode(errors="replace")
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:
+                    break
+        assert text in seen, seen.decode(errors="replace")
+
+    try:
+        wait_for(b"How old are you?")
+        os.write(master, b"300\n")
+        wait_for(b"must be a whole number of years between 10 and 100, got 300 (Enter skips)")
+        wait_for(b"How old are you?", times=2)  # asked again
+        os.write(master, b"\n")  # skip
+        wait_for(b"Sex [1) female  2) male  3) other]")
+        os.write(master, b"\x04")  # Ctrl-D
+        wait_for(b"interrupted; nothing was written.")
+        assert process.wait(timeout=30) == 130
+    finally:
+        process.kill() if process.poll() is None else None
+        os.close(master)
+    assert not (tmp_path / "p.toml").exists() and list(tmp_path.iterdir()) == []
