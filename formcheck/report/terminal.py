@@ -15,7 +15,6 @@ from typing import Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 URGENCY_WORD = {"emergency": "EMERGENCY", "today": "TODAY", "soon": "SOON"}
@@ -31,24 +30,23 @@ def _red_flags(doc: Mapping[str, Any]) -> Panel | None:
     return Panel(Group(*lines), title="Red flags: see a clinician first", title_align="left", border_style="bold red", style="red")
 
 
-def _causes(doc: Mapping[str, Any]) -> Table | Text:
+def _causes(doc: Mapping[str, Any]) -> list[Text]:
+    """Ranked causes as indented lines (a table would wrap titles mid-word in a narrow terminal)."""
     findings = doc.get("findings") or []
     if not findings:
-        return Text("No cause could be ranked from what was given.", style="yellow")
-    table = Table(title="Likely causes (rule scores, 0-100)", title_justify="left", show_lines=False, expand=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("cause")
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("evidence")
+        return [Text("No cause could be ranked from what was given.", style="yellow")]
+    lines = [Text("Likely causes (rule score out of 100):", style="bold")]
     for f in findings[:SHOW_CAUSES]:
-        score = f.get("score") or 0.0
-        evidence = "\n".join(f"- {e}" for e in (f.get("evidence") or [])[:EVIDENCE_LINES]) or "-"
-        table.add_row(str(f.get("rank", "")), str(f["title"]), f"{100 * score:.0f}", evidence)
+        score = 100 * (f.get("score") or 0.0)
+        confidence = 100 * (f.get("confidence") or 0.0)
+        lines.append(Text.assemble(f"{f.get('rank', '')}. ", (str(f["title"]), "bold"), f"  {score:.0f}/100",
+                                   (f"  (confidence {confidence:.0f} %)", "dim")))  # fmt: skip
+        for sentence in (f.get("evidence") or [])[:EVIDENCE_LINES]:
+            lines.append(Text(f"   - {sentence}"))
     if len(findings) > SHOW_CAUSES:
         rest = ", ".join(f"{f['title']} ({100 * (f.get('score') or 0):.0f})" for f in findings[SHOW_CAUSES:])
-        table.caption = f"also considered: {rest}"
-        table.caption_justify = "left"
-    return table
+        lines.append(Text(f"Also considered: {rest}", style="dim"))
+    return lines
 
 
 def print_summary(console: Console, doc: Mapping[str, Any], out_dir: Path | None) -> None:
@@ -56,7 +54,8 @@ def print_summary(console: Console, doc: Mapping[str, Any], out_dir: Path | None
     panel = _red_flags(doc)
     if panel is not None:
         console.print(panel)
-    console.print(_causes(doc))
+    for line in _causes(doc):
+        console.print(line)
     missing = doc.get("not_assessed") or []
     if missing:
         console.print(Text("Not assessed:", style="bold"))

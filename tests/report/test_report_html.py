@@ -1,0 +1,138 @@
+"""report.html as text: self-contained, escaped, red flags first, and every missing input said in words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from html.parser import HTMLParser
+
+from report_builders import HOSTILE, make_meta, make_result
+from formcheck.answers.model import Answers
+from formcheck.findings.model import CheckInputs, MetricValue, RedFlag, VideoMeasures
+from formcheck.report import write_report
+from formcheck.report.html import answer_sentence
+from formcheck.report.model import VideoArtifacts
+
+MAX_REPORT_BYTES = 3_000_000
+
+
+class _Resources(HTMLParser):
+    """Every URL the page would load (src, srcset, href of link) and every element id, in document order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.append(value)
+            if value and (name in ("src", "srcset", "data", "poster") or (name == "href" and tag in ("link", "use", "image"))):
+                self.urls.append(value)
+
+
+def _parse(html: str) -> _Resources:
+    parser = _Resources()
+    parser.feed(html)
+    return parser
+
+
+def test_real_report_is_self_contained_and_small(tmp_path, real_inputs, real_video) -> None:
+    write_report(tmp_path, make_result(), real_inputs, [real_video], make_meta())
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    size = (tmp_path / "report.html").stat().st_size
+    print(f"report.html on the real clip and run: {size / 1e6:.2f} MB")
+    assert size < MAX_REPORT_BYTES
+    page = _parse(html)
+    assert page.urls and all(url.startswith("data:") for url in page.urls)
+    assert not re.search(r"""(src|href|srcset)\s*=\s*["']?\s*(https?:)?//""", html, re.IGNORECASE)
+    assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
+    assert "@import" not in html and "url(http" not in html
+    # the real pictures are in: key frames, lean, cadence and the run (wide + phone versions)
+    assert html.count("data:image/jpeg") >= 1 and html.count("data:image/svg+xml") >= 6
+    assert 'class="unavailable"' not in html.split('id="methods"')[0]  # every section before the methods had its data
+
+
+def test_red_flags_come_first_in_the_page(tmp_path) -> None:
+    write_report(tmp_path, make_result(), CheckInputs(), [], make_meta())
+    page = _parse((tmp_path / "report.html").read_text())
+    ids = page.ids
+    assert ids.index("red-flags") < ids.index("answer") < ids.index("causes")
+    assert ids.index("red-flags") < min(ids.index(i) for i in ids if i.startswith("cause-"))
+    html = (tmp_path / "report.html").read_text()
+    assert "Stop here first: see a doctor today" in html and 'class="urgency today"' in html
+
+
+def test_emergency_heads_the_red_flags(tmp_path) -> None:
+    result = make_result()
+    flags = result.red_flags + (RedFlag("saddle_numbness", "Numbness in the saddle area: go to an emergency department now.", "emergency"),)
+    write_report(tmp_path, replace(result, red_flags=flags), CheckInputs(), [], make_meta())
+    html = (tmp_path / "report.html").read_text()
+    box = html.split('id="red-flags"')[1].split("</section>")[0]
+    assert "see a doctor now" in box
+    assert box.index("emergency department") < box.index("CK blood test") < box.index("tingling")
+
+
+def test_no_red_flags_answered_vs_not_asked(tmp_path) -> None:
+    calm = replace(make_result(), red_flags=())
+    write_report(tmp_path, calm, CheckInputs(), [], make_meta())
+    assert "Red-flag questions not answered" in (tmp_path / "report.html").read_text()
+    answered = Answers.model_validate({"red_flags": {"dark_urine": False, "leg_weakness": False}})
+    write_report(tmp_path, calm, CheckInputs(answers=answered), [], make_meta())
+    html = (tmp_path / "report.html").read_text()
+    assert "No red flags" in html and "You answered 2 red-flag questions" in html
+
+
+def test_user_text_is_escaped(tmp_path) -> None:
+    write_report(tmp_path, make_result(), CheckInputs(), [], make_meta(runner=HOSTILE))
+    html = (tmp_path / "report.html").read_text()
+    assert "<script" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_answer_sentence_names_the_top_causes() -> None:
+    top = make_result().findings[:2]
+    assert answer_sentence(top, 0) == "Most likely: lifting fatigue, with looking down when tired also playing a part."
+    assert answer_sentence(top[:1], 0) == "Most likely: lifting fatigue."
+    assert answer_sentence((), 1).startswith("No single cause stands out")
+
+
+def test_missing_inputs_say_not_available(tmp_path) -> None:
+    """No video, no run, no logs: each picture becomes a sentence, never a broken image."""
+    result = replace(make_result(), correlations=(), journal_note=None, plan=())
+    write_report(tmp_path, result, CheckInputs(), [], make_meta(symptom_date=None))
+    html = (tmp_path / "report.html").read_text()
+    assert "<img" not in html
+    for reason in ("no video was given", "no run was given for the day it hurt", "no date for the run that hurt",
+                   "no journaled runs yet", "no plan items"):  # fmt: skip
+        assert reason in html, reason
+    assert html.count('class="unavailable"') >= 5
+
+
+def test_clip_without_artefacts_and_unmeasured_lean(tmp_path) -> None:
+    """A clip analysed elsewhere (no folder) and a front view whose lean is null: reasons, not pictures."""
+    metrics = {"trunk_lean_deg": MetricValue(None, "deg", reason="front view: trunk lean needs a side view"),
+               "cadence_spm": MetricValue(170.0, "steps/min", 4.0, 20)}  # fmt: skip
+    measures = VideoMeasures("front.mp4", "running", "front", "toward", metrics, {})
+    summary = {"metrics": {"trunk_lean_deg": {"value": None, "reason": "front view: trunk lean needs a side view"},
+                           "cadence_spm": {"value": 170.0}}}  # fmt: skip
+    write_report(tmp_path, make_result(), CheckInputs(videos=(measures,)), [VideoArtifacts(measures, summary, None)], make_meta())
+    html = (tmp_path / "report.html").read_text()
+    assert "no analysis folder for this clip" in html
+    assert "front view: trunk lean needs a side view" in html
+    assert "<img" not in html
+
+
+def test_missing_keyframes_folder(tmp_path, real_video) -> None:
+    """An analysis folder without key frames or strides.csv still gives a report, with the reasons."""
+    folder = tmp_path / "clip"
+    folder.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    write_report(out, make_result(), CheckInputs(), [replace(real_video, analysis_dir=folder)], make_meta())
+    html = (out / "report.html").read_text()
+    assert "no key frames were written for this clip" in html
+    assert "strides.csv was not written for this clip" in html
