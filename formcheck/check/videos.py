@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # the video engine (SciPy, OpenCV, MediaPipe) is imported onl
 
 StageProgress = Callable[[float, str | None], None]
 """``progress(fraction 0-1 of the stage, detail)``."""
+ClipProgress = Callable[[float, str], None]
+"""``progress(fraction 0-1 of one clip, what it is doing)``."""
 
 
 class NotRunningError(FormcheckError):
@@ -66,28 +68,34 @@ def settings_key(job: VideoJob) -> str:
             f"|win={fmt(job.start_s)}-{fmt(job.end_s)}")  # fmt: skip
 
 
-def _analyse_one(job: VideoJob, on_fraction: Callable[[float], None]) -> VideoResult:
+POSE_SHARE = 0.85
+"""Share of a clip's bar for the pose (by video seconds); the rest is the analysis, key frames and plots,
+which take seconds of their own and would otherwise leave the bar stuck at 100 %."""
+
+
+def _analyse_one(job: VideoJob, on_fraction: ClipProgress) -> VideoResult:
     from formcheck.analysis.service import analyze_video
 
     duration = [0.0]
 
     def probed(info: VideoInfo) -> None:
         duration[0] = max(info.duration_s, 1e-6)
-        on_fraction(0.0)
+        on_fraction(0.0, "pose")
 
     def advanced(time_s: float) -> None:
-        on_fraction(min(time_s / duration[0], 1.0) if duration[0] else 0.0)
+        on_fraction(POSE_SHARE * (min(time_s / duration[0], 1.0) if duration[0] else 0.0), "pose")
 
     def visuals(tmp: Path, partial: VideoResult) -> None:
         from formcheck.render import write_visual_outputs
 
+        on_fraction(POSE_SHARE + 0.05, "key frames and plots")
         write_visual_outputs(tmp, partial, height_cm=job.height_cm)
 
     return analyze_video(job, progress=advanced, on_probe=probed, extra_outputs=visuals)
 
 
 def analyse_clip(path: Path, folder: str, check_dir: Path, *, height_cm: float | None, workers: int | None,
-                 use_cache: bool, on_fraction: Callable[[float], None]) -> ClipOutcome:  # fmt: skip
+                 use_cache: bool, on_fraction: ClipProgress) -> ClipOutcome:  # fmt: skip
     """Analyse one clip into ``check_dir / folder``; a clip with nobody in it becomes a warning, not an error."""
     from formcheck.analysis.service import VideoJob
 
@@ -123,8 +131,8 @@ def analyse_clips(videos: tuple[Path, ...], folders: tuple[str, ...], check_dir:
     for number, (path, folder) in enumerate(zip(videos, folders)):
         label = f"{path.name} ({number + 1}/{count})" if count > 1 else path.name
 
-        def on_fraction(fraction: float, number: int = number, label: str = label) -> None:
-            progress((number + fraction) / count, label)
+        def on_fraction(fraction: float, step: str, number: int = number, label: str = label) -> None:
+            progress((number + fraction) / count, f"{label}: {step}")
 
         outcomes.append(analyse_clip(path, f"videos/{folder}", check_dir, height_cm=height_cm, workers=workers,
                                      use_cache=use_cache, on_fraction=on_fraction))  # fmt: skip

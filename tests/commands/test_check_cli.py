@@ -148,3 +148,40 @@ def test_run_sh_demo_command_writes_the_report(tmp_path):
     assert again.returncode == 0, again.stderr
     assert _counts(db)["runs"] == 1 and _counts(db)["checks"] == 2
     print(f"demo check: {seconds:.1f} s, report.html {(out / 'report.html').stat().st_size / 1024:.0f} KiB")
+
+
+def _run_in_terminal(*args: str) -> tuple[int, str]:
+    """Run the CLI with stdout and stderr on a pseudo-terminal; return the exit code and all it drew."""
+    import pty
+
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "FORMCHECK_CACHE_DIR": str(REPO / ".cache"), "TERM": "xterm",
+           "COLUMNS": "120"}  # fmt: skip
+    env.pop("FORMCHECK_DB", None)
+    env.pop("NO_COLOR", None)
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "formcheck.cli", *args], stdin=subprocess.DEVNULL,
+                               stdout=secondary, stderr=secondary, env=env)  # fmt: skip
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed: the process is gone
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    return process.wait(timeout=600), re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode(errors="replace"))
+
+
+def test_progress_bars_per_stage_on_a_terminal_and_none_otherwise(tmp_path):
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    code, drawn = _run_in_terminal("check", "--answers", str(SAMPLES / "answers.toml"), "--lifts",
+                                   str(SAMPLES / "demo_lifts_strong.csv"), "--db", db, "--out", str(tmp_path / "tty"))  # fmt: skip
+    assert code == 0, drawn
+    for label in ("import logs", "run context", "findings"):
+        assert label in drawn, drawn
+    plain = run("check", "--answers", str(SAMPLES / "answers.toml"), "--db", db, "--out", str(tmp_path / "pipe"))
+    assert plain.returncode == 0 and plain.stderr == ""  # not a terminal: no bars, no escape codes
+    assert "report.html" in plain.stdout
