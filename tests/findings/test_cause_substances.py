@@ -22,10 +22,10 @@ def test_oral_steroid_is_called_lore_and_sends_to_a_doctor() -> None:
     assert found.plan == ("substances_review", "see_clinician")
 
 
-def test_creatine_cites_schroeder_and_the_28_day_washout() -> None:
+def test_creatine_cites_schroeder_and_the_28_day_test_pause() -> None:
     found = taken("creatine")
     assert isinstance(found, Finding) and found.rules_fired == ("creatine",)
-    assert "76 %" in found.evidence[0] and "28 days" in found.evidence[0]
+    assert "76 %" in found.evidence[0] and "21 days" in found.evidence[0] and "28 days" in found.evidence[0]
     assert any("Schroeder" in s for s in found.sources)
 
 

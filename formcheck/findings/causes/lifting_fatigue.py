@@ -20,7 +20,7 @@ from formcheck.findings.training import day_that_hurt, lumbar_before, session_se
 
 CAUSE_ID = "lifting_fatigue"
 TITLE = "Back muscles still tired from lifting"
-SOURCE = "Pettitt et al. 2010: lumbar-extensor strength loss peaked at 24-48 h and had resolved by 96 h"
+SOURCE = "Pettitt et al., Athl Train Sports Health Care 2010: lumbar-extensor torque loss greatest at 24 and 48 h, pain and disability resolved by 96 h"
 
 
 def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
@@ -63,16 +63,16 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     if not in_window:
         r.argue_against(
             f"The last lumbar-loading session ({sets} on {session.date.isoformat()}) was {when(session)}: "
-            f"past the {fmt(window_h, 0)} h by which Pettitt et al. 2010 saw recovery."
+            f"past the {fmt(window_h, 0)} h by which pain and disability had resolved after lumbar eccentric work (Pettitt et al. 2010)."
         )
         return r.finding(CAUSE_ID, TITLE, available=available, expected=expected, rule_out=rule_out, plan=("schedule_spacing",))
 
     r.fire("session_in_window", f"{sets} on {session.date.isoformat()}, {when(session)}.")
     peak = hours <= peak_h if hours is not None else session.days_before <= peak_h / 24.0
     if peak:
-        r.fire("in_peak", f"That is inside the 24-{fmt(peak_h, 0)} h when lumbar-extensor strength loss peaks (Pettitt et al. 2010).")
+        r.fire("in_peak", f"That is inside the 24-{fmt(peak_h, 0)} h when lumbar-extensor strength loss is greatest (Pettitt et al. 2010).")
     else:
-        r.note(f"That is after the 24-{fmt(peak_h, 0)} h peak of strength loss but inside the {fmt(window_h, 0)} h recovery (Pettitt et al. 2010).")
+        r.note(f"That is after the 24-{fmt(peak_h, 0)} h peak of strength loss but inside the {fmt(window_h, 0)} h before symptoms resolved (Pettitt et al. 2010).")
     if session.lumbar_load == "heavy":
         r.fire("heavy_class", f"{', '.join(session.exercises)}: the exercise taxonomy counts these as heavy lumbar loading.")
     many = int(r.value("many_hard_sets"))

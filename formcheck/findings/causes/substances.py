@@ -8,9 +8,10 @@ Why each is worded as it is (EVIDENCE.md):
   *is* documented for liver injury and kidney failure, which is why the plan
   also sends the runner to a doctor;
 * creatine raised lower-leg compartment pressure 76 % at rest and 150 % after
-  exercise (Schroeder et al., Clin J Sport Med 2001), easing ~28 days after
-  stopping; measured in the leg, not the back; it does not raise cramp or
-  dehydration risk (Dalbo et al. 2008);
+  exercise (Schroeder et al., Clin J Sport Med 2001), measured in the leg, not
+  the back; in a case report it was still raised 21 days after stopping
+  (Potteiger et al., J Athl Train 2001), so the test pause is 28 days; it does
+  not raise cramp or dehydration risk (Dalbo et al. 2008);
 * stimulants: nothing links them to back pumps in the evidence gathered; they
   can mask fatigue, so the weight is small.
 """
@@ -37,8 +38,9 @@ _SENTENCES = {
     ),
     "creatine": (
         "You take creatine: it raised lower-leg compartment pressure 76 % at rest and 150 % after exercise "
-        "(Schroeder et al. 2001, measured in the leg, not the back); the rise eased about {washout} days after stopping.",
-        "Schroeder et al., Clin J Sport Med 2001",
+        "(Schroeder et al. 2001, measured in the leg, not the back); in a case report it was still raised 21 days after "
+        "stopping (Potteiger et al. 2001), so a test pause should last {washout} days.",
+        "Schroeder et al., Clin J Sport Med 2001: +76 % resting, +150 % post-exercise lower-leg compartment pressure",
     ),
     "stimulant_preworkout": (
         "You take a pre-workout stimulant: nothing found links stimulants to back pumps, but they can mask "
