@@ -131,7 +131,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
                 symptom_date=training.symptom_date, run_id=training.run_id, out_dir=str(target_dir(request.out_dir)),
                 top_cause=findings[0].get("cause") if findings else None, red_flags=len(result.red_flags),
             )  # fmt: skip
-    warnings = tuple(w for w in (*(c.warning for c in clips), *(w for r in reports for w in r.warnings)) if w)
+    log_warnings = (f"{Path(r.path).name}: {w}" for r in reports for w in r.warnings)
+    warnings = tuple(w for w in (*(c.warning for c in clips), *log_warnings) if w)
     files = tuple(Path(name) for name in read_manifest(target_dir(request.out_dir)) or ())
     log.info("check %s written to %s in %s", check_id, request.out_dir, clock.timings)
     return CheckOutcome(out_dir=request.out_dir, result=result, findings=doc, files=files, check_id=check_id,

@@ -63,8 +63,24 @@ def _date(text: str | None) -> dt.date | None:
         raise UsageError(f"--date {text!r} is not a date like 2015-05-31.") from None
 
 
+TRACK_SUFFIXES = {".gpx", ".fit", ".tcx"}
+
+
+def _sort_files(files: list[Path], runs: list[Path], lifts: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Positional files by kind: tracks join the runs, CSVs the lifts, the rest are videos.
+
+    Click options take one value each, so ``--runs a.fit b.fit`` leaves ``b.fit``
+    among the positional files; sorting by suffix makes that (and
+    ``formcheck check clip.mp4 run.fit lifts.csv``) do what was meant.
+    """
+    videos = [f for f in files if f.suffix.lower() not in TRACK_SUFFIXES | {".csv"}]
+    runs = runs + [f for f in files if f.suffix.lower() in TRACK_SUFFIXES]
+    lifts = lifts + [f for f in files if f.suffix.lower() == ".csv"]
+    return videos, runs, lifts
+
+
 def check(
-    videos: Annotated[Optional[list[Path]], typer.Argument(help="Running video(s), side view best.", show_default=False)] = None,
+    videos: Annotated[Optional[list[Path]], typer.Argument(help="Running video(s), side view best; .gpx/.fit/.tcx and .csv files given here count as --runs and --lifts.", show_default=False)] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for report.html, findings.json and videos/ (required).")] = None,
     runs: Annotated[Optional[list[Path]], typer.Option("--runs", help="GPX/FIT/TCX of the run that hurt and earlier runs (repeatable).")] = None,
     lifts: Annotated[Optional[list[Path]], typer.Option("--lifts", help="Strong/Hevy/FitNotes CSV export (repeatable).")] = None,
@@ -86,6 +102,7 @@ def check(
     from formcheck.check.validate import NothingToCheckError
     from formcheck.errors import UsageError
 
+    videos, runs, lifts = _sort_files(videos or [], runs or [], lifts or [])
     if not (videos or runs or lifts or answers):
         raise UsageError("nothing to check: give a video, a run (--runs), a lift export (--lifts) or --answers")
     if out is None:
@@ -95,7 +112,7 @@ def check(
         from formcheck.answers.load import load_answers
 
         loaded = load_answers(answers)
-    request = CheckRequest(out_dir=out, videos=tuple(videos or ()), runs=tuple(runs or ()), lifts=tuple(lifts or ()),
+    request = CheckRequest(out_dir=out, videos=tuple(videos), runs=tuple(runs), lifts=tuple(lifts),
                            answers=loaded, answers_path=answers, date=_date(date), db=db, runner=runner,
                            height_cm=height_cm, units=units, tz=tz, use_cache=not no_cache, workers=workers)  # fmt: skip
     try:
@@ -113,7 +130,11 @@ def check(
     from formcheck.report import print_summary
 
     console = Console(highlight=False, soft_wrap=True)
-    print_summary(console, outcome.findings, out)  # ends with where report.html and findings.json are
+    print_summary(console, outcome.findings, out)  # red flags first; ends with where the report is
+    from rich.markup import escape
+
+    for warning in outcome.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
 
 
 def register(app: typer.Typer) -> None:

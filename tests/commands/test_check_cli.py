@@ -185,3 +185,21 @@ def test_progress_bars_per_stage_on_a_terminal_and_none_otherwise(tmp_path):
     plain = run("check", "--answers", str(SAMPLES / "answers.toml"), "--db", db, "--out", str(tmp_path / "pipe"))
     assert plain.returncode == 0 and plain.stderr == ""  # not a terminal: no bars, no escape codes
     assert "report.html" in plain.stdout
+
+
+def test_log_files_after_one_flag_or_as_arguments_are_sorted_by_kind(shared_data_present, tmp_path):
+    """Click gives an option one value: ``--runs a.tcx b.tcx lifts.csv`` must still mean what it says."""
+    db = tmp_path / "store.db"
+    result = run("check", "--runs", str(GOOGLEFIT_RUN), str(SAMPLES / "demo_run_hilly_2013-02-06.fit"), str(FITNOTES),
+                 "--date", "2015-05-31", "--db", f"sqlite:///{db}", "--out", str(tmp_path / "out"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert _counts(db)["runs"] == 2 and _counts(db)["lift_sets"] > 5000
+    doc = json.loads((tmp_path / "out" / "findings.json").read_text())
+    assert doc["inputs"]["files"]["lifts"] == [FITNOTES.name] and "videos" not in doc["inputs"]["files"]
+    assert f"warning: {GOOGLEFIT_RUN.name}: Dropped" in result.stdout  # import warnings name their file
+
+
+@pytest.fixture
+def shared_data_present() -> None:
+    if not FITNOTES.is_file() or not GOOGLEFIT_RUN.is_file():
+        pytest.skip("../shared/data is not present")
