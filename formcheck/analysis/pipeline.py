@@ -24,6 +24,7 @@ from formcheck.pose.landmarks import EARS, HIPS, NOSE, SHOULDERS
 from formcheck.pose.track import PoseTrack
 from formcheck.posture.angles import forward_head_deg, head_flexion_deg, trunk_lean_deg
 from formcheck.posture.drift import Drift, fifths_drift
+from formcheck.posture.upright import Uprightness, uprightness
 from formcheck.video.tilt import WARN_ABOVE_DEG
 
 MIN_RUNNING_CADENCE_SPM = 130.0
@@ -161,8 +162,23 @@ def _analyze_track(track: PoseTrack, options: AnalysisOptions) -> Analysis:
     strides = build_strides(body, events, facing, lean, head, fwd_head, max_stride_s=2.0 * 1.8 * median_step) if side else []
     metrics, drift = _metrics(body, orientation, activity, time_scale, cadence, steps, strides, options)
     warnings = _warnings(track, orientation, activity, time_scale, strides, steps, metrics)
+    upright = uprightness(body)
+    if upright.turned:
+        metrics, drift, activity, warnings = _turned_picture(upright, metrics, drift, activity, warnings)
     return Analysis(activity, orientation, time_scale, metrics, tuple(strides), tuple(steps), tuple(events),
                     filter_report, tuple(warnings), drift, body, lean, head, fwd_head, facing)  # fmt: skip
+
+
+def _turned_picture(upright: Uprightness, metrics: dict[str, Metric], drift: dict[str, Drift | None],
+                    activity: ActivityCall, warnings: list[str]
+                    ) -> tuple[dict[str, Metric], dict[str, Drift | None], ActivityCall, list[str]]:
+    """An upside-down or sideways runner: every angle and height is meaningless, so all metrics are null."""
+    reason = upright.describe()
+    nulled = {name: null(m.unit, reason, m.n) for name, m in metrics.items()}
+    call = ActivityCall("unknown", reason, activity.hip_low_phase, activity.swing_knee_flexion_deg)
+    sentence = reason[0].upper() + reason[1:]
+    warning = f"{sentence}. Nothing is measured; rotate the video upright (or remove its rotation flag) and analyse it again."
+    return nulled, {name: None for name in drift}, call, [warning, *warnings]
 
 
 def _metrics(body: Body, orientation: Orientation, activity: ActivityCall, time_scale: TimeScale, cadence: Metric,
