@@ -69,11 +69,16 @@ def _sets_sentence(name: str, sets: Sequence[LiftSet]) -> str:
 
 
 def session_sets(inputs: CheckInputs, session: LumbarSession) -> list[str]:
-    """Per lumbar-loading exercise of the session: "Deadlift 5 x 3 at 140 kg" (heavy ones first)."""
+    """The session's heavy lumbar-loading exercises ("Deadlift 5 x 3 at 140 kg"), the moderate ones by name."""
     day_sets = [s for s in inputs.lifts if s.performed_on == session.date and s.exercise in session.exercises]
     classify = classifier(inputs)
-    names = sorted(session.exercises, key=lambda name: classify(name) != "heavy")  # heavy first, else log order
-    return [_sets_sentence(name, [s for s in day_sets if s.exercise == name]) for name in names]
+    heavy = [name for name in session.exercises if classify(name) == "heavy"]
+    shown = heavy or list(session.exercises)
+    parts = [_sets_sentence(name, [s for s in day_sets if s.exercise == name]) for name in shown]
+    rest = [name for name in session.exercises if name not in shown]
+    if rest:
+        parts.append(f"plus moderate lumbar loading ({', '.join(rest)})")
+    return parts
 
 
 def when(session: LumbarSession) -> str:

@@ -16,11 +16,10 @@ from __future__ import annotations
 from formcheck.findings.model import CheckInputs, Finding, NotAssessed
 from formcheck.findings.rules import Rules, fmt
 from formcheck.findings.thresholds import Thresholds
-from formcheck.findings.training import day_that_hurt, lumbar_before, session_sets, when
+from formcheck.findings.training import classifier, day_that_hurt, lumbar_before, session_sets, when
 
 CAUSE_ID = "lifting_fatigue"
 TITLE = "Back muscles still tired from lifting"
-SOURCE = "Pettitt et al., Athl Train Sports Health Care 2010: lumbar-extensor torque loss greatest at 24 and 48 h, pain and disability resolved by 96 h"
 
 
 def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
@@ -32,7 +31,6 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         return NotAssessed(CAUSE_ID, TITLE, "give the date of the run that hurt ([symptom] date or --date) or its GPS track to assess it")
 
     r = Rules(th, CAUSE_ID)
-    r.cite(SOURCE)
     window_h = float(r.value("window_h"))
     peak_h = float(r.value("peak_h"))
     available, expected = 2.0, 2.0  # the lift log covering the days before; the session's timing
@@ -70,11 +68,14 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     r.fire("session_in_window", f"{sets} on {session.date.isoformat()}, {when(session)}.")
     peak = hours <= peak_h if hours is not None else session.days_before <= peak_h / 24.0
     if peak:
-        r.fire("in_peak", f"That is inside the 24-{fmt(peak_h, 0)} h when lumbar-extensor strength loss is greatest (Pettitt et al. 2010).")
+        where = "inside" if hours is not None else "overlapping"
+        r.fire("in_peak", f"That is {where} the 24-{fmt(peak_h, 0)} h when lumbar-extensor strength loss is greatest (Pettitt et al. 2010).")
     else:
         r.note(f"That is after the 24-{fmt(peak_h, 0)} h peak of strength loss but inside the {fmt(window_h, 0)} h before symptoms resolved (Pettitt et al. 2010).")
     if session.lumbar_load == "heavy":
-        r.fire("heavy_class", f"{', '.join(session.exercises)}: the exercise taxonomy counts these as heavy lumbar loading.")
+        classify = classifier(inputs)
+        heavy = [name for name in session.exercises if classify(name) == "heavy"]
+        r.fire("heavy_class", f"{', '.join(heavy)}: the exercise taxonomy counts {'these' if len(heavy) > 1 else 'this'} as heavy lumbar loading.")
     many = int(r.value("many_hard_sets"))
     if session.hard_sets >= many:
         r.fire("high_volume", f"{session.hard_sets} hard lumbar-loading sets, {fmt(session.tonnage_kg, 0)} kg lifted in them.")
