@@ -51,3 +51,10 @@ def test_answers_alone_assess_a_new_runner() -> None:
 
 def test_nothing_known_is_not_assessed() -> None:
     assert isinstance(load_spike.assess(check(), TH), NotAssessed)
+
+
+def test_the_bands_are_read_from_the_thresholds() -> None:
+    history = weeks_of_5k()
+    inputs = check(run=run_ctx(TEN_KM, history=history), history=history)
+    wider = thresholds(**{"load_spike.moderate_max_ratio": 3.0, "load_spike.small_max_ratio": 2.5})
+    assert load_spike.assess(inputs, wider).rules_fired == ("spike_small",)

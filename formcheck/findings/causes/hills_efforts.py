@@ -11,13 +11,16 @@ steep stretches, hard efforts and what preceded each break.
 
 from __future__ import annotations
 
-from formcheck.context.walk_breaks import WalkBreak
+from formcheck.context.hills import DEFAULT_HILLS
+from formcheck.context.walk_breaks import DEFAULT_WALK_BREAKS, WalkBreak
 from formcheck.findings.model import CheckInputs, Finding, NotAssessed
 from formcheck.findings.rules import Rules, fmt
 from formcheck.findings.thresholds import Thresholds
 
 CAUSE_ID = "hills_efforts"
 TITLE = "Hills, hill sprints or a sudden effort"
+_BURST = (f"{100 * (DEFAULT_HILLS.burst_speed_ratio - 1):.0f} % faster than your running pace for "
+          f"{fmt(DEFAULT_HILLS.burst_min_s, 0)} s or more")
 LEVINE = "Levine et al., J Athl Train 2007: lumbar position differed uphill vs level vs downhill at 5 deg grades"
 
 
@@ -64,7 +67,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             r.note(f"A rolling run: {gain}.")
         if hills.steep_segments:
             r.fire("steep_climbs", (
-                f"{len(hills.steep_segments)} steep climb(s) over 4 % grade, {fmt(hills.steep_climb_m, 0)} m in all, "
+                f"{len(hills.steep_segments)} steep climb(s) over {fmt(DEFAULT_HILLS.steep_grade_pct)} % grade, {fmt(hills.steep_climb_m, 0)} m in all, "
                 f"steepest {max(s.grade_pct for s in hills.steep_segments):.1f} %."
             ))
         if hills.hard_hill_efforts:
@@ -72,9 +75,9 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     else:
         r.argue_against("The track has no elevation, so climbs cannot be measured.")
     if hills.hill_sprints:
-        r.fire("hill_sprints", f"{hills.hill_sprints} sprint(s) on a steep climb (30 % faster than your running pace for 8 s or more).")
+        r.fire("hill_sprints", f"{hills.hill_sprints} sprint(s) on a steep climb ({_BURST}).")
     elif hills.speed_bursts:
-        r.note(f"{hills.speed_bursts} speed burst(s) on the flat (30 % faster than your running pace for 8 s or more).")
+        r.note(f"{hills.speed_bursts} speed burst(s) off the steep climbs ({_BURST}).")
 
     tolerance = float(r.value("onset_tolerance_min"))
     brk, how = _the_break(walks.breaks, inputs.answers.symptom.minute_into_run, tolerance)
@@ -94,7 +97,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             r.fire("climb_before_break", f"{at} followed {minutes} min at {before.grade_pct:+.1f} % grade.")
         if surge or (hr_up and not climb):
             detail = f"{100 * ((before.speed_vs_run_median or 1.0) - 1):+.0f} % vs your usual running speed" if surge else ""
-            hr = f"heart rate up {before.hr_drift_bpm:.0f} bpm in the 5 min before" if hr_up else ""
+            hr = f"heart rate up {before.hr_drift_bpm:.0f} bpm in the {fmt(DEFAULT_WALK_BREAKS.hr_drift_window_s / 60, 0)} min before" if hr_up else ""
             r.fire("surge_before_break", f"{at} followed a harder effort: {', '.join(x for x in (detail, hr) if x)}.")
         if not climb and not surge and not hr_up:
             grade = f" at {before.grade_pct:+.1f} % grade" if before.grade_pct is not None else ""

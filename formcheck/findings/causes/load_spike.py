@@ -22,6 +22,15 @@ TITLE = "New to running, or a run longer than you are used to"
 ACWR = "Lolli et al. 2019; Impellizzeri et al., Sports Med 2020: the acute:chronic ratio is context only"
 
 
+def _band(ratio: float, spike: float, small_max: float, moderate_max: float) -> str:
+    """Frandsen et al. 2025 bands from the thresholds (the context's own ``spike_category`` uses fixed ones)."""
+    if ratio <= spike:
+        return "none"
+    if ratio <= small_max:
+        return "small"
+    return "moderate" if ratio <= moderate_max else "large"
+
+
 def _answers(r: Rules, inputs: CheckInputs) -> bool:
     runner = inputs.answers.runner
     months, per_week = runner.running_months, runner.runs_per_week
@@ -54,11 +63,12 @@ def _spike(r: Rules, inputs: CheckInputs) -> bool:
         r.note("No earlier run of the 30 days before is in the logs, so this run cannot be compared with them.")
         return bool(exp.runs_before)
     ratio = r.value("spike_ratio")
-    r.measures.update(spike_ratio=round(load.spike_ratio, 2), spike_category=load.spike_category,
+    r.measures.update(spike_ratio=round(load.spike_ratio, 2),
                       run_km=round(km, 2), longest_30d_km=round(load.longest_run_30d_km, 2))
     pct = 100.0 * (load.spike_ratio - 1.0)
     compare = f"This run was {km:.1f} km, {abs(pct):.0f} % {'longer' if pct >= 0 else 'shorter'} than your longest run of the 30 days before ({load.longest_run_30d_km:.1f} km)"
-    category = load.spike_category or "none"
+    category = _band(load.spike_ratio, float(ratio), float(r.value("small_max_ratio")), float(r.value("moderate_max_ratio")))
+    r.measures["spike_category"] = category
     if category != "none":
         hrr = r.value(f"hrr_{category}")
         r.fire(f"spike_{category}", f"{compare}: runs more than {100 * (ratio - 1):.0f} % longer raised the injury rate (Frandsen et al. 2025, HRR {hrr:.2f} for this band).")
