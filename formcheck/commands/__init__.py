@@ -7,10 +7,11 @@ import typer
 
 def register_all(app: typer.Typer) -> None:
     """Add every subcommand to ``app`` (imports are cheap: heavy work is imported lazily)."""
-    from formcheck.commands import analyze, ask, check, journal, training
+    from formcheck.commands import analyze, ask, check, journal, serve, training
 
     analyze.register(app)
     check.register(app)
     ask.register(app)
     journal.register(app)
     training.register(app)
+    serve.register(app)

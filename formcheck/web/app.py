@@ -1,0 +1,91 @@
+"""``create_app(settings)``: the FastAPI application of ``formcheck serve``, built from one settings value.
+
+The app owns one :class:`~formcheck.store.Store` (migrated on open, so the
+``jobs`` table exists), one :class:`~formcheck.web.jobs.JobQueue` over it and,
+unless ``settings.run_worker`` is False, one :class:`~formcheck.web.worker.Worker`
+started and stopped with the app's lifespan (stopping puts a running check back
+in the queue).  Everything is reached through ``app.state`` so that two apps in
+one process (tests) never share a folder, a database or a worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from formcheck import __version__
+from formcheck.errors import FormcheckError, StoreError
+from formcheck.store import Store
+from formcheck.web import models as _models  # noqa: F401 - registers the jobs table on the store's metadata
+from formcheck.web.auth import TokenGate
+from formcheck.web.jobs import JobQueue
+from formcheck.web.settings import WebSettings
+from formcheck.web.uploads import UploadError
+from formcheck.web.wording import for_web
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: WebSettings) -> FastAPI:
+    """A ready app: store opened and migrated, folders made, worker started on startup when asked."""
+    from formcheck.web.api import router as api_router
+    from formcheck.web.pages import router as pages_router
+    from formcheck.web.worker import Worker
+
+    settings.jobs_dir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(settings.incoming_dir, ignore_errors=True)  # half-received uploads of a stopped server
+    settings.incoming_dir.mkdir(parents=True, exist_ok=True)
+    store = Store.open(settings.db)
+    queue = JobQueue(store)
+    worker = Worker(queue, settings) if settings.run_worker else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            store.close()
+
+    app = FastAPI(title="formcheck", version=__version__, lifespan=lifespan,
+                  description="Upload a running video, training logs and the questionnaire; get ranked causes of a "
+                              "lower-back pump, the evidence and a plan.")  # fmt: skip
+    app.state.settings = settings
+    app.state.store = store
+    app.state.queue = queue
+    app.state.worker = worker
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    _add_error_handlers(app)
+    if settings.token is not None:
+        app.add_middleware(TokenGate, token=settings.token)
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every refusal is JSON ``{"detail": one sentence}`` with a 4xx code (5xx only for the database)."""
+
+    @app.exception_handler(UploadError)
+    async def upload_error(_request: Request, error: UploadError) -> JSONResponse:
+        return JSONResponse({"detail": error.message}, status_code=error.status)
+
+    @app.exception_handler(FormcheckError)
+    async def formcheck_error(_request: Request, error: FormcheckError) -> JSONResponse:
+        status = 503 if isinstance(error, StoreError) else 400
+        return JSONResponse({"detail": for_web(error.message)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
+        message = f"{where}: {first.get('msg', 'invalid value')}" if where else str(first.get("msg", "invalid request"))
+        return JSONResponse({"detail": message}, status_code=422)

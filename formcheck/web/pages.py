@@ -1,0 +1,178 @@
+"""The server-rendered pages: New check, the job's progress, History, Journal and the token login.
+
+The pages are Jinja2 templates with a little vanilla JavaScript that calls the
+JSON API (upload with a progress bar, live progress by Server-Sent Events with
+polling as the fallback).  Each form also works without JavaScript: it posts
+to a page route that does the same thing and redirects.  Pages stay out of the
+OpenAPI schema: they are for people, the API is for programs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from formcheck import __version__
+from formcheck.errors import FormcheckError
+from formcheck.web.auth import COOKIE, token_matches
+from formcheck.web.uploads import UploadError
+from formcheck.web.wording import for_web
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+
+SECTION_TITLES = {"runner": "About you", "symptom": "The run that hurt", "warmup": "Warm-up",
+                  "history": "Past injuries", "substances": "Supplements and substances",
+                  "endurance": "Trunk endurance tests (McGill)", "red_flags": "Warning signs"}  # fmt: skip
+STAGES = (("import", "Reading logs"), ("analyse", "Watching the video"), ("context", "Training context"),
+          ("findings", "Weighing causes"), ("report", "Writing the report"))  # fmt: skip
+
+
+def _runner(request: Request) -> str:
+    from formcheck.web.submit import clean_runner
+
+    try:
+        return clean_runner(request.query_params.get("runner"))
+    except UploadError:
+        return "default"
+
+
+def _render(request: Request, name: str, page: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("runner", _runner(request))
+    return templates.TemplateResponse(request, name, {"page": page, "version": __version__, **context},
+                                      status_code=status_code)  # fmt: skip
+
+
+def _sections() -> list[tuple[str, str, list[Any], bool]]:
+    from formcheck.answers.fields import all_fields
+
+    grouped: dict[str, list[Any]] = {}
+    for spec in all_fields().values():
+        grouped.setdefault(spec.section, []).append(spec)
+    return [(name, SECTION_TITLES.get(name, name), specs, name in ("runner", "symptom"))
+            for name, specs in grouped.items()]  # fmt: skip
+
+
+@router.get("/", response_class=HTMLResponse)
+async def new_check(request: Request) -> HTMLResponse:
+    return _render(request, "new.html", "new", sections=_sections())
+
+
+@router.post("/checks/new")
+async def new_check_form(request: Request) -> Response:
+    """The no-JavaScript path of the New check form: same checks as the API, then a redirect."""
+    from formcheck.web.submit import submit
+
+    try:
+        job = await submit(request, request.app.state.settings, request.app.state.queue)
+    except UploadError as error:
+        return _render(request, "new.html", "new", error.status, sections=_sections(), error=error.message)
+    except FormcheckError as error:
+        return _render(request, "new.html", "new", 400, sections=_sections(), error=for_web(error.message))
+    return RedirectResponse(f"/checks/{job.id}", status_code=303)
+
+
+@router.get("/checks/{job_id}", response_class=HTMLResponse)
+async def job_page(request: Request, job_id: str) -> HTMLResponse:
+    from formcheck.web.api import status_of
+
+    job = await run_in_threadpool(request.app.state.queue.get, job_id)
+    if job is None:
+        raise HTTPException(404, f"no check with id {job_id}: it was deleted, or the address is wrong.")
+    findings = None
+    path = request.app.state.settings.jobs_dir / job.id / "out" / "findings.json"
+    if job.status == "done" and path.is_file():
+        findings = json.loads(await run_in_threadpool(path.read_text, "utf-8"))
+    return _render(request, "job.html", "job", job=job, status=status_of(job), stages=STAGES, findings=findings,
+                   runner=job.runner)  # fmt: skip
+
+
+@router.get("/history", response_class=HTMLResponse)
+async def history_page(request: Request) -> HTMLResponse:
+    from formcheck.web.history import TRENDS, history, trend_svg
+
+    runner = _runner(request)
+    queue, store = request.app.state.queue, request.app.state.store
+    doc = await run_in_threadpool(history, store, queue, runner)
+    jobs = await run_in_threadpool(queue.list, runner)
+
+    def draw() -> list[str]:
+        plots = [trend_svg(title, unit, doc["trends"][name]) for name, (title, unit) in TRENDS.items()
+                 if doc["trends"][name]]  # fmt: skip
+        if doc["pumps"]:
+            points = [{"date": p["date"], "value": p["severity"], "walked": p["walked"]} for p in doc["pumps"]]
+            plots.append(trend_svg("Pumps (journal; dark = had to walk)", "severity 0-10", points, bars=True))
+        return plots
+
+    plots = await run_in_threadpool(draw)
+    top = {c["check_id"]: c["top_cause"] or "" for c in doc["checks"]}
+    runners = await run_in_threadpool(store.runners)
+    return _render(request, "history.html", "history", jobs=jobs, plots=plots, top=top, runners=runners)
+
+
+@router.get("/journal", response_class=HTMLResponse)
+async def journal_page(request: Request, saved: str | None = None, error: str | None = None) -> HTMLResponse:
+    from formcheck.store.journal import entries
+
+    rows = await run_in_threadpool(entries, request.app.state.store, _runner(request))
+    return _render(request, "journal.html", "journal", entries=rows, today=dt.date.today().isoformat(),
+                   saved=saved if saved and len(saved) <= 10 else None, error=error)  # fmt: skip
+
+
+@router.post("/journal")
+async def journal_form(request: Request) -> Response:
+    """The Journal form: validated like the API (JournalIn), then back to the page."""
+    from pydantic import ValidationError
+
+    from formcheck.findings.model import JournalEntry
+    from formcheck.store.journal import add_entry
+    from formcheck.web.api import JournalIn
+
+    form = await request.form(max_files=0, max_fields=20)
+    raw = {key: str(value) for key, value in form.items() if str(value).strip() != ""}
+    raw["walked"] = "true" if raw.get("walked") else "false"
+    try:
+        entry = JournalIn.model_validate(raw)
+        await run_in_threadpool(add_entry, request.app.state.store, entry.runner,
+                                JournalEntry(entry.date, entry.severity, entry.walked, entry.minute, entry.note.strip()))
+    except ValidationError as error:
+        first = error.errors()[0]
+        message = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        return _render(request, "journal.html", "journal", 400, entries=[], today=dt.date.today().isoformat(),
+                       error=message, runner=raw.get("runner", "default"))  # fmt: skip
+    except FormcheckError as error:
+        return _render(request, "journal.html", "journal", 400, entries=[], today=dt.date.today().isoformat(),
+                       error=for_web(error.message), runner=entry.runner)  # fmt: skip
+    target = f"/journal?runner={quote(entry.runner)}&saved={entry.date.isoformat()}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return _render(request, "login.html", "login", next=next if next.startswith("/") and not next.startswith("//") else "/")
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    """Check the token and set it as an HttpOnly, SameSite=Strict cookie for the pages and their scripts."""
+    form = await request.form(max_files=0, max_fields=5)
+    token, target = str(form.get("token", "")), str(form.get("next", "/"))
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"  # never redirect off this server
+    expected = request.app.state.settings.token
+    if expected is None:
+        return RedirectResponse(target, status_code=303)
+    if not token_matches(token, expected):
+        return _render(request, "login.html", "login", 401, next=target, error="That is not the token.")
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https",
+                        max_age=30 * 24 * 3600)  # fmt: skip
+    return response
