@@ -64,6 +64,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 TRACK_SUFFIXES = {".gpx", ".fit", ".tcx"}
+NOTHING_TO_CHECK = "nothing to check: give a video, a run (--runs), a lift export (--lifts) or --answers"
 
 
 def _sort_files(files: list[Path], runs: list[Path], lifts: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
@@ -97,16 +98,17 @@ def check(
     json_out: Annotated[bool, typer.Option("--json", help="Print findings.json to stdout.")] = False,
 ) -> None:
     """Why did my lower back pump up on the run? Ranks the causes (red flags first) and writes a report."""
-    from formcheck.check.request import CheckRequest
-    from formcheck.check.service import run_check
-    from formcheck.check.validate import NothingToCheckError
     from formcheck.errors import UsageError
 
     videos, runs, lifts = _sort_files(videos or [], runs or [], lifts or [])
-    if not (videos or runs or lifts or answers):
-        raise UsageError("nothing to check: give a video, a run (--runs), a lift export (--lifts) or --answers")
+    if not (videos or runs or lifts or answers):  # before the heavy imports: this answer is instant
+        raise UsageError(NOTHING_TO_CHECK)
     if out is None:
         raise UsageError("give --out DIR: the folder for report.html and findings.json (e.g. --out results).")
+    from formcheck.check.request import CheckRequest
+    from formcheck.check.service import run_check
+    from formcheck.check.validate import NothingToCheckError
+
     loaded = None
     if answers is not None:
         from formcheck.answers.load import load_answers
@@ -119,7 +121,7 @@ def check(
         with StageBars(enabled=not quiet and not json_out) as bars:
             outcome = run_check(request, progress=bars.update)
     except NothingToCheckError:
-        raise UsageError("nothing to check: give a video, a run (--runs), a lift export (--lifts) or --answers") from None
+        raise UsageError(NOTHING_TO_CHECK) from None
     if json_out:
         typer.echo(json.dumps(outcome.findings, indent=2))
         return

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import GOOGLEFIT_RUN, SAMPLES
+from check_data import GOOGLEFIT_RUN, SAMPLES
 
 from formcheck.answers.model import Answers, Runner
 from formcheck.check.request import CheckRequest

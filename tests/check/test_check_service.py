@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ANSWERS_2015, FITNOTES, GOOGLEFIT_RUN, GYM_CLIP, SAMPLES, SQUAT_CLIP
+from check_data import ANSWERS_2015, FITNOTES, GOOGLEFIT_RUN, GYM_CLIP, SAMPLES, SQUAT_CLIP
 
 from formcheck.answers.load import load_answers
 from formcheck.check.request import CheckRequest
