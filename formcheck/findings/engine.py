@@ -54,6 +54,13 @@ def assess(inputs: CheckInputs, th: Thresholds | None = None) -> FindingsResult:
     )
 
 
+def verdict(finding: Finding, th: Thresholds) -> str:
+    """ "likely", "possible" or "unlikely" for a finding's score (``scoring.likely`` / ``scoring.possible``)."""
+    if finding.score >= float(th.value("scoring.likely")):
+        return "likely"
+    return "possible" if finding.score >= float(th.value("scoring.possible")) else "unlikely"
+
+
 def _video_inputs(inputs: CheckInputs, used: list[str], missing: list[str]) -> None:
     running = inputs.running_videos
     for video in inputs.videos:

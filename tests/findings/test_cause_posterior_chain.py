@@ -39,3 +39,9 @@ def test_the_patterns_are_data() -> None:
 
 def test_no_lift_log_is_not_assessed() -> None:
     assert isinstance(posterior_chain.assess(check(symptom_date=RUN_DAY), TH), NotAssessed)
+
+
+def test_without_a_run_date_the_weeks_before_the_last_lift_are_used_and_said() -> None:
+    found = posterior_chain.assess(check(lifts=heavy_weeks()), TH)
+    assert found.rules_fired == ("no_accessory",)
+    assert found.evidence[-1].startswith("No date for the run that hurt: the weeks up to the last logged lift (2024-06-07)")

@@ -59,3 +59,14 @@ def test_thresholds_file_from_the_environment_changes_a_result(tmp_path, monkeyp
     changed = assess(inputs)
     lifting = next(f for f in changed.findings if f.cause == "lifting_fatigue")
     assert lifting.score == 0.0 and "past the 48 h" in lifting.against[0]
+
+
+def test_verdict_words_follow_the_scoring_thresholds() -> None:
+    from formcheck.findings.engine import verdict
+    from formcheck.findings.model import Finding
+
+    def at(score: float) -> str:
+        return verdict(Finding("x", "x", score, 1.0, ()), TH)
+
+    assert (at(0.9), at(0.3), at(0.1)) == ("likely", "possible", "unlikely")
+    assert verdict(Finding("x", "x", 0.3, 1.0, ()), thresholds(**{"scoring.possible": 0.4})) == "unlikely"

@@ -32,7 +32,8 @@ def _matcher(patterns: list[str]) -> re.Pattern[str]:
 def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     if not inputs.lifts:
         return NotAssessed(CAUSE_ID, TITLE, "give a strength-log export (Strong, Hevy or FitNotes) to assess it")
-    ref = day_that_hurt(inputs) or max(s.performed_on for s in inputs.lifts) + dt.timedelta(days=1)
+    day = day_that_hurt(inputs)
+    ref = day or max(s.performed_on for s in inputs.lifts) + dt.timedelta(days=1)
     r = Rules(th, CAUSE_ID)
     r.cite(LORE)
     days = int(r.value("lookback_days"))
@@ -67,6 +68,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             r.fire("little_accessory", sentence)
         else:
             r.argue_against(sentence)
+    if day is None:
+        r.note(f"No date for the run that hurt: the weeks up to the last logged lift ({(ref - dt.timedelta(days=1)).isoformat()}) were used.")
     return r.finding(
         CAUSE_ID, TITLE, available=1, expected=1,
         rule_out=("Pumps that continue after 6-8 weeks of regular RDLs and back extensions.",),
