@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from formcheck.logs.records import LiftSet, ParsedLog, Run, SetKind, Segment, Sport, StrengthLog, TrackPoint
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable
     from pathlib import Path
 
@@ -41,6 +42,7 @@ def read_log(
     units: Any = None,
     progress: "Callable[[float], None] | None" = None,
     expect: str | None = None,
+    now: "dt.datetime | None" = None,
 ) -> ParsedLog:
     """Read any training-log file (format from its content) into plausible typed records.
 
@@ -48,7 +50,7 @@ def read_log(
     """
     from formcheck.logs.boundary import read_log as _read_log
 
-    return _read_log(path, units=units, progress=progress, expect=expect)
+    return _read_log(path, units=units, progress=progress, expect=expect, now=now)
 
 
 def read_track(path: "str | Path", *, progress: "Callable[[float], None] | None" = None) -> list[Run]:

@@ -167,6 +167,29 @@ def fit_sport(sport: Any, sub_sport: Any) -> Sport:
     return sport_from_name(sport_s) or Sport.OTHER
 
 
+def _other_sport_evidence(
+    messages: dict[str, list[dict[str, Any]]], records: list[dict[str, Any]]
+) -> tuple[Sport, str | None]:
+    """A sport for a file whose summary names none: another message's, or running from running dynamics.
+
+    The session's sport is one byte; the ``sport`` message and every lap carry it
+    again, and only a running stride produces vertical oscillation and stance
+    time.  Without such evidence the activity stays OTHER.
+    """
+    for message in ("sport", "lap"):
+        for found in messages[message]:
+            sport = fit_sport(found.get("sport"), found.get("sub_sport"))
+            if sport is not Sport.OTHER:
+                return sport, f"The session names no known sport; the file's {message} message says {sport.value}."
+    with_dynamics = sum(1 for r in records if _num(r.get("stance_time")) or _num(r.get("vertical_oscillation")))
+    if with_dynamics >= max(10, len(records) // 2):
+        return Sport.RUN, (
+            "The session names no known sport; its samples carry running dynamics "
+            "(stance time, vertical oscillation), which only running produces: read as a run."
+        )
+    return Sport.OTHER, None
+
+
 def _device(messages: dict[str, list[dict[str, Any]]]) -> str | None:
     fid = messages["file_id"][0] if messages["file_id"] else {}
     maker = fid.get("manufacturer")
@@ -184,6 +207,9 @@ def _draft(messages: dict[str, list[dict[str, Any]]], records: list[dict[str, An
     session = messages["session"][0] if messages["session"] else {}
     source = session or (messages["sport"][0] if messages["sport"] else {}) or (messages["lap"][0] if messages["lap"] else {})
     sport = fit_sport(source.get("sport"), source.get("sub_sport"))
+    sport_note = None
+    if sport is Sport.OTHER:
+        sport, sport_note = _other_sport_evidence(messages, records)
     laps = messages["lap"]
     duration = _num(session.get("total_elapsed_time"))
     if duration is None and laps:
@@ -212,6 +238,8 @@ def _draft(messages: dict[str, list[dict[str, Any]]], records: list[dict[str, An
         draft.points.append(_point(rec, t, sport))
     if no_time:
         draft.warnings.append(f"Skipped {no_time} record(s) without a timestamp.")
+    if sport_note:
+        draft.warnings.append(sport_note)
     if len(messages["session"]) > 1:
         draft.warnings.append(
             f"The file holds {len(messages['session'])} sessions (multisport); they were read as one activity "

@@ -108,6 +108,11 @@ def _speed_bound(sport: Sport) -> str:
     return "run.max_rowing_speed_mps" if sport is Sport.ROWING else "run.max_other_speed_mps"
 
 
+def max_speed_mps(sport: Sport, bounds: Bounds | None = None) -> float:
+    """The fastest average speed the bounds allow for ``sport``."""
+    return (bounds or load_bounds()).value(_speed_bound(sport))
+
+
 def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 

@@ -193,14 +193,15 @@ def finish_run(
     if jumps.any():
         warnings.append(_gap_jump_warning(points, jumps, lat, lon))
 
-    file_dist = _column(points, "distance_m")
-    odometer_m = float(np.nanmax(file_dist)) if np.isfinite(file_dist).any() and np.nanmax(file_dist) > 0 else None
+    odometer_m = _odometer_m(times_s, _column(points, "distance_m"))
     gps_m = cleaning.path_length_m(lat, lon, jumps)
     sample_m = odometer_m if odometer_m is not None else (gps_m if gps_m > 0 else None)
     span_s = float(times_s[-1]) if times_s.size else 0.0
 
     distance_m = draft.distance_m if draft.distance_m and draft.distance_m > 0 else None
     duration_s = draft.duration_s if draft.duration_s and draft.duration_s > 0 else None
+    if sample_m is not None and span_s > 0 and sample_m / span_s > plausibility.max_speed_mps(draft.sport):
+        sample_m = None  # the samples cannot be right either: nothing to check the file's totals against
     duration_s, distance_m = _checked_totals(draft, duration_s, distance_m, span_s, sample_m, warnings)
     if distance_m is None and sample_m is not None:
         distance_m = sample_m
@@ -237,6 +238,27 @@ def finish_run(
         avg_heart_rate_bpm=avg_hr,
         warnings=tuple(warnings),
     )
+
+
+def _odometer_m(times_s: np.ndarray, distance_m: np.ndarray) -> float | None:
+    """How far the file's own per-point distance went, robust to a single corrupted value.
+
+    The odometer only counts up, so the distance is the first reading plus the
+    sum of the steps between readings, leaving out steps that go backwards or
+    faster than any human-powered movement (``point.max_speed_mps``): one flipped
+    value that reads 10,000 km no longer becomes the run's distance.  For a
+    clean odometer this is exactly its last (largest) reading.
+    """
+    ok = np.isfinite(distance_m)
+    if not ok.any():
+        return None
+    d, t = distance_m[ok], times_s[ok]
+    limit = plausibility.load_bounds().value("point.max_speed_mps")
+    steps = np.diff(d)
+    good = (steps >= 0) & (steps <= limit * np.maximum(np.diff(t), 1.0))
+    first = float(d[0]) if 0 <= d[0] <= limit * max(float(t[0]), 1.0) + 1000.0 else 0.0
+    total = first + float(np.sum(steps[good]))
+    return total if total > 0 else None
 
 
 def _minutes(seconds: float) -> str:
