@@ -12,12 +12,14 @@ lives in ``templates/report.html.j2``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from formcheck.findings.model import CheckInputs, Finding, FindingsResult
 from formcheck.findings.thresholds import load_thresholds
@@ -29,6 +31,7 @@ from formcheck.report.model import ReportMeta, VideoArtifacts
 
 TOP_MIN_SCORE = 0.25  # below this a cause is listed under "also considered", not as a card
 TOP_MAX = 4
+ANSWER_MAX_CHARS = 110  # three long cause titles make a sentence nobody reads to the end
 URGENCY_ORDER = {"emergency": 0, "today": 1, "soon": 2}
 URGENCY_LABEL = {"emergency": "Emergency: get help now", "today": "See a doctor today", "soon": "See a clinician soon"}
 METRIC_LABELS = {
@@ -69,6 +72,8 @@ def answer_sentence(top: Sequence[Finding], n_red: int) -> str:
         lead = "No single cause stands out from what was given"
         return lead + (": see the red flags above first." if n_red else "; the sections below say what would tell more.")
     names = [_lower_first(f.title) for f in top[:3]]
+    if sum(map(len, names)) > ANSWER_MAX_CHARS:  # one sentence must stay readable on a phone
+        names = names[:2]
     sentence = f"Most likely: {names[0]}"
     if len(names) == 2:
         sentence += f", with {names[1]} also playing a part"
@@ -130,7 +135,9 @@ def _thresholds() -> tuple[list[dict[str, Any]], str | None]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for name in th.names():
         section, _, rest = name.partition(".")
-        groups.setdefault(section, []).append({"name": rest or name, "value": th[name].value, "source": th[name].source})
+        value = th[name].value
+        shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+        groups.setdefault(section, []).append({"name": rest or name, "value": shown, "source": th[name].source})
     out = [{"section": k, "title": k.replace("_", " ").capitalize(), "rows": v} for k, v in groups.items()]
     return out, (None if out else f"{th.origin} lists no thresholds yet")
 
@@ -206,6 +213,12 @@ def report_context(
     }
 
 
+def inline_code(text: Any) -> markupsafe.Markup:
+    """Escape, then show the engine's `backticked` commands as code (the only markup its sentences carry)."""
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped))
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("formcheck.report", "templates"),
@@ -214,6 +227,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["code"] = inline_code
     env.filters["pct"] = lambda x: f"{100 * float(x):.0f} %"
     env.filters["score_pct"] = lambda x: f"{max(0.0, min(1.0, float(x))) * 100:.0f}"
     env.filters["confidence_word"] = lambda x: "high" if x >= 0.75 else "medium" if x >= 0.4 else "low"

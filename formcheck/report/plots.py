@@ -120,7 +120,9 @@ def lean_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary: M
     factor = float((summary.get("time_scale") or {}).get("factor") or 1.0)
     times, leans = _stride_times(good, factor), np.array([r.trunk_lean_deg for r in good])
     k = fifth_size(len(good))
-    fifths = ((slice(0, k), EARLY_COLOUR, "first fifth"), (slice(-k, None), LATE_COLOUR, "last fifth"))
+    drift = (summary.get("metrics") or {}).get("trunk_lean_drift_deg") or {}
+    no_drift = drift.get("value") is None and drift.get("reason")  # too few strides: fifths would be noise
+    fifths = () if no_drift else ((slice(0, k), EARLY_COLOUR, "first fifth"), (slice(-k, None), LATE_COLOUR, "last fifth"))
     means = [float(leans[sl].mean()) for sl, _, _ in fifths]
     pad = 0.25 * float(np.median(np.diff(times))) if len(times) > 1 else 0.2
 
@@ -137,6 +139,9 @@ def lean_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary: M
         margin = max(high - low, 4.0) * 0.2
         ax.set_ylim(low - margin, high + margin)
 
+    if no_drift:
+        return _chart(draw, f"Mean {float(leans.mean()):+.1f}° over {len(good)} strides; 0° is upright, forward is "
+                            f"positive. No drift: {drift['reason']}.")  # fmt: skip
     change = means[1] - means[0]
     return _chart(draw, f"Lean went from {means[0]:+.1f}° to {means[1]:+.1f}° ({change:+.1f}°) between the first and "
                         f"last fifth of strides ({k} each); 0° is upright, forward is positive.")  # fmt: skip

@@ -107,3 +107,23 @@ def make_meta(**changes) -> ReportMeta:
     return replace(meta, **changes)
 
 
+
+
+def demo_answers():
+    """A runner's answers for the real run (the kind ``formcheck ask`` writes): no red flags, endurance times given."""
+    from formcheck.answers.model import Answers
+
+    return Answers.model_validate(
+        {
+            "runner": {"age": 27, "sex": "male", "height_cm": 178, "running_months": 5, "runs_per_week": 2},
+            "symptom": {"date": SYMPTOM_DATE, "kind": "pump", "where": "lower_back", "minute_into_run": 31,
+                        "forced_walk": True, "lasted_min": 20, "hours_sore_after": 4, "severity": 7},  # fmt: skip
+            "warmup": {"done": False},
+            "history": {"injuries": [{"part": "ankle", "side": "right", "months_ago": 14}]},
+            "substances": {"taken": ["creatine"]},
+            "endurance": {"extensor_s": 62, "flexor_s": 95, "side_bridge_left_s": 55, "side_bridge_right_s": 61},
+            "red_flags": {name: False for name in ("saddle_numbness", "bladder_bowel_change", "leg_weakness",
+                          "leg_numbness_tingling", "night_pain", "fever", "weight_loss", "cancer_history", "trauma",
+                          "dark_urine", "pain_far_worse_than_effort", "muscles_rigid_swollen")},  # fmt: skip
+        }
+    )
