@@ -83,7 +83,7 @@ def _measure(findings: Sequence[Finding], key: str) -> Any:
     return None
 
 
-def _personal_steps(item_id: str, asking: Sequence[Finding], catalogue: Catalogue) -> tuple[str, ...]:
+def _personal_steps(item_id: str, asking: Sequence[Finding], catalogue: Catalogue, th: Thresholds) -> tuple[str, ...]:
     """Steps that use the runner's own numbers, placed before the catalogue's steps."""
     if item_id == "cadence_increase":
         cadence = _measure(asking, "cadence_spm")
@@ -92,11 +92,22 @@ def _personal_steps(item_id: str, asking: Sequence[Finding], catalogue: Catalogu
             hi = cadence * (1 + catalogue.numbers.value("cadence.increase_high_pct") / 100.0)
             return (f"Your cadence was {cadence:.0f} steps/min: aim for {lo:.0f}-{hi:.0f} steps/min.",)
     if item_id == "trunk_endurance_progression":
-        extensor, flexor = _measure(asking, "extensor_s"), _measure(asking, "flexor_s")
-        if extensor is not None and flexor is not None and flexor >= extensor:
+        extensor = _measure(asking, "extensor_s")
+        if extensor is None:
+            return ()
+        needs = []  # (extensor hold that would meet the ratio, which hold asks for it)
+        flexor = _measure(asking, "flexor_s")
+        if flexor is not None:
+            needs.append((flexor / float(th.value("trunk_endurance.flexor_extensor_max")), f"your flexor hold of {fmt(flexor, 0)} s"))
+        for side in ("left", "right"):
+            hold = _measure(asking, f"{side}_s")
+            if hold is not None:
+                needs.append((hold / float(th.value("trunk_endurance.side_extensor_max")), f"your {side} side bridge of {fmt(hold, 0)} s"))
+        target, because = max(needs, default=(0.0, ""))
+        if target > extensor:
             return (
-                f"Your back-extensor hold was {fmt(extensor, 0)} s against a flexor hold of {fmt(flexor, 0)} s: "
-                f"work toward an extensor hold longer than {fmt(flexor, 0)} s before adding anything else.",
+                f"Your back-extensor hold was {fmt(extensor, 0)} s: work toward {target:.0f} s or more, so that it "
+                f"balances {because} (McGill et al. 1999 ratios).",
             )
     return ()
 
@@ -134,7 +145,7 @@ def build_plan(
     plan = []
     for item_id in order:
         item = catalogue.items[item_id]
-        steps = _personal_steps(item_id, asked.get(item_id, []), catalogue) + item.steps
+        steps = _personal_steps(item_id, asked.get(item_id, []), catalogue, th) + item.steps
         plan.append(PlanItem(item_id, item.title, steps, tuple(whys[item_id]), item.caveat))
 
     film = catalogue.items["film_again"]

@@ -56,3 +56,13 @@ def test_every_cause_asks_only_for_catalogue_items() -> None:
     assert all(item in catalogue.items for f in result.findings for item in f.plan)
     assert result.plan[0].id == "see_clinician" and result.plan[-1].id == "film_again"
     assert len(cause_modules()) == 12
+
+
+def test_trunk_endurance_target_balances_the_longest_other_hold() -> None:
+    f = finding("trunk_endurance", 0.8, ("trunk_endurance_progression",), extensor_s=58.0, flexor_s=96.0, left_s=52.0, right_s=60.0)
+    steps = build_plan([f], (), TH)[0].steps
+    # flexor:extensor < 1.0 needs > 96 s; side:extensor < 0.75 needs > 60 / 0.75 = 80 s: the flexor asks for more.
+    assert steps[0] == ("Your back-extensor hold was 58 s: work toward 96 s or more, so that it balances your flexor hold "
+                        "of 96 s (McGill et al. 1999 ratios).")  # fmt: skip
+    balanced = finding("trunk_endurance", 0.8, ("trunk_endurance_progression",), extensor_s=150.0, flexor_s=90.0)
+    assert build_plan([balanced], (), TH)[0].steps[0].startswith("Three times a week")
