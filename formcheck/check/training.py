@@ -87,8 +87,7 @@ def _target(store: Store, runner: str, day: dt.date | None, history: list[Stored
         except NotFoundError:
             return None, (f"no run recorded on {day.isoformat()}: export that run from the watch or app "
                           "(GPX, FIT or TCX) to assess hills, pace, walk breaks and load.")  # fmt: skip
-        chosen = _pick_run(candidates)
-        return (store.run(chosen.id, runner) if chosen else None), None
+        return _pick_run(candidates), None  # runs_on loads the points already
     running = [s for s in history if s.run.sport == Sport.RUN] or history
     if not running:
         return None, "no run recorded: export the run that hurt (GPX, FIT or TCX) to assess hills, pace, walk breaks and load."

@@ -126,3 +126,21 @@ def test_a_clip_without_running_is_a_warning_unless_it_is_the_only_input(shared,
     missing = " ".join(outcome.findings["inputs"]["missing"])
     assert f"{SQUAT_CLIP.name} shows no running" in missing
     assert any(SQUAT_CLIP.name in w for w in outcome.warnings)
+
+
+def test_the_date_picks_the_run_that_hurt_and_a_day_without_one_is_said(shared, tmp_path, store_url):
+    hilly = SAMPLES / "demo_run_hilly_2013-02-06.fit"
+    picked = run_check(CheckRequest(out_dir=tmp_path / "a", runs=(GOOGLEFIT_RUN, hilly), db=store_url,
+                                    date=dt.date(2013, 2, 6)))  # fmt: skip
+    assert picked.findings["inputs"]["run_label"].split(", ")[1].startswith("2013-02-06")
+    assert picked.findings["run"]["run"]["start"].startswith("2013-02-06")
+    latest = run_check(CheckRequest(out_dir=tmp_path / "b", db=store_url, answers=load_answers(SAMPLES / "answers.toml"),
+                                    date=dt.date(2015, 5, 31)))  # fmt: skip  # --date wins over the answers' 2013-02-06
+    assert latest.findings["inputs"]["symptom_date"] == "2015-05-31"
+    assert latest.findings["run"]["run"]["start"].startswith("2015-05-31")
+    none = run_check(CheckRequest(out_dir=tmp_path / "c", db=store_url, date=dt.date(2014, 1, 1),
+                                  answers=load_answers(SAMPLES / "answers.toml")))  # fmt: skip
+    assert none.findings["run"] is None and none.findings["inputs"]["symptom_date"] == "2014-01-01"
+    assert any("no run recorded on 2014-01-01" in line for line in none.findings["inputs"]["missing"])
+    with Store.open(store_url) as store:
+        assert [c.run_id is None for c in checks(store, "default")] == [False, False, True]
