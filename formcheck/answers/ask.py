@@ -31,15 +31,20 @@ from formcheck.errors import AnswersError
 
 Read = Callable[[str], str]
 
-SECTION_INTROS = {
+SECTION_TITLES = {
     "runner": "About you",
     "symptom": "The run that hurt",
     "warmup": "Before that run",
     "history": "Past injuries",
-    "substances": "Supplements and drugs (some are known among lifters to cause back pumps; your answers stay on this computer)",
-    "endurance": "Trunk endurance tests (McGill et al. 1999): skip them if you have not done them",
-    "red_flags": "Warning signs. formcheck is not a diagnosis: these questions are here so that anything that needs "
-                 "a clinician is not explained away as a training problem",
+    "substances": "Supplements and drugs",
+    "endurance": "Trunk endurance tests",
+    "red_flags": "Warning signs",
+}
+SECTION_NOTES = {
+    "substances": "Some are known among lifters to cause back pumps. Your answers stay on this computer.",
+    "endurance": f"Skip these if you have not done the tests. {ENDURANCE_NOTE}",
+    "red_flags": "formcheck is not a diagnosis. These questions are here so that anything that needs a doctor "
+                 "is not explained away as a training problem.",
 }  # fmt: skip
 URGENT_TODAY = {"dark_urine", "muscles_rigid_swollen", "pain_far_worse_than_effort"}
 _YES, _NO = {"y", "yes", "true", "1"}, {"n", "no", "false", "0"}
@@ -63,7 +68,7 @@ def _normalise(spec: FieldSpec, text: str) -> str:
     if spec.kind == "enum_list":
         return ", ".join(_choice(part.strip(), spec.choices) for part in lowered.replace(" ", ",").split(",") if part)
     if spec.kind == "date" and lowered in ("today", "yesterday"):
-        return (dt.date.today() - dt.timedelta(days=lowered == "yesterday")).isoformat()
+        return (dt.date.today() - dt.timedelta(days=1 if lowered == "yesterday" else 0)).isoformat()
     return text.strip()
 
 
@@ -158,9 +163,9 @@ class Questionnaire:
         for key, spec in all_fields().items():
             if spec.section != section:
                 section = spec.section
-                self.console.rule(escape(SECTION_INTROS[section]))
-                if section == "endurance":
-                    self.console.print(escape(ENDURANCE_NOTE))
+                self.console.rule(escape(SECTION_TITLES[section]))
+                if section in SECTION_NOTES:
+                    self.console.print(escape(SECTION_NOTES[section]))
             if key == "warmup.minutes" and self.data.get("warmup", {}).get("done") != "true":
                 continue  # no warm-up (or not said): no duration to ask
             if spec.kind == "injuries":

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-
-def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
+if TYPE_CHECKING:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+def _console(stderr: bool = False, soft_wrap: bool = True) -> "Console":
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=soft_wrap)
 
 
 def _check_file(path: Path) -> None:
@@ -72,7 +75,7 @@ def ask_command(
     from formcheck.answers.ask import ask_answers, count_answered
     from formcheck.answers.template import answers_to_toml
 
-    console = _console()
+    console = _console(soft_wrap=False)  # wrapped, so the test instructions fit the terminal
     answers = ask_answers(console)
     write_atomic(out, stamp(answers_to_toml(answers)))
     done, total = count_answered(answers)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from formcheck.findings.model import JournalEntry
 
 DbOption = Annotated[
@@ -34,10 +36,10 @@ journal_app = typer.Typer(
 )
 
 
-def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
+def _console(stderr: bool = False, soft_wrap: bool = True) -> "Console":
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, highlight=False, soft_wrap=soft_wrap)
 
 
 def _day(text: str | None) -> dt.date:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import select
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -134,7 +137,8 @@ def test_interactive_in_tmux(tmp_path: Path) -> None:
     socket = f"formcheck-test-{os.getpid()}"
     tmux = ["tmux", "-L", socket]
     out = tmp_path / "mine.toml"
-    command = f"cd {REPO} && {sys.executable} -m formcheck.cli ask --out {out}; echo EXIT=$?; sleep 120"
+    # The pane's own width, not an inherited COLUMNS, decides where rich wraps.
+    command = f"cd {REPO} && env -u COLUMNS -u LINES {sys.executable} -m formcheck.cli ask --out {out}; echo EXIT=$?; sleep 120"
     subprocess.run([*tmux, "-f", "/dev/null", "new-session", "-d", "-x", "220", "-y", "60", command], check=True)
 
     def screen() -> str:
@@ -173,7 +177,9 @@ def test_interactive_in_tmux(tmp_path: Path) -> None:
 def test_interactive_in_a_pty_end_of_input_writes_nothing(tmp_path: Path) -> None:
     """A pseudo-terminal: a wrong value is asked again, Enter skips, Ctrl-D stops with nothing written."""
     master, slave = os.openpty()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"}
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))  # 200 columns: no wrapping
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}  # "dumb" means 80 columns
+    env.pop("COLUMNS", None)
     process = subprocess.Popen([*CLI, "ask", "--out", "p.toml"], cwd=tmp_path, stdin=slave, stdout=slave,
                                stderr=slave, env=env, close_fds=True)  # fmt: skip
     os.close(slave)
@@ -199,7 +205,7 @@ def test_interactive_in_a_pty_end_of_input_writes_nothing(tmp_path: Path) -> Non
         wait_for(b"must be a whole number of years between 10 and 100, got 300 (Enter skips)")
         wait_for(b"How old are you?", times=2)  # asked again
         os.write(master, b"\n")  # skip
-        wait_for(b"Sex [1) female  2) male  3) other]")
+        wait_for(b"[1) female  2) male  3) other]")
         os.write(master, b"\x04")  # Ctrl-D
         wait_for(b"interrupted; nothing was written.")
         assert process.wait(timeout=30) == 130
