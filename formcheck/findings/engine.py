@@ -88,7 +88,8 @@ def inputs_report(inputs: CheckInputs) -> tuple[list[str], list[str]]:
     else:
         missing.append("the GPS track of the run that hurt (GPX/FIT/TCX): add it to assess hills, sudden efforts and the walk break")
     if inputs.history:
-        used.append(f"{len(inputs.history)} recorded activities")
+        n = len(inputs.history)
+        used.append(f"{n} recorded {'activity' if n == 1 else 'activities'}")
     else:
         missing.append("your earlier runs: add them to assess load spikes and rest days")
     if inputs.lifts:

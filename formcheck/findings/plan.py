@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -44,6 +44,7 @@ class CatalogueItem:
     title: str
     steps: tuple[str, ...]
     caveat: str | None
+    by_substance: Mapping[str, str] = field(default_factory=dict)  # substances_review: a step per substance
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Catalogue:
 def parse_catalogue(text: str, origin: str = "formcheck/findings/plan.toml") -> Catalogue:
     data = tomllib.loads(text)
     items = {
-        key: CatalogueItem(key, str(item["title"]), tuple(item["steps"]), item.get("caveat"))
+        key: CatalogueItem(key, str(item["title"]), tuple(item["steps"]), item.get("caveat"), dict(item.get("by_substance", {})))
         for key, item in data.get("items", {}).items()
     }
     missing = [key for key in PLAN_IDS if key not in items]
@@ -91,6 +92,10 @@ def _personal_steps(item_id: str, asking: Sequence[Finding], catalogue: Catalogu
             lo = cadence * (1 + catalogue.numbers.value("cadence.increase_low_pct") / 100.0)
             hi = cadence * (1 + catalogue.numbers.value("cadence.increase_high_pct") / 100.0)
             return (f"Your cadence was {cadence:.0f} steps/min: aim for {lo:.0f}-{hi:.0f} steps/min.",)
+    if item_id == "substances_review":
+        taken = _measure(asking, "taken") or []
+        item = catalogue.items[item_id]
+        return tuple(item.by_substance[name] for name in item.by_substance if name in taken)
     if item_id == "trunk_endurance_progression":
         extensor = _measure(asking, "extensor_s")
         if extensor is None:

@@ -50,11 +50,10 @@ class Rules:
             self.sources.append(source)
 
     def fire(self, rule: str, sentence: str | None = None) -> None:
-        """Add the weight of ``rule`` (``<section>.weights.<rule>``) and its evidence sentence."""
-        if rule in self.fired:
-            return
-        self.fired.append(rule)
-        self._score += float(self.th.value(f"{self.section}.weights.{rule}"))
+        """Add the weight of ``rule`` (``<section>.weights.<rule>``) once, and its evidence sentence each time."""
+        if rule not in self.fired:
+            self.fired.append(rule)
+            self._score += float(self.th.value(f"{self.section}.weights.{rule}"))
         if sentence:
             self.evidence.append(sentence)
 

@@ -42,3 +42,9 @@ def test_partial_answers_lower_confidence() -> None:
 def test_no_times_is_not_assessed() -> None:
     result = trunk_endurance.assess(check(), TH)
     assert isinstance(result, NotAssessed) and "endurance" in result.needs
+
+
+def test_both_side_bridges_over_the_ratio_are_both_said_and_weighed_once() -> None:
+    found = holds(58, 40, 52, 60)
+    assert isinstance(found, Finding) and found.rules_fired.count("side_extensor") == 1
+    assert sum(s.startswith(("Left side bridge", "Right side bridge")) for s in found.evidence) == 2

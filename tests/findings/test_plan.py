@@ -66,3 +66,9 @@ def test_trunk_endurance_target_balances_the_longest_other_hold() -> None:
                         "of 96 s (McGill et al. 1999 ratios).")  # fmt: skip
     balanced = finding("trunk_endurance", 0.8, ("trunk_endurance_progression",), extensor_s=150.0, flexor_s=90.0)
     assert build_plan([balanced], (), TH)[0].steps[0].startswith("Three times a week")
+
+
+def test_substances_review_only_speaks_of_what_was_taken() -> None:
+    result = assess(check(answers=answers(substances={"taken": ["creatine"]})))
+    review = next(p for p in result.plan if p.id == "substances_review")
+    assert review.steps[0].startswith("Creatine:") and not any("steroid" in s for s in review.steps)
