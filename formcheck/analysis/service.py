@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 
 TRUNCATED_FRACTION = 0.9
 """Fewer decodable frames than this share of the container's count means a cut-off copy."""
+MIN_ANALYSIS_S = 1.0
+MIN_FRAMES = 10
+"""Below about a second (two or three steps) or ten frames no gait measure exists, so a still image,
+a one-frame clip or an empty window is an error, the same one whichever way it arises."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,20 @@ class VideoResult:
     from_cache: bool
 
 
+def check_enough_video(job: VideoJob, info: VideoInfo) -> None:
+    """One clear error when the video, or the chosen part of it, is too short for any gait measure."""
+    if job.start_s is None and job.end_s is None:
+        if info.frames < MIN_FRAMES or info.duration_s < MIN_ANALYSIS_S:
+            raise VideoError(f"{job.video} is only {info.duration_s:.2f} s long ({info.frames} frame{'s' if info.frames != 1 else ''}): "
+                             f"no gait can be measured from less than {MIN_ANALYSIS_S:g} s. Film at least 10 s of steady running.")  # fmt: skip
+        return
+    start = job.start_s or 0.0
+    end = info.duration_s if job.end_s is None else min(job.end_s, info.duration_s)
+    if end - start < MIN_ANALYSIS_S:
+        raise UsageError(f"the chosen part of {job.video} ({start:.2f}-{end:.2f} s) is {max(0.0, end - start):.2f} s long: "
+                         f"no gait can be measured from less than {MIN_ANALYSIS_S:g} s; choose a longer part.")  # fmt: skip
+
+
 def pose_track_for(job: VideoJob, info: VideoInfo, progress: Callable[[float], None] | None = None
                    ) -> tuple[PoseTrack, tuple[str, ...], bool]:
     """The pose track of the job's window: from the cache when possible, else computed and cached."""
@@ -85,6 +103,7 @@ def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None
     info = probe_video(job.video, job.start_s, job.end_s)
     if job.start_s is not None and job.start_s >= info.duration_s:
         raise UsageError(f"--start {job.start_s:g} is past the end of the video ({info.duration_s:.1f} s).")
+    check_enough_video(job, info)
     if on_probe is not None:
         on_probe(info)
     track, pose_warnings, from_cache = pose_track_for(job, info, progress)
@@ -96,6 +115,9 @@ def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None
         )
     if track.n_frames == 0:
         raise NoPersonError(f"{job.video}: no frames in the chosen part of the video; check --start/--end.")
+    if track.n_frames < MIN_FRAMES:
+        raise VideoError(f"{job.video}: only {track.n_frames} frame{'s' if track.n_frames != 1 else ''} could be analysed; "
+                         f"no gait can be measured from fewer than {MIN_FRAMES}. Film at least 10 s of steady running.")  # fmt: skip
     if not track.found.any():
         raise NoPersonError(f"{job.video}: nobody was found in {track.n_frames} frames; film the whole body, side on, in good light.")
     options = AnalysisOptions(height_cm=job.height_cm, capture_fps=job.capture_fps, slowmo_tag=info.slowmo_tag)

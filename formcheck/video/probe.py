@@ -17,6 +17,10 @@ from formcheck.errors import InputFileError, VideoError, VideoTooLongError
 
 MAX_DURATION_S = 30 * 60.0
 """Longest video analysed whole; longer ones need --start/--end (pose costs ~25 ms a frame)."""
+STILL_IMAGE_FORMATS = ("image2", "jpeg_pipe", "png_pipe", "bmp_pipe", "tiff_pipe", "heif")
+"""FFmpeg opens a photo as a one-frame "video" through these demuxers, whatever the file is called
+(animated GIF/WebP are left alone: they can hold a real clip)."""
+STILL_IMAGE_CODECS = ("mjpeg", "png", "bmp", "tiff", "jpeg2000")
 
 _SLOWMO_KEYS = ("com.apple.quicktime.slowmo", "slow_motion", "slowmo", "com.android.capture.fps")
 
@@ -117,6 +121,10 @@ def probe_video(path: str | Path, start_s: float | None = None, end_s: float | N
             raise VideoError(f"{path} has no video stream: choose the video file, not an audio or image file.")
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        if container.format.name in STILL_IMAGE_FORMATS or (
+            stream.codec_context.name in STILL_IMAGE_CODECS and (stream.frames or 0) <= 1 and not stream.duration
+        ):
+            raise VideoError(f"{path} is a still image ({stream.codec_context.name.upper()}), not a video: choose the video file.")
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         if not rate or float(rate) <= 0:
             raise VideoError(f"{path} does not state a frame rate: re-export it as MP4 (H.264).")

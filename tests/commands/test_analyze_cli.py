@@ -61,12 +61,12 @@ def _file(path: Path, data: bytes) -> Path:
     return path
 
 
-def _tiny_video(path: Path, seconds_between_frames: float) -> Path:
+def _tiny_video(path: Path, seconds_between_frames: float, frames: int = 2) -> Path:
     with av.open(str(path), "w") as out:
         stream = out.add_stream("mpeg4", rate=30)
         stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
         stream.time_base = Fraction(1, 30)
-        for i, t in enumerate((0.0, seconds_between_frames)):
+        for i, t in enumerate(seconds_between_frames * k for k in range(frames)):
             frame = av.VideoFrame.from_ndarray(np.full((64, 64, 3), 40 * i, np.uint8), format="rgb24")
             frame.pts = int(t * 30)
             for packet in stream.encode(frame):
@@ -85,7 +85,8 @@ def _tiny_video(path: Path, seconds_between_frames: float) -> Path:
         (lambda d: _file(d / "empty.mp4", b""), 5, "empty"),
         (lambda d: _file(d / "cut.mp4", SAMPLE.read_bytes()[:30000]), 5, "truncated"),
         (lambda d: _tiny_video(d / "long.mp4", 31 * 60), 5, "--start and --end"),
-        (lambda d: _tiny_video(d / "nobody.mp4", 0.1), 6, "nobody was found"),
+        (lambda d: _tiny_video(d / "nobody.mp4", 0.1, frames=15), 6, "nobody was found"),
+        (lambda d: _tiny_video(d / "two_frames.mp4", 0.1), 5, "long (2 frames): no gait can be measured"),
     ],
 )
 def test_bad_videos_get_one_line_and_nothing_written(tmp_path, make, expected_code, words):
