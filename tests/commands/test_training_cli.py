@@ -304,3 +304,88 @@ def test_each_bad_input_is_one_line_and_nothing_stored(capsys, tmp_path: Path, s
     assert code != 0 and err.count("\n") == 1 and name in err and out == ""
     with Store.open(sqlite_url) as store:
         assert store.counts() == {"runners": 0, "sources": 0, "runs": 0, "lift_sets": 0}
+
+
+# --- issue 9: messages that are true, and read-only commands that create nothing -------------------
+
+
+def test_ctrl_c_during_import_says_what_was_saved(capsys, monkeypatch, sqlite_url: str) -> None:
+    from formcheck.store import importing
+
+    real_add_strength = importing.add_strength
+
+    def interrupted(*args, **kwargs):
+        real_add_strength(*args, **kwargs)  # the sets are written inside the transaction ...
+        raise KeyboardInterrupt  # ... and Ctrl-C arrives before it commits
+
+    monkeypatch.setattr(importing, "add_strength", interrupted)
+    code, out, err = run_cli(capsys, "import", RUN_0531, FITNOTES, TRACKS / "rowing_indoor_hr.fit", "--db", sqlite_url)
+    assert code == 130 and err.count("\n") == 1
+    assert "nothing was written" not in err.replace(f"nothing of {FITNOTES.name} was written", "")
+    assert (f"interrupted: 1 file(s) were saved before it: {RUN_0531.name} (1 new, 0 updated run(s)); "
+            f"nothing of {FITNOTES.name} was written.") in err
+    with Store.open(sqlite_url) as store:
+        assert (store.counts()["runs"], store.counts()["lift_sets"]) == (1, 0)  # exactly what the message says
+
+
+def test_ctrl_c_before_anything_is_saved(capsys, monkeypatch, sqlite_url: str) -> None:
+    import formcheck.store.ingest as ingest
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest, "read_file", interrupted)
+    code, _, err = run_cli(capsys, "import", RUN_0531, "--db", sqlite_url)
+    assert code == 130 and f"interrupted: nothing was written; nothing of {RUN_0531.name} was written." in err
+
+
+def test_a_bad_option_value_does_not_mention_env_var_none(capsys, sqlite_url: str) -> None:
+    code, _, err = run_cli(capsys, "context", "--run", "abc", "--db", sqlite_url)
+    assert code == 2 and "'abc' is not a valid integer" in err and "env var" not in err
+
+
+@pytest.mark.parametrize("command", [["runs"], ["context", "--run", "1"], ["context", "--date", "2015-05-31"]])
+def test_read_only_commands_create_no_store(capsys, tmp_path: Path, monkeypatch, command: list[str]) -> None:
+    typo = tmp_path / "tpyo" / "formcheck.db"
+    code, out, err = run_cli(capsys, *command, "--db", f"sqlite:///{typo}")
+    assert code == 8 and out == "" and err.count("\n") == 1
+    assert f"there is no training store at {typo} (no such file); import files into it first." in err
+    assert not (tmp_path / "tpyo").exists()
+    monkeypatch.setenv("FORMCHECK_DB", f"sqlite:///{typo}")  # the same through the environment
+    assert run_cli(capsys, *command)[0] == 8 and not (tmp_path / "tpyo").exists()
+
+
+def test_import_refuses_a_database_of_another_program(capsys, tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, route TEXT)")
+    code, out, err = run_cli(capsys, "import", RUN_0531, "--db", f"sqlite:///{other}")
+    assert code == 8 and err.count("\n") == 1 and "holds tables formcheck did not create (runs)" in err
+    with sqlite3.connect(other) as db:
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["runs"]
+
+
+def test_reimport_with_other_units_reports_updates(capsys, sqlite_url: str) -> None:
+    strong = STRENGTH / "strong_export_lbs_with_rpe.csv"
+    assert run_cli(capsys, "import", strong, "--units", "lb", "--db", sqlite_url)[0] == 0
+    code, out, _ = run_cli(capsys, "import", strong, "--units", "kg", "--db", sqlite_url)
+    assert code == 0 and out.startswith("updated strong_export_lbs_with_rpe.csv [strong]: 0 new, 4107 updated, "
+                                        "583 unchanged set(s); this file was imported before")
+    with Store.open(sqlite_url) as store:
+        assert store.counts()["lift_sets"] == 4690
+
+
+def test_impossible_records_are_counted_in_the_import_line(capsys, tmp_path: Path, sqlite_url: str) -> None:
+    lines = (STRENGTH / "strong_export_old_format_kg.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace(",50,10,", ",-100,10,", 1)
+    lines[2] = lines[2].replace("2017-05-12", "2099-05-12", 1)
+    path = tmp_path / "strong_kg.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "import", path, "--units", "kg", "--db", sqlite_url)
+    assert code == 0 and "2993 new, 0 updated, 0 unchanged set(s); 2 impossible set(s) not stored" in out
+    assert "warning: dropped 2 of 2995 sets as impossible: 1 with a weight below 0 kg (e.g. -100 kg" in out
+    with Store.open(sqlite_url) as store:
+        assert min(s.weight_kg for s in store.lift_sets() if s.weight_kg is not None) >= 0
+        assert max(s.performed_on for s in store.lift_sets()).year < 2099
