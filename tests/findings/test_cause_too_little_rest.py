@@ -18,6 +18,7 @@ def test_lifts_and_runs_every_day_fire() -> None:
     assert isinstance(found, Finding)
     assert found.rules_fired == ("no_rest_day", "run_day_before", "lift_and_run_stacked", "few_rest_days_week")
     assert "the day before: run; 2 days before: lift; 3 days before: lift" in found.evidence[0]
+    assert "You also ran the day before (5.0 km)." in found.evidence
     assert found.measures["rest_days_7d"] == 0 and found.score == 0.9
 
 

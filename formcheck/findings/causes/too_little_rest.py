@@ -54,7 +54,9 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     else:
         r.argue_against(f"The {look} days before included days with no training logged ({summary}).")
     if days[0] in runs:
-        r.fire("run_day_before", "You also ran the day before.")
+        km = sum((h.distance_m or 0.0) for h in inputs.history if h.sport is Sport.RUN and h.start.date() == days[0]) / 1000.0
+        length = f" ({km:.1f} km)" if km > 0 else ""
+        r.fire("run_day_before", f"You also ran the day before{length}.")
     two = days[:2]
     if any(d in lifts for d in two) and any(d in runs for d in two):
         r.fire("lift_and_run_stacked", "A lift session and a run both fell in the 2 days before the run.")
