@@ -49,11 +49,11 @@ def history(store: Store, queue: JobQueue, runner: str) -> dict[str, Any]:
         day = clip.recorded_on or clip.analysed_at.date()
         job = jobs.get(links.get(clip.id))
         shown = {item["name"]: item["shown"] for item in job.inputs} if job else {}
-        name = shown.get(clip.video_name, clip.video_name)  # the name the runner gave, not the server's
+        video = shown.get(clip.video_name, clip.video_name)  # the name the runner gave, not the server's
         for name in TRENDS:
             value = getattr(clip, name)
             if value is not None:
-                trends[name].append({"date": day.isoformat(), "value": round(float(value), 2), "video": name})
+                trends[name].append({"date": day.isoformat(), "value": round(float(value), 2), "video": video})
     pumps = [{"date": e.date.isoformat(), "severity": e.severity, "walked": e.walked, "minute": e.minute, "note": e.note}
              for e in entries(store, runner)]  # fmt: skip
     past = [{"check_id": row.id, "job_id": jobs_by_check.get(row.id), "created_at": row.created_at.isoformat(),
