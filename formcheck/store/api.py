@@ -71,11 +71,12 @@ class Store:
             raise StoreError(f"could not write to the store {self.url}: {_first_line(error)}; nothing was saved.") from error
 
     def import_runs(self, runs: Sequence[Run], source: SourceInfo, runner: str = DEFAULT_RUNNER) -> ImportReport:
-        """Add the runs of one track file in one transaction (duplicates by natural key are skipped)."""
+        """Store the runs of one track file in one transaction: new ones added, known ones updated if they differ."""
         return self._write(lambda s: importing.add_runs(s, runner, runs, source))
 
     def import_strength(self, log: StrengthLog, source: SourceInfo, runner: str = DEFAULT_RUNNER) -> ImportReport:
-        """Add the sets of one strength export in one transaction."""
+        """Store the sets of one strength export in one transaction: a set already stored (same workout start,
+        exercise and set order) is updated when its values differ, never added twice."""
         return self._write(lambda s: importing.add_strength(s, runner, log, source))
 
     def set_runner_tz(self, runner: str, tz: str) -> None:

@@ -56,11 +56,6 @@ def describe_url(url: str) -> str:
         return "<unparsable URL>"
 
 
-# Tables a formcheck store holds (any revision); a database with other tables and no
-# formcheck revision is someone else's and is not touched.
-FORMCHECK_TABLES = frozenset({"runners", "sources", "runs", "run_segments", "lift_sets", "alembic_version"})
-
-
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys on, and let SQLAlchemy (not the driver) open transactions, so DDL is transactional.
 
