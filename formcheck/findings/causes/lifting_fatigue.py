@@ -68,8 +68,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     r.fire("session_in_window", f"{sets} on {session.date.isoformat()}, {when(session)}.")
     peak = hours <= peak_h if hours is not None else session.days_before <= peak_h / 24.0
     if peak:
-        where = "inside" if hours is not None else "overlapping"
-        r.fire("in_peak", f"That is {where} the 24-{fmt(peak_h, 0)} h when lumbar-extensor strength loss is greatest (Pettitt et al. 2010).")
+        where = "is inside" if hours is not None else "overlaps"
+        r.fire("in_peak", f"That {where} the 24-{fmt(peak_h, 0)} h when lumbar-extensor strength loss is greatest (Pettitt et al. 2010).")
     else:
         r.note(f"That is after the 24-{fmt(peak_h, 0)} h peak of strength loss but inside the {fmt(window_h, 0)} h before symptoms resolved (Pettitt et al. 2010).")
     if session.lumbar_load == "heavy":
