@@ -37,9 +37,13 @@ from formcheck.errors import AnswersError
 __all__ = ["answers_from_dict", "answers_from_form", "load_answers"]
 
 
-def load_answers(path: Path) -> Answers:
-    """The answers in the TOML file at ``path``; :class:`AnswersError` (one line) for any problem."""
-    source = str(path)
+def load_answers(path: Path, source: str | None = None) -> Answers:
+    """The answers in the TOML file at ``path``; :class:`AnswersError` (one line) for any problem.
+
+    Messages start with ``source`` (default: the path as given), e.g. the name
+    a web upload had on the person's computer rather than its temporary path.
+    """
+    source = str(path) if source is None else source
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
@@ -85,6 +89,11 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _key(name: str) -> str:
+    """A key as TOML would need it written: bare when it can be, else quoted (no newline reaches the line)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_.-]+", name) else _show(name)
+
+
 def _suggest(word: str, candidates: list[str]) -> str:
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f"did you mean {close[0]}? " if close else ""
@@ -102,9 +111,9 @@ def _check_keys(source: str, data: Mapping[str, Any]) -> None:
             if not isinstance(value, Mapping):
                 owners = [k for k in fields if k.endswith(f".{key}")]
                 hint = f"did you mean {owners[0]} (in the {owners[0].split('.')[0]} table)? " if owners else ""
-                raise AnswersError(f"{source}: unknown key {key} outside any table; {hint}"
+                raise AnswersError(f"{source}: unknown key {_key(key)} outside any table; {hint}"
                                    f"the tables are {', '.join(models)}")  # fmt: skip
-            raise AnswersError(f"{source}: unknown table {key}; {_suggest(key, list(models))}"
+            raise AnswersError(f"{source}: unknown table {_key(key)}; {_suggest(key, list(models))}"
                                f"the tables are {', '.join(models)}")  # fmt: skip
         if not isinstance(value, Mapping):
             raise AnswersError(f"{source}: {key} must be a table of {', '.join(models[key].model_fields)}, "
@@ -114,7 +123,7 @@ def _check_keys(source: str, data: Mapping[str, Any]) -> None:
             if name not in names:
                 elsewhere = [k for k in fields if k.endswith(f".{name}")]
                 hint = _suggest(name, names) or (f"did you mean {elsewhere[0]}? " if elsewhere else "")
-                raise AnswersError(f"{source}: unknown key {key}.{name}; {hint}the {key} table has {', '.join(names)}")
+                raise AnswersError(f"{source}: unknown key {key}.{_key(name)}; {hint}the {key} table has {', '.join(names)}")
             _check_shape(source, fields[f"{key}.{name}"], item)
 
 
@@ -134,7 +143,7 @@ def _check_shape(source: str, spec: FieldSpec, value: Any) -> None:
     for number, injury in enumerate(value, start=1):
         for name, item in injury.items():
             if name not in keys:
-                raise AnswersError(f"{source}: history.injuries, injury {number}: unknown key {name}; "
+                raise AnswersError(f"{source}: history.injuries, injury {number}: unknown key {_key(name)}; "
                                    f"{_suggest(name, list(keys))}an injury has {', '.join(keys)}")  # fmt: skip
             if isinstance(item, bool) and keys[name].kind != "bool":
                 raise _wrong(source, f"history.injuries, injury {number}: {name}", keys[name], item)
@@ -213,7 +222,7 @@ def answers_from_form(form: Mapping[str, str], source: str = "form") -> Answers:
             continue
         if key not in fields:
             hint = _suggest(key, list(fields))
-            raise AnswersError(f"{source}: unknown field {key}" + (f"; {hint.strip()}" if hint else ""))
+            raise AnswersError(f"{source}: unknown field {_key(key)}" + (f"; {hint.strip()}" if hint else ""))
         if value == "":
             continue
         if fields[key].kind == "enum_list" and isinstance(value, str):

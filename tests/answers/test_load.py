@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from formcheck.answers import Answers
-from formcheck.answers.load import answers_from_form, load_answers
+from formcheck.answers.fields import all_fields, injury_fields
+from formcheck.answers.load import answers_from_dict, answers_from_form, load_answers
 from formcheck.errors import AnswersError, UsageError
 
 FULL = """
@@ -193,3 +198,48 @@ def test_form_errors_use_the_same_words(form: dict[str, str], expected: str) -> 
     with pytest.raises(AnswersError) as caught:
         answers_from_form(form)
     assert caught.value.message == expected
+
+
+def test_messages_can_name_the_file_as_the_person_knows_it(tmp_path: Path) -> None:
+    with pytest.raises(AnswersError) as caught:
+        load_answers(write(tmp_path, "[runner]\nage = 5\n", "upload-1234.tmp"), source="answers.toml")
+    assert caught.value.message == "answers.toml: runner.age must be a whole number of years between 10 and 100, got 5"
+
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.text(max_size=12),
+    st.dates(), st.datetimes(), st.times(),
+)
+_keys = st.one_of(st.sampled_from(sorted({k.split(".")[1] for k in all_fields()} | set(injury_fields()))),
+                  st.text(max_size=8))  # fmt: skip
+_values = st.recursive(
+    _scalars.filter(lambda v: v is not None),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_keys, inner, max_size=3)),
+    max_leaves=8,
+)
+_documents = st.dictionaries(
+    st.one_of(st.sampled_from(list(Answers.model_fields)), st.text(max_size=8)),
+    st.one_of(st.dictionaries(_keys, _values, max_size=4), _values),
+    max_size=4,
+)
+
+
+@settings(max_examples=int(os.environ.get("FORMCHECK_FUZZ_EXAMPLES", 400)), deadline=None)
+@given(_documents)
+def test_any_parsed_toml_gives_answers_or_one_line(document: dict[str, Any]) -> None:
+    """Whatever a TOML file can hold: valid Answers, or one AnswersError line -- never another exception."""
+    try:
+        answers_from_dict(document, "answers.toml")
+    except AnswersError as error:
+        assert error.message.startswith("answers.toml: ") and "\n" not in error.message
+
+
+@settings(max_examples=int(os.environ.get("FORMCHECK_FUZZ_EXAMPLES", 300)), deadline=None)
+@given(st.dictionaries(st.one_of(st.sampled_from(sorted(all_fields())), st.sampled_from(
+    [f"history.injuries.{n}.{k}" for n in (1, 2) for k in injury_fields()]), st.text(max_size=20)),
+    st.text(max_size=12), max_size=6))  # fmt: skip
+def test_any_form_gives_answers_or_one_line(form: dict[str, str]) -> None:
+    try:
+        answers_from_form(form)
+    except AnswersError as error:
+        assert error.message.startswith("form: ") and "\n" not in error.message
