@@ -58,16 +58,33 @@ def history(store: Store, queue: JobQueue, runner: str) -> dict[str, Any]:
              for e in entries(store, runner)]  # fmt: skip
     past = [{"check_id": row.id, "job_id": jobs_by_check.get(row.id), "created_at": row.created_at.isoformat(),
              "symptom_date": row.symptom_date.isoformat() if row.symptom_date else None, "top_cause": row.top_cause,
-             "red_flags": row.red_flags} for row in checks]  # fmt: skip
+             "top_title": _top_title(row.findings_json), "red_flags": row.red_flags} for row in checks]  # fmt: skip
     return {"runner": runner, "checks": past, "trends": trends, "pumps": pumps}
 
 
-def runners(store: Store) -> list[str]:
-    return store.runners()
+def _top_title(findings_json: str) -> str | None:
+    """The title of the check's first-ranked cause with a score above zero (None when none had evidence)."""
+    import json
+
+    try:
+        ranked = json.loads(findings_json).get("findings") or []
+    except ValueError:
+        return None
+    return next((f.get("title") for f in ranked if (f.get("score") or 0) > 0), None)
 
 
-def trend_svg(title: str, unit: str, points: list[dict[str, Any]], *, bars: bool = False) -> str:
-    """One small inline SVG: values over dates (line and dots), or bars for journal severities."""
+def date_span(doc: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """One date range for every plot of a history, so that they line up one under the other."""
+    days = [dt.date.fromisoformat(p["date"]) for points in doc["trends"].values() for p in points]
+    days += [dt.date.fromisoformat(p["date"]) for p in doc["pumps"]]
+    first, last = (min(days), max(days)) if days else (dt.date.today(), dt.date.today())
+    pad = max(dt.timedelta(days=2), (last - first) * 0.05)
+    return first - pad, last + pad
+
+
+def trend_svg(title: str, unit: str, points: list[dict[str, Any]], span: tuple[dt.date, dt.date] | None = None,
+              *, bars: bool = False) -> str:
+    """One small inline SVG: values over dates (line and dots, labelled when few), or bars for journal severities."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
 
@@ -80,9 +97,16 @@ def trend_svg(title: str, unit: str, points: list[dict[str, Any]], *, bars: bool
         axes.bar(days, values, width=0.8, color=colours)
         axes.set_ylim(0, 10.5)
     else:
-        axes.plot(days, values, "-o", color="#2563eb", markersize=5, linewidth=1.6)
-        if len(values) == 1:
-            axes.margins(x=0.5)
+        axes.plot(days, values, "-o", color="#2563eb", markersize=6, linewidth=1.8)
+        if len(values) <= 8:
+            for day, value in zip(days, values):
+                axes.annotate(f"{value:g}", (day, value), textcoords="offset points", xytext=(0, 7), ha="center",
+                              fontsize=8, color="#1e3a8a")  # fmt: skip
+        low, high = min(values), max(values)
+        room = max((high - low) * 0.25, abs(high) * 0.05, 1.0)
+        axes.set_ylim(low - room, high + room)
+    if span is not None:
+        axes.set_xlim(span[0], span[1])
     locator = AutoDateLocator(minticks=2, maxticks=6)
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))

@@ -61,6 +61,17 @@ def _sections() -> list[tuple[str, str, list[Any], bool]]:
             for name, specs in grouped.items()]  # fmt: skip
 
 
+FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" '
+           'fill="#0f172a"/><path d="M20 50 L30 30 L24 18 M30 30 L42 36 M30 30 L40 46" stroke="#60a5fa" '
+           'stroke-width="6" stroke-linecap="round" fill="none"/><circle cx="22" cy="12" r="6" fill="#fff"/></svg>')
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """A small runner icon (the report page asks for one too)."""
+    return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
 @router.get("/", response_class=HTMLResponse)
 async def new_check(request: Request) -> HTMLResponse:
     return _render(request, "new.html", "new", sections=_sections())
@@ -97,7 +108,7 @@ async def job_page(request: Request, job_id: str) -> HTMLResponse:
 
 @router.get("/history", response_class=HTMLResponse)
 async def history_page(request: Request) -> HTMLResponse:
-    from formcheck.web.history import TRENDS, history, trend_svg
+    from formcheck.web.history import TRENDS, date_span, history, trend_svg
 
     runner = _runner(request)
     queue, store = request.app.state.queue, request.app.state.store
@@ -105,15 +116,17 @@ async def history_page(request: Request) -> HTMLResponse:
     jobs = await run_in_threadpool(queue.list, runner)
 
     def draw() -> list[str]:
-        plots = [trend_svg(title, unit, doc["trends"][name]) for name, (title, unit) in TRENDS.items()
+        span = date_span(doc)
+        plots = [trend_svg(title, unit, doc["trends"][name], span) for name, (title, unit) in TRENDS.items()
                  if doc["trends"][name]]  # fmt: skip
         if doc["pumps"]:
             points = [{"date": p["date"], "value": p["severity"], "walked": p["walked"]} for p in doc["pumps"]]
-            plots.append(trend_svg("Pumps (journal; dark = had to walk)", "severity 0-10", points, bars=True))
+            plots.append(trend_svg("Pumps from the journal (dark = had to walk)", "severity 0-10", points, span,
+                                   bars=True))  # fmt: skip
         return plots
 
     plots = await run_in_threadpool(draw)
-    top = {c["check_id"]: c["top_cause"] or "" for c in doc["checks"]}
+    top = {c["check_id"]: c["top_title"] or "no cause with evidence" for c in doc["checks"]}
     runners = await run_in_threadpool(store.runners)
     return _render(request, "history.html", "history", jobs=jobs, plots=plots, top=top, runners=runners)
 
