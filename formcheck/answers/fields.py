@@ -71,8 +71,10 @@ def allowed_text(kind: Kind, unit: str | None, low: float | None, high: float | 
     return 'a list of tables, one per injury, each like part = "ankle", side = "left", months_ago = 6'
 
 
+Words = dict[str, tuple[str, str | None, str]]  # key -> (question, unit, help)
+
 # (question, unit, help) per "section.field"; kinds, bounds and choices come from the model.
-_WORDS: dict[str, tuple[str, str | None, str]] = {
+_WORDS: Words = {
     "runner.age": ("How old are you?", "years", ""),
     "runner.sex": ("Sex", None, "norms for the endurance tests differ between women and men"),
     "runner.height_cm": ("How tall are you?", "centimetres", "scales the video's measurements to real lengths"),
@@ -114,7 +116,7 @@ _WORDS: dict[str, tuple[str, str | None, str]] = {
     "red_flags.muscles_rigid_swollen": ("Back muscles rigid, swollen or very tender to touch for hours?", None, ""),
 }  # fmt: skip
 
-INJURY_WORDS: dict[str, tuple[str, str | None, str]] = {
+INJURY_WORDS: Words = {
     "part": ("Which part was injured?", None, "e.g. ankle, knee, hip, hamstring, back"),
     "side": ("Which side?", None, ""),
     "months_ago": ("How many months ago?", "months", ""),
@@ -152,7 +154,7 @@ def _kind(annotation: Any) -> tuple[Kind, tuple[str, ...]]:
     return simple[annotation], ()
 
 
-def spec_of(model: type[BaseModel], section: str, name: str, words: dict[str, tuple[str, str | None, str]]) -> FieldSpec:
+def spec_of(model: type[BaseModel], section: str, name: str, words: Words) -> FieldSpec:
     info = model.model_fields[name]
     kind, choices = _kind(info.annotation)
     low, high = _bounds(info)

@@ -44,7 +44,9 @@ def written_by_formcheck(path: Path) -> bool:
     except UnicodeDecodeError:
         return False
     found = _STAMP.match(text)
-    return bool(found) and hashlib.sha256(text[found.end():].encode("utf-8")).hexdigest() == found.group(1)  # type: ignore[union-attr]
+    if found is None:
+        return False
+    return hashlib.sha256(text[found.end() :].encode("utf-8")).hexdigest() == found.group(1)
 
 
 def may_write(path: Path) -> str | None:

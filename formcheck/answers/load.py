@@ -123,7 +123,8 @@ def _check_keys(source: str, data: Mapping[str, Any]) -> None:
             if name not in names:
                 elsewhere = [k for k in fields if k.endswith(f".{name}")]
                 hint = _suggest(name, names) or (f"did you mean {elsewhere[0]}? " if elsewhere else "")
-                raise AnswersError(f"{source}: unknown key {key}.{_key(name)}; {hint}the {key} table has {', '.join(names)}")
+                raise AnswersError(f"{source}: unknown key {key}.{_key(name)}; {hint}"
+                                   f"the {key} table has {', '.join(names)}")  # fmt: skip
             _check_shape(source, fields[f"{key}.{name}"], item)
 
 
@@ -184,7 +185,8 @@ def answers_from_dict(data: Mapping[str, Any], source: str = "answers") -> Answe
         raise AnswersError(f"{source}: symptom.date must be {all_fields()['symptom.date'].allowed()}, got {day}")
     taken = answers.substances.taken
     if "none" in taken and len(taken) > 1:
-        raise AnswersError(f'{source}: substances.taken lists "none" together with {_show([t for t in taken if t != "none"])}; '
+        others = _show([t for t in taken if t != "none"])
+        raise AnswersError(f'{source}: substances.taken lists "none" together with {others}; '
                            'keep "none" alone or remove it')  # fmt: skip
     return answers
 
@@ -218,7 +220,8 @@ def answers_from_form(form: Mapping[str, str], source: str = "form") -> Answers:
         if found:
             if value != "":
                 spec = injury_fields().get(found.group(2))
-                injuries.setdefault(int(found.group(1)), {})[found.group(2)] = _as_number(spec, value) if spec else value
+                number = _as_number(spec, value) if spec else value
+                injuries.setdefault(int(found.group(1)), {})[found.group(2)] = number
             continue
         if key not in fields:
             hint = _suggest(key, list(fields))

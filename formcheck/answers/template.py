@@ -56,7 +56,8 @@ ENDURANCE_TESTS: tuple[EnduranceTest, ...] = (
     ),  # fmt: skip
     EnduranceTest(
         "endurance.flexor_s", "Trunk flexor hold at 60 degrees",
-        ("Sit with knees and hips bent at 90 degrees, feet held down by a partner or a strap, arms crossed on your chest.",
+        ("Sit with knees and hips bent at 90 degrees, feet held down by a partner or a strap, "
+         "arms crossed on your chest.",
          "Lean back against a support (a wedge or a partner's hands) so your back is at 60 degrees to the floor.",
          "Move the support 10 cm back, hold the 60-degree position on your own, and start the clock."),
         "Stop the clock when your back sinks towards the support and you can no longer hold 60 degrees.",
@@ -133,7 +134,8 @@ _HEADINGS = {
     "symptom": "The run that hurt.",
     "warmup": "Before that run.",
     "history": "Past injuries: copy the [[history.injuries]] block once per injury and remove its #.",
-    "substances": "Supplements and drugs (asked because some are known to cause back pumps; this file stays on your computer).",
+    "substances": "Supplements and drugs (asked because some are known to cause back pumps; "
+                  "this file stays on your computer).",
     "endurance": "Trunk endurance tests: seconds each position was held.",
     "red_flags": ("Warning signs: true or false. formcheck is not a diagnosis; any true answer here means: "
                   "see a doctor or physiotherapist before trying to explain the pump yourself."),

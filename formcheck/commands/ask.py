@@ -44,7 +44,9 @@ def _check_file(path: Path) -> None:
 
 def ask_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the answers.")] = Path("answers.toml"),
-    force: Annotated[bool, typer.Option("--force", help="Replace the file even if formcheck did not write it.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the file even if formcheck did not write it.")
+    ] = False,
     check: Annotated[
         Optional[Path], typer.Option("--check", help="Only validate this answers file and say what it holds.")
     ] = None,

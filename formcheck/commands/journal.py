@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 DbOption = Annotated[
     Optional[str],
-    typer.Option("--db", help="SQLAlchemy URL of the store (default: $FORMCHECK_DB, else SQLite in the user data dir)."),
+    typer.Option(
+        "--db", help="SQLAlchemy URL of the store (default: $FORMCHECK_DB, else SQLite in the user data dir)."
+    ),
 ]
 RunnerOption = Annotated[str, typer.Option("--runner", help="Whose journal: each runner's data is kept apart.")]
 
