@@ -136,8 +136,13 @@ def _thresholds() -> tuple[list[dict[str, Any]], str | None]:
     for name in th.names():
         section, _, rest = name.partition(".")
         value = th[name].value
-        shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
-        groups.setdefault(section, []).append({"name": rest or name, "value": shown, "source": th[name].source})
+        listed = isinstance(value, (list, tuple))  # e.g. exercise-name patterns: shown under the source, not in the narrow column
+        groups.setdefault(section, []).append({
+            "name": rest or name,
+            "value": f"{len(value)} items" if listed else value,
+            "items": ", ".join(map(str, value)) if listed else None,
+            "source": th[name].source,
+        })  # fmt: skip
     out = [{"section": k, "title": k.replace("_", " ").capitalize(), "rows": v} for k, v in groups.items()]
     return out, (None if out else f"{th.origin} lists no thresholds yet")
 
@@ -214,7 +219,9 @@ def report_context(
 
 
 def inline_code(text: Any) -> markupsafe.Markup:
-    """Escape, then show the engine's `backticked` commands as code (the only markup its sentences carry)."""
+    """A sentence for the page: capitalised, escaped, then the engine's `backticked` commands shown as code."""
+    text = str(text)
+    text = text[:1].upper() + text[1:]  # sentences from the rules may start lower-case ("the foot landed ...")
     escaped = str(markupsafe.escape(text))
     return markupsafe.Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped))
 

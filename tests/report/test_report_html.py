@@ -136,3 +136,12 @@ def test_missing_keyframes_folder(tmp_path, real_video) -> None:
     html = (out / "report.html").read_text()
     assert "no key frames were written for this clip" in html
     assert "strides.csv was not written for this clip" in html
+
+
+def test_engine_sentences_capitalised_escaped_and_code() -> None:
+    from formcheck.report.html import inline_code
+
+    assert str(inline_code("run `formcheck journal add` <after> each run")) == (
+        "Run <code>formcheck journal add</code> &lt;after&gt; each run"
+    )
+    assert str(inline_code("`<script>`")) == "<code>&lt;script&gt;</code>"  # escaped first: never a tag
