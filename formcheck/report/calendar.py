@@ -70,12 +70,10 @@ def _lift_entries(sets: list, classes: dict) -> tuple[LiftEntry, ...]:
 
 
 def _run_label(sport: str, distance_m: float | None, duration_s: float) -> str:
+    """"Run 7.2 km, 50 min" (distance only when the file has one)."""
     name = "Run" if sport == "run" else sport.replace("_", " ").capitalize()
-    parts = [name]
-    if distance_m:
-        parts.append(f"{distance_m / 1000:.1f} km")
-    parts.append(f"{duration_s / 60:.0f} min")
-    return " ".join(parts[:1]) + " " + ", ".join(parts[1:])
+    parts = ([f"{distance_m / 1000:.1f} km"] if distance_m else []) + [f"{duration_s / 60:.0f} min"]
+    return f"{name} {', '.join(parts)}"
 
 
 def calendar_days(inputs: CheckInputs, end: dt.date | None) -> tuple[list[Day] | None, str | None]:
