@@ -87,26 +87,63 @@ def _hint(spec: FieldSpec) -> str:
     return ""
 
 
+def _form_text(value: Any) -> str:
+    """An answer as a form field holds it (what :func:`answers_from_form` reads back)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, float):
+        short = f"{value:g}"
+        return short if float(short) == value else repr(value)  # 50 rather than 50.0, never a rounded value
+    return str(value)
+
+
+def _seed(previous: Answers) -> dict[str, dict[str, Any]]:
+    """The answers of an earlier run, in form spelling, so that Enter keeps them."""
+    data: dict[str, dict[str, Any]] = {}
+    for spec in all_fields().values():
+        value = getattr(getattr(previous, spec.section), spec.name)
+        if spec.kind == "injuries" and value:
+            data.setdefault("history", {})["injuries"] = [
+                {name: _form_text(v) for name, v in injury.model_dump().items() if v is not None} for injury in value
+            ]
+        elif value not in (None, ()):
+            data.setdefault(spec.section, {})[spec.name] = _form_text(value)
+    return data
+
+
 class Questionnaire:
-    """Asks every question on ``console``, reading with ``read``; :meth:`run` returns the :class:`Answers`."""
+    """Asks the questions on ``console``, reading with ``read``; :meth:`run` returns the :class:`Answers`.
 
-    def __init__(self, console: Console, read: Read) -> None:
-        self.console, self.read = console, read
-        self.data: dict[str, dict[str, Any]] = {}
+    ``previous`` answers (from the file being replaced) are shown as "now ..."
+    and kept on Enter ("-" clears one); ``only`` limits the questions to some
+    tables, e.g. the endurance tests done a day later.
+    """
 
-    def ask(self, spec: FieldSpec, form_key: str | None = None, context: dict[str, str] | None = None) -> str | None:
-        """Ask until the answer is valid or skipped; the answer in the file's spelling, or None."""
+    def __init__(self, console: Console, read: Read, previous: Answers | None = None,
+                 only: frozenset[str] | None = None) -> None:  # fmt: skip
+        self.console, self.read, self.only = console, read, only
+        self.data: dict[str, dict[str, Any]] = _seed(previous or Answers())
+
+    def ask(self, spec: FieldSpec, form_key: str | None = None, context: dict[str, str] | None = None,
+            current: str | None = None) -> str | None:  # fmt: skip
+        """Ask until the answer is valid or skipped; the answer in form spelling, ``current`` on Enter, or None."""
         if spec.help:
             self.console.print(f"  [dim]{escape(spec.help)}[/]")
         hint = _hint(spec)
-        prompt = f"[bold]{escape(spec.question)}[/]" + (f" [cyan]\\[{escape(hint)}][/]" if hint else "") + " "
+        prompt = f"[bold]{escape(spec.question)}[/]" + (f" [cyan]\\[{escape(hint)}][/]" if hint else "")
+        if current is not None:
+            prompt += f" [green](now {escape(current)}; - clears)[/]"
         while True:
             try:
-                typed = self.read(prompt).strip()
+                typed = self.read(prompt + " ").strip()
             except EOFError:
                 raise KeyboardInterrupt("end of input") from None
-            if typed == "":
-                return None
+            if typed in ("", "-"):
+                return current if typed == "" else None
             value = _normalise(spec, typed)
             try:
                 answers_from_form({**(context or {}), form_key or spec.key: value}, source="answer")
@@ -121,11 +158,29 @@ class Questionnaire:
         except EOFError:
             raise KeyboardInterrupt("end of input") from None
 
+    def _current(self, spec: FieldSpec) -> str | None:
+        value = self.data.get(spec.section, {}).get(spec.name)
+        return value if isinstance(value, str) else None
+
     def _store(self, spec: FieldSpec, value: str | None) -> None:
         if value is not None:
             self.data.setdefault(spec.section, {})[spec.name] = value
+        else:
+            self.data.get(spec.section, {}).pop(spec.name, None)
+
+    def _ask_and_store(self, spec: FieldSpec) -> str | None:
+        value = self.ask(spec, current=self._current(spec))
+        self._store(spec, value)
+        return value
 
     def _injuries(self) -> None:
+        earlier = self.data.get("history", {}).get("injuries", [])
+        if earlier:
+            listed = "; ".join(", ".join(injury.values()) for injury in earlier)
+            self.console.print(f"Injuries given before: {escape(listed)}")
+            if not self.yes("Replace them?"):
+                return
+            self.data["history"].pop("injuries")
         keys, found = injury_fields(), []
         while self.yes("Any past injury (e.g. an ankle sprain)?" if not found else "Another injury?"):
             number = len(found) + 1
@@ -146,12 +201,10 @@ class Questionnaire:
         test = next(t for t in ENDURANCE_TESTS if t.field == spec.key)
         steps = "\n".join(f"{n}. {escape(step)}" for n, step in enumerate(test.setup, start=1))
         self.console.print(Panel(f"{steps}\n[bold]Stop:[/] {escape(test.stop)}", title=escape(test.name), expand=False))
-        self._store(spec, self.ask(spec))
+        self._ask_and_store(spec)
 
     def _red_flag(self, spec: FieldSpec) -> None:
-        value = self.ask(spec)
-        self._store(spec, value)
-        if value == "true":
+        if self._ask_and_store(spec) == "true":
             when = "today" if spec.name in URGENT_TODAY else "soon"
             self.console.print(f"  [bold red]This is a warning sign: please see a doctor {when}"
                                f"{' (ask about a CK blood test)' if when == 'today' else ''}.[/]")  # fmt: skip
@@ -159,15 +212,21 @@ class Questionnaire:
     def run(self) -> Answers:
         self.console.print("Answer what you know; press [bold]Enter[/] to skip any question, Ctrl-C to stop "
                            "(nothing is written until the end).")  # fmt: skip
+        if any(self.data.values()):
+            self.console.print("Your earlier answers are shown as [green](now ...)[/]: Enter keeps one, - clears it.")
         section = ""
         for key, spec in all_fields().items():
+            if self.only is not None and spec.section not in self.only:
+                continue  # kept as it was
             if spec.section != section:
                 section = spec.section
                 self.console.rule(escape(SECTION_TITLES[section]))
                 if section in SECTION_NOTES:
                     self.console.print(escape(SECTION_NOTES[section]))
             if key == "warmup.minutes" and self.data.get("warmup", {}).get("done") != "true":
-                continue  # no warm-up (or not said): no duration to ask
+                if self.data.get("warmup", {}).get("done") == "false":
+                    self._store(spec, None)  # no warm-up: no duration
+                continue  # nothing to ask without a warm-up
             if spec.kind == "injuries":
                 self._injuries()
             elif section == "endurance":
@@ -175,7 +234,7 @@ class Questionnaire:
             elif section == "red_flags":
                 self._red_flag(spec)
             else:
-                self._store(spec, self.ask(spec))
+                self._ask_and_store(spec)
         return self._answers()
 
     def _answers(self) -> Answers:
@@ -186,9 +245,11 @@ class Questionnaire:
         return answers_from_form(flat, source="answers")
 
 
-def ask_answers(console: Console, read: Read | None = None) -> Answers:
+def ask_answers(
+    console: Console, read: Read | None = None, previous: Answers | None = None, only: frozenset[str] | None = None
+) -> Answers:
     """Run the questionnaire in a terminal (``read`` defaults to ``console.input``)."""
-    return Questionnaire(console, read or (lambda prompt: console.input(prompt))).run()
+    return Questionnaire(console, read or (lambda prompt: console.input(prompt)), previous, only).run()
 
 
 def count_answered(answers: Answers) -> tuple[int, int]:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from formcheck.answers import Answers, load_answers
-from formcheck.answers.files import written_by_formcheck
-from formcheck.answers.template import TEMPLATE
+from formcheck.answers.files import stamp, written_by_formcheck
+from formcheck.answers.template import TEMPLATE, answers_to_toml
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "formcheck.cli"]
@@ -62,8 +62,9 @@ def test_its_own_file_is_replaced_but_not_once_edited(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("# age = 34", "age = 34"), encoding="utf-8")
     assert formcheck("ask", cwd=tmp_path).returncode == 4  # the person filled it in: theirs now
     assert load_answers(path).runner.age == 34
-    forced = formcheck("ask", "--force", cwd=tmp_path)
-    assert forced.returncode == 0 and load_answers(path) == Answers()
+    forced = formcheck("ask", "--force", cwd=tmp_path)  # rewritten as formcheck's, the answer kept
+    assert forced.returncode == 0 and "(keeping the answer it held)" in forced.stderr
+    assert load_answers(path) == Answers.model_validate({"runner": {"age": 34}}) and written_by_formcheck(path)
 
 
 def test_a_folder_or_a_missing_folder_is_refused(tmp_path: Path) -> None:
@@ -174,42 +175,94 @@ def test_interactive_in_tmux(tmp_path: Path) -> None:
     assert written_by_formcheck(out)
 
 
-def test_interactive_in_a_pty_end_of_input_writes_nothing(tmp_path: Path) -> None:
-    """A pseudo-terminal: a wrong value is asked again, Enter skips, Ctrl-D stops with nothing written."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))  # 200 columns: no wrapping
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}  # "dumb" means 80 columns
-    env.pop("COLUMNS", None)
-    process = subprocess.Popen([*CLI, "ask", "--out", "p.toml"], cwd=tmp_path, stdin=slave, stdout=slave,
-                               stderr=slave, env=env, close_fds=True)  # fmt: skip
-    os.close(slave)
-    seen = b""
+class Pty:
+    """``formcheck`` on a pseudo-terminal 200 columns wide: type lines, wait for what it shows."""
 
-    def wait_for(text: bytes, times: int = 1) -> None:
-        """Until ``text`` was shown ``times`` times: keys typed before a prompt's read may be flushed."""
-        nonlocal seen
+    def __init__(self, args: list[str], cwd: Path) -> None:
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))  # no wrapping
+        env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "TERM": "xterm"}  # "dumb" means 80 columns
+        env.pop("COLUMNS", None)
+        self.process = subprocess.Popen([*CLI, *args], cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                        close_fds=True)  # fmt: skip
+        os.close(slave)
+        self.seen = b""
+
+    def wait_for(self, text: bytes, times: int = 1) -> None:
+        """Until ``text`` was shown ``times`` times (keys typed before a prompt reads them may be flushed)."""
         deadline = time.monotonic() + 60
-        while seen.count(text) < times:
-            assert time.monotonic() < deadline, seen.decode(errors="replace")
-            ready, _, _ = select.select([master], [], [], 0.2)
+        while self.seen.count(text) < times:
+            assert time.monotonic() < deadline, self.seen.decode(errors="replace")
+            ready, _, _ = select.select([self.master], [], [], 0.2)
             if ready:
                 try:
-                    seen += os.read(master, 4096)
+                    self.seen += os.read(self.master, 4096)
                 except OSError:
                     break
-        assert text in seen, seen.decode(errors="replace")
+        assert self.seen.count(text) >= times, self.seen.decode(errors="replace")
 
+    def answer(self, prompt: bytes, keys: bytes) -> None:
+        self.wait_for(prompt)
+        os.write(self.master, keys + b"\n")
+
+    def close(self) -> int:
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            self.process.kill() if self.process.poll() is None else None
+            os.close(self.master)
+
+
+def test_interactive_in_a_pty_end_of_input_writes_nothing(tmp_path: Path) -> None:
+    """A pseudo-terminal: a wrong value is asked again, Enter skips, Ctrl-D stops with nothing written."""
+    pty = Pty(["ask", "--out", "p.toml"], tmp_path)
     try:
-        wait_for(b"How old are you?")
-        os.write(master, b"300\n")
-        wait_for(b"must be a whole number of years between 10 and 100, got 300 (Enter skips)")
-        wait_for(b"How old are you?", times=2)  # asked again
-        os.write(master, b"\n")  # skip
-        wait_for(b"[1) female  2) male  3) other]")
-        os.write(master, b"\x04")  # Ctrl-D
-        wait_for(b"interrupted; nothing was written.")
-        assert process.wait(timeout=30) == 130
+        pty.answer(b"How old are you?", b"300")
+        pty.wait_for(b"must be a whole number of years between 10 and 100, got 300 (Enter skips)")
+        pty.wait_for(b"How old are you?", times=2)  # asked again
+        os.write(pty.master, b"\n")  # skip
+        pty.answer(b"[1) female  2) male  3) other]", b"\x04")  # Ctrl-D
+        pty.wait_for(b"interrupted; nothing was written.")
     finally:
-        process.kill() if process.poll() is None else None
-        os.close(master)
+        code = pty.close()
+    assert code == 130
     assert not (tmp_path / "p.toml").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_asked_again_it_keeps_earlier_answers_and_can_ask_one_table(tmp_path: Path) -> None:
+    """``ask --only endurance`` a day later: Enter keeps a time, "-" clears one, the other tables stay."""
+    path = tmp_path / "answers.toml"
+    earlier = Answers.model_validate({"runner": {"age": 34}, "endurance": {"extensor_s": 50, "side_bridge_left_s": 30}})
+    path.write_text(stamp(answers_to_toml(earlier)), encoding="utf-8")
+    pty = Pty(["ask", "--only", "endurance"], tmp_path)
+    try:
+        pty.wait_for(b"Enter keeps one, - clears it.")
+        pty.answer(b"(now 50; - clears)", b"")
+        pty.answer(b"60 degrees: seconds held", b"70")
+        pty.answer(b"(now 30; - clears)", b"-")
+        pty.answer(b"RIGHT elbow: seconds held", b"45")
+        pty.wait_for(b"questions answered")
+    finally:
+        code = pty.close()
+    assert code == 0
+    assert b"How old are you?" not in pty.seen and b"Warning signs" not in pty.seen
+    assert load_answers(path) == Answers.model_validate(
+        {"runner": {"age": 34}, "endurance": {"extensor_s": 50, "flexor_s": 70, "side_bridge_right_s": 45}}
+    )
+
+
+def test_without_a_terminal_an_earlier_answer_file_keeps_its_answers(tmp_path: Path) -> None:
+    path = tmp_path / "answers.toml"
+    earlier = Answers.model_validate({"runner": {"age": 34}, "red_flags": {"fever": False}})
+    path.write_text(stamp(answers_to_toml(earlier)), encoding="utf-8")
+    result = formcheck("ask", cwd=tmp_path)
+    assert result.returncode == 0 and "(keeping the 2 answers it held)" in result.stderr
+    assert load_answers(path) == earlier
+
+
+def test_only_names_a_table(tmp_path: Path) -> None:
+    result = formcheck("ask", "--only", "endurnce", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, "error: --only 'endurnce' is not a table of the questionnaire; "
+                                                     "use one of runner, symptom, warmup, history, substances, "
+                                                     "endurance, red_flags\n")  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
