@@ -4,7 +4,10 @@ Pure functions over the typed records of ``formcheck.logs.records`` (no file
 or database access): ``run_context(run, history, lifts, classify)`` computes
 everything for one run; each family lives in its own module (``lumbar``,
 ``load``, ``hills``, ``walk_breaks``, ``experience``) over a shared 1 Hz grid
-(``track``).  ``context_to_dict`` gives the JSON the CLI prints.
+(``track``).  ``context_to_dict`` gives the JSON the CLI prints.  The training
+maths only this stage uses lives here too: ``strength_load`` (e1RM, hard sets,
+tonnage), ``taxonomy`` (exercise name -> movement family and lumbar load) and
+the GPS gap-jump rule on stored runs (``track.run_gap_jumps``).
 """
 
 from __future__ import annotations
