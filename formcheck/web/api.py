@@ -193,7 +193,9 @@ async def check_events(request: Request, job_id: str) -> StreamingResponse:
 @router.get("/api/health")
 async def health(request: Request) -> dict[str, Any]:
     counts = await run_in_threadpool(_queue(request).counts)
-    return {"status": "ok", "version": __version__, "jobs": counts, "worker": request.app.state.worker is not None,
+    worker = request.app.state.worker
+    state = "off" if worker is None else "ready" if worker.ready.is_set() else "starting"
+    return {"status": "ok", "version": __version__, "jobs": counts, "worker": state,
             "token_required": _settings(request).token is not None}  # fmt: skip
 
 

@@ -16,6 +16,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -38,10 +40,12 @@ def create_app(settings: WebSettings) -> FastAPI:
     from formcheck.web.pages import router as pages_router
     from formcheck.web.worker import Worker
 
+    _warm_up_readers()
     settings.jobs_dir.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(settings.incoming_dir, ignore_errors=True)  # half-received uploads of a stopped server
     settings.incoming_dir.mkdir(parents=True, exist_ok=True)
     store = Store.open(settings.db)
+    _sqlite_for_a_server(store)
     queue = JobQueue(store)
     worker = Worker(queue, settings) if settings.run_worker else None
 
@@ -71,6 +75,45 @@ def create_app(settings: WebSettings) -> FastAPI:
     return app
 
 
+def _sqlite_for_a_server(store: Store) -> None:
+    """Put a SQLite store in WAL mode and let this app's connections wait up to 30 s for a lock.
+
+    Why: in SQLite's default (rollback journal) mode every status poll holds a
+    read lock that blocks a writer's commit; with twenty clients polling, the
+    running check's own write (its logs, its findings) waited past the driver's
+    5 s and failed with "database is locked" (measured in benchmarks/web_load.py).
+    In WAL mode readers never block the writer.  The mode is stored in the file
+    (the CLI then uses it too, which is harmless on a local disk).
+    """
+    if store.engine.url.get_backend_name() != "sqlite" or not (store.engine.url.database or "").strip(":memory:"):
+        return
+
+    def wait_for_locks(dbapi_connection: object, _record: object) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout = 30000")  # type: ignore[attr-defined]
+
+    event.listen(store.engine, "connect", wait_for_locks)
+    raw = store.engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+
+def _warm_up_readers() -> None:
+    """Import what checking an upload needs (log readers, PyAV, the questionnaire) now, not in the first request.
+
+    Twenty first uploads arriving at once would otherwise each wait on the same
+    imports, holding the interpreter lock, while status requests queue behind them.
+    """
+    import formcheck.answers.load  # noqa: F401
+    import formcheck.logs.boundary  # noqa: F401
+    import formcheck.logs.fit  # noqa: F401
+    import formcheck.logs.gpx  # noqa: F401
+    import formcheck.logs.strength  # noqa: F401
+    import formcheck.logs.tcx  # noqa: F401
+    import formcheck.video.probe  # noqa: F401
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     """Every refusal is JSON ``{"detail": one sentence}`` with a 4xx code (5xx only for the database)."""
 
@@ -82,6 +125,12 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def formcheck_error(_request: Request, error: FormcheckError) -> JSONResponse:
         status = 503 if isinstance(error, StoreError) else 400
         return JSONResponse({"detail": for_web(error.message)}, status_code=status)
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(_request: Request, error: OperationalError) -> JSONResponse:
+        log.warning("database error: %s", error)
+        return JSONResponse({"detail": "the database is busy or unreachable; try again in a moment."},
+                            status_code=503, headers={"Retry-After": "2"})  # fmt: skip
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:

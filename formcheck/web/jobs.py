@@ -161,10 +161,14 @@ class JobQueue:
     def fail(self, job_id: str, owner: str, message: str) -> bool:
         return self._owned(job_id, owner, status="failed", error=message, detail=None, finished_at=now(), owner=None)
 
-    def release(self, job_id: str, owner: str) -> bool:
-        """Give a job back to the queue (the server is stopping): it runs again from its uploads."""
+    def release(self, job_id: str, owner: str, *, count: bool = False) -> bool:
+        """Give a job back to the queue (the server is stopping): it runs again from its uploads.
+
+        ``count``: the attempt counts toward ``max_attempts`` (a transient failure, not a stop).
+        """
+        attempts = JobRow.attempts if count else JobRow.attempts - 1
         return self._owned(job_id, owner, status="queued", stage=None, progress=0.0, detail="interrupted; queued again",
-                           owner=None, started_at=None, attempts=JobRow.attempts - 1)  # fmt: skip
+                           owner=None, started_at=None, attempts=attempts)  # fmt: skip
 
     def requeue_stale(self, lease_s: float, max_attempts: int) -> int:
         """Queue again the running jobs whose worker stopped renewing its lease (the server died).

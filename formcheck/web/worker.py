@@ -22,7 +22,10 @@ import secrets
 import shutil
 import threading
 import time
-from formcheck.errors import FormcheckError
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from formcheck.errors import FormcheckError, StoreError
 from formcheck.web.jobs import Job, JobQueue
 from formcheck.web.runner import build_request, forget_check, names_of
 from formcheck.web.settings import WebSettings
@@ -50,6 +53,15 @@ class Worker:
         self._threads: list[threading.Thread] = []
         self._running: dict[str, str] = {}  # job id -> owner token of the thread running it
         self._lock = threading.Lock()
+        self.ready = threading.Event()  # set once the check pipeline is imported (health says so)
+
+    def _warm_up(self) -> None:
+        """Import the check pipeline (pose model, plots: seconds of CPU) once, before the first job, not during it."""
+        try:
+            import formcheck.check.service  # noqa: F401
+        except Exception:  # a broken install shows up as the first job's error instead
+            log.exception("could not import the check pipeline")
+        self.ready.set()
 
     def start(self) -> None:
         # Only jobs whose lease has run out: another live server may share this database (even a SQLite file).
@@ -81,6 +93,7 @@ class Worker:
                 log.exception("job lease renewal failed")
 
     def _loop(self) -> None:
+        self._warm_up()
         while not self._stop.is_set():
             try:
                 owner = f"{self.owner}-{secrets.token_hex(4)}"
@@ -119,6 +132,13 @@ class Worker:
                 forget_check(self.queue.store, folder / "out")
                 shutil.rmtree(folder, ignore_errors=True)
             return  # else the lease was handed on: the job runs again from its uploads
+        except StoreError as error:
+            if "locked" in error.message and job.attempts < self.settings.max_attempts:
+                log.warning("job %s: the store was locked; queued again", job.id)  # transient: the check saved nothing
+                self.queue.release(job.id, owner, count=True)
+            else:
+                self.queue.fail(job.id, owner, for_web(error.message, names, str(self.settings.data_dir)))
+            return
         except FormcheckError as error:
             self.queue.fail(job.id, owner, for_web(error.message, names, str(self.settings.data_dir)))
             return
@@ -154,5 +174,10 @@ class _Progress:
         text = for_web(detail, self.names) if detail else None
         if stage == "analyse" and self.frames and 0 < fraction < 1:
             text = f"{text + ': ' if text else ''}frame {int(fraction * self.frames)} of {self.frames}"
-        if not self.worker.queue.report(self.job_id, self.owner, stage, min(overall, 0.99), text):
+        try:
+            held = self.worker.queue.report(self.job_id, self.owner, stage, min(overall, 0.99), text)
+        except SQLAlchemyError:  # a busy database must not fail the check: the next report will get through
+            log.warning("job %s: progress not recorded (database busy)", self.job_id)
+            return
+        if not held:
             raise Interrupted("lease lost")

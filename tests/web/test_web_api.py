@@ -20,6 +20,7 @@ def _post(client: TestClient, files: list[tuple[str, tuple[str, bytes]]] | None 
 def test_health_says_ok_and_how_many_jobs(client: TestClient) -> None:
     body = client.get("/api/health").json()
     assert body["status"] == "ok" and body["jobs"]["queued"] == 0 and body["token_required"] is False
+    assert body["worker"] == "off"
 
 
 def test_a_check_is_queued_shown_listed_and_deleted_with_everything_it_stored(client: TestClient,
