@@ -6,6 +6,10 @@ template is written instead and stderr says so -- the command still leaves
 something useful.  ``--check FILE`` validates a hand-filled file and says what
 it holds.  The destination is checked *before* any question is asked, so a
 person never answers forty questions to be told the file cannot be written.
+
+Asked again, the answers already in the file are offered (Enter keeps each),
+and ``--only endurance`` asks one table -- the trunk tests are often done a day
+after the rest; without a terminal the template is rewritten around them.
 """
 
 from __future__ import annotations
@@ -45,7 +49,9 @@ def _check_file(path: Path) -> None:
 
 
 def _keeping(kept: int) -> str:
-    return "" if not kept else " (keeping the answer it held)" if kept == 1 else f" (keeping the {kept} answers it held)"
+    if not kept:
+        return ""
+    return " (keeping the answer it held)" if kept == 1 else f" (keeping the {kept} answers it held)"
 
 
 def _tables(only: list[str] | None) -> frozenset[str] | None:
