@@ -264,6 +264,6 @@ def describe_blanked(counts: Mapping[str, int], bounds: Bounds | None = None) ->
     parts = []
     for field, low, high in _POINT_LIMITS:
         if counts.get(field):
-            span = f"{b.value(low):g}-{b.value(high):g}" if low else f"at most {b.value(high):g}"
+            span = f"{b.value(low):g} to {b.value(high):g}" if low else f"at most {b.value(high):g}"
             parts.append(f"{counts[field]} {field.rsplit('_', 1)[0].replace('_', ' ')} value(s) outside {span}")
     return "Blanked impossible sample values: " + ", ".join(parts) + " (the rest of those samples was kept)."

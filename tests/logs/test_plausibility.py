@@ -208,3 +208,20 @@ def test_fitnotes_row_with_an_unknown_unit_is_skipped_not_read_as_kg(tmp_path: P
 def test_every_real_strength_export_passes_the_bounds_untouched(name: str) -> None:
     parsed = read_log(STRENGTH / name, units="lb")
     assert parsed.dropped == 0 and _passes_bounds(parsed)
+
+
+def test_impossible_sample_values_are_blanked_and_counted(tmp_path: Path) -> None:
+    data = (TRACKS / "run_strava_gps_hr_cadence.gpx").read_text(encoding="utf-8")
+    clean = read_log(TRACKS / "run_strava_gps_hr_cadence.gpx").runs[0]
+    marker = "<gpxtpx:hr>"
+    at = [i for i in range(len(data)) if data.startswith(marker, i)][10:13]
+    for i in reversed(at):  # three heart rates of 255 bpm (a sensor's "invalid" byte)
+        end = data.index("<", i + len(marker))
+        data = data[: i + len(marker)] + "255" + data[end:]
+    data = data.replace("<ele>", "<ele>9", 2)  # two altitudes above Everest (335.2 m -> 9335.2 m)
+    (run,) = read_log(_write(tmp_path, "sensor.gpx", data.encode())).runs
+    rates = [p.heart_rate_bpm for p in run.points if p.heart_rate_bpm is not None]
+    assert max(rates) <= 250 and len(rates) == len([p for p in clean.points if p.heart_rate_bpm]) - 3
+    assert ("Blanked impossible sample values: 3 heart rate value(s) outside 25 to 250, 2 elevation value(s) outside "
+            "-450 to 9000 (the rest of those samples was kept).") in run.warnings
+    assert run.avg_heart_rate_bpm == pytest.approx(clean.avg_heart_rate_bpm, abs=1.0)
