@@ -17,7 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from pg_fixture import db_url, postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
 from web_support import Server  # noqa: E402
 
 from formcheck.web.app import create_app  # noqa: E402
