@@ -44,10 +44,10 @@ def browser(tmp_path: Path) -> Iterator[object]:
         driver.quit()
 
 
-def _shoot(driver, name: str, folder: Path, width: int = 1100) -> None:  # noqa: ANN001
+def _shoot(driver, name: str, folder: Path, width: int = 1100, max_height: int = 4000) -> None:  # noqa: ANN001
     driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(width, min(max(int(height) + 20, 600), 4000))
+    driver.set_window_size(width, min(max(int(height) + 90, 600), max_height))
     driver.save_screenshot(str(folder / f"web_{name}.png"))
     driver.set_window_size(1100, 900)
 
@@ -107,7 +107,7 @@ def test_upload_watch_and_read_the_report_in_chromium(browser, server_factory, t
     driver.find_element(By.ID, "report").click()
     WebDriverWait(driver, 30).until(seen.url_contains("/report"))
     assert "formcheck" in driver.page_source.lower()
-    _shoot(driver, "report", shots)
+    _shoot(driver, "report", shots, width=1000, max_height=2600)
     report_errors = _console_errors(driver)
 
     driver.get(f"{server.url}/history")
