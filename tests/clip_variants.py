@@ -96,3 +96,40 @@ def with_display_rotation(src: Path, dst: Path, degrees: int) -> Path:
     data[matrix_at:matrix_at + 36] = struct.pack(">9I", a, b, 0, c, d, 0, 0, 0, w)
     dst.write_bytes(bytes(data))
     return dst
+
+
+def shifted(n_frames: int, amplitude_px: float) -> FrameFn:
+    """A camera panning to and fro: the picture slides sideways by up to ``amplitude_px`` (black edges)."""
+
+    def apply(index: int, image: np.ndarray) -> np.ndarray:
+        dx = amplitude_px * np.sin(2 * np.pi * index / n_frames)
+        matrix = np.float32([[1, 0, dx], [0, 1, 0]])
+        return cv2.warpAffine(image, matrix, (image.shape[1], image.shape[0]), borderMode=cv2.BORDER_CONSTANT)
+
+    return apply
+
+
+def following(hip_x_px: np.ndarray, crop_w: int, crop_h: int | None = None) -> FrameFn:
+    """A camera following the runner: a ``crop_w`` wide window centred on the (smoothed) hip of each frame."""
+    from scipy.ndimage import uniform_filter1d
+
+    idx = np.arange(len(hip_x_px))
+    ok = np.isfinite(hip_x_px)
+    centre = uniform_filter1d(np.interp(idx, idx[ok], hip_x_px[ok]), 9)
+
+    def apply(index: int, image: np.ndarray) -> np.ndarray:
+        h, w = image.shape[:2]
+        ch = crop_h or h
+        left = int(np.clip(centre[min(index, len(centre) - 1)] - crop_w / 2, 0, w - crop_w))
+        top = (h - ch) // 2
+        return image[top:top + ch, left:left + crop_w]
+
+    return apply
+
+
+def backlit(_: int, image: np.ndarray) -> np.ndarray:
+    """Against the light: darks crushed toward black and colour washed out, so the runner is near a silhouette."""
+    x = image.astype(np.float32) / 255.0
+    x = np.clip((x**2.5) * 0.5, 0, 1)
+    x = 0.3 * x + 0.7 * x.mean(axis=2, keepdims=True)
+    return (x * 255).astype(np.uint8)
