@@ -14,6 +14,7 @@ factor) whenever the clip's clock is trusted, else labelled as file time.
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -34,6 +35,24 @@ DPI = 110
 STRIDE_COLOUR = "#1f5fa8"
 EARLY_COLOUR = "#2a9d55"
 LATE_COLOUR = "#d1495b"
+
+
+@lru_cache(maxsize=1)
+def _default_font() -> object:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    return FT2Font(font_manager.findfont(font_manager.FontProperties()))
+
+
+def drawable(text: str) -> str:
+    """``text`` with the characters the plot font lacks (CJK in a file name, say) replaced by "?".
+
+    Matplotlib would draw an empty box for each and warn on stderr once per
+    glyph and file; a "?" says the same without the noise.
+    """
+    font = _default_font()
+    return "".join(c if c.isascii() or font.get_char_index(ord(c)) else "?" for c in text)  # type: ignore[attr-defined]
 
 
 def _time_axis(analysis: Analysis) -> tuple[float, str]:
@@ -164,6 +183,7 @@ def plot_oscillation(folder: Path, analysis: Analysis, clip: str, height_cm: flo
 def write_plots(out_dir: Path, track: PoseTrack, analysis: Analysis, clip: str,
                 height_cm: float | None = None) -> list[Path]:  # fmt: skip
     """Write the three plots (PNG + SVG each) into ``out_dir/plots``."""
+    clip = drawable(clip)
     folder = out_dir / "plots"
     folder.mkdir(parents=True, exist_ok=True)
     with plt.rc_context({"svg.fonttype": "path", "font.size": 9}):
