@@ -8,7 +8,7 @@ non-empty folder they do not own) and of build tools (a folder the tool built
 itself is rebuilt in place):
 
 * formcheck never deletes or overwrites a file it did not write. Every folder it
-  writes holds a manifest, ``.formcheck-manifest.json``, listing the files it
+  writes holds a manifest, ``.formcheck-manifest.json``, listing the files (and subfolders) it
   wrote and the formcheck version that wrote them.
 * An existing folder is replaced only when it is empty, or when it holds a valid
   manifest and exactly the files that manifest lists (a file a user added, or a
@@ -84,25 +84,30 @@ def _with_parents(files: Iterable[str]) -> set[str]:
 
 
 def read_manifest(folder: Path) -> list[str] | None:
-    """The files listed by ``folder``'s manifest, or None when it has no valid one."""
+    """The files and subfolders listed by ``folder``'s manifest, or None when it has no valid one."""
     try:
         document = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(document, dict) or document.get("schema") != MANIFEST_SCHEMA:
         return None
-    files = document.get("files")
-    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+    files, folders = document.get("files"), document.get("folders", [])
+    if not isinstance(files, list) or not isinstance(folders, list):
         return None
-    safe = [f for f in files if f and not Path(f).is_absolute() and ".." not in Path(f).parts]
-    return safe if len(safe) == len(files) else None
+    names = files + folders
+    if not all(isinstance(f, str) for f in names):
+        return None
+    safe = [f for f in names if f and not Path(f).is_absolute() and ".." not in Path(f).parts]
+    return safe if len(safe) == len(names) else None
 
 
 def write_manifest(folder: Path) -> list[str]:
-    """List every file now in ``folder`` (the manifest itself excluded) in its manifest; return the list."""
-    files = sorted(e for e in _entries(folder) if not (folder / e).is_dir() or (folder / e).is_symlink())
-    files = [f for f in files if f != MANIFEST_NAME]
-    document = {"schema": MANIFEST_SCHEMA, "written_by": "formcheck", "formcheck_version": __version__, "files": files}
+    """List every file (and subfolder) now in ``folder`` in its manifest, itself excluded; return the files."""
+    entries = _entries(folder) - {MANIFEST_NAME}
+    folders = sorted(e for e in entries if (folder / e).is_dir() and not (folder / e).is_symlink())
+    files = sorted(entries - set(folders))
+    document = {"schema": MANIFEST_SCHEMA, "written_by": "formcheck", "formcheck_version": __version__,
+                "files": files, "folders": folders}  # fmt: skip
     (folder / MANIFEST_NAME).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return files
 

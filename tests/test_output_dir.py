@@ -172,3 +172,13 @@ def test_a_failed_run_leaves_the_previous_results(tmp_path):
             raise RuntimeError("boom")
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["result"]
+
+
+def test_an_empty_subfolder_formcheck_wrote_does_not_block_the_next_run(tmp_path):
+    out = tmp_path / "result"
+    with atomic_output_dir(out) as tmp:
+        (tmp / "summary.json").write_text("{}")
+        (tmp / "keyframes").mkdir()
+    assert json.loads((out / MANIFEST_NAME).read_text())["folders"] == ["keyframes"]
+    write_results(out)
+    assert not (out / "keyframes").exists() and (out / "plots" / "lean.png").exists()
