@@ -1,0 +1,54 @@
+"""``formcheck serve``: localhost by default, a token required elsewhere, the startup line; the app on PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from web_support import PYTHON, REPO, TRACK
+
+from formcheck.web.app import create_app
+from formcheck.web.settings import WebSettings, is_loopback
+
+
+def test_binding_beyond_localhost_needs_a_token(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run([str(PYTHON), "-m", "formcheck.cli", "serve", "--host", "0.0.0.0", "--data-dir",
+                             str(tmp_path / "data"), "--db", f"sqlite:///{tmp_path / 's.db'}"],
+                            capture_output=True, text=True, env=env, cwd=REPO, timeout=60)  # fmt: skip
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: listening on 0.0.0.0 lets other machines in")
+    assert not (tmp_path / "data").exists()  # refused before anything was created
+    short = subprocess.run([str(PYTHON), "-m", "formcheck.cli", "serve", "--token", "abc"], capture_output=True,
+                           text=True, env=env, cwd=REPO, timeout=60)  # fmt: skip
+    assert short.returncode == 2 and "at least 8 characters" in short.stderr
+
+
+@pytest.mark.parametrize(("host", "local"), [("127.0.0.1", True), ("127.3.4.5", True), ("::1", True),
+                                             ("localhost", True), ("0.0.0.0", False), ("192.168.1.20", False),
+                                             ("::", False), ("example.org", False)])  # fmt: skip
+def test_which_addresses_count_as_this_machine(host: str, local: bool) -> None:
+    assert is_loopback(host) is local
+
+
+def test_a_server_with_a_token_says_so_and_asks_for_it(server_factory) -> None:  # noqa: ANN001
+    server = server_factory(env={"FORMCHECK_TOKEN": "a-long-test-token"}).start()
+    line = server.log.read_text()
+    assert f"listening on http://127.0.0.1:{server.port}/ - a token is required" in line
+    assert httpx.get(f"{server.url}/api/health", timeout=10).status_code == 401
+    assert httpx.get(f"{server.url}/api/health", headers=server.headers(), timeout=10).json()["token_required"]
+
+
+@pytest.mark.postgres
+def test_the_app_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    app = create_app(WebSettings(data_dir=tmp_path / "data", db=postgres_url, run_worker=False))
+    with TestClient(app) as client:
+        job_id = client.post("/api/checks", files=[("runs", ("run.gpx", TRACK.read_bytes()))]).json()["id"]
+        assert client.get(f"/api/checks/{job_id}").json()["status"] == "queued"
+        assert client.get("/api/health").json()["jobs"]["queued"] == 1
+        assert client.delete(f"/api/checks/{job_id}").status_code == 200
+        assert client.get("/api/checks").json() == []
