@@ -133,7 +133,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
             )  # fmt: skip
     log_warnings = (f"{Path(r.path).name}: {w}" for r in reports for w in r.warnings)
     warnings = tuple(w for w in (*(c.warning for c in clips), *log_warnings) if w)
-    files = tuple(Path(name) for name in read_manifest(target_dir(request.out_dir)) or ())
+    target = target_dir(request.out_dir)
+    files = tuple(Path(name) for name in read_manifest(target) or () if not (target / name).is_dir())
     log.info("check %s written to %s in %s", check_id, request.out_dir, clock.timings)
     return CheckOutcome(out_dir=request.out_dir, result=result, findings=doc, files=files, check_id=check_id,
                         warnings=warnings)  # fmt: skip

@@ -60,6 +60,7 @@ def test_clip_logs_and_answers_write_the_report_and_store_the_check(shared, tmp_
                  f"videos/{stem}/keyframes/early_vs_late.png"):  # fmt: skip
         assert (out / name).is_file(), name
         assert Path(name) in outcome.files
+    assert Path("videos") not in outcome.files and Path(f"videos/{stem}/.formcheck-manifest.json") in outcome.files
     summary = json.loads((out / "videos" / stem / "summary.json").read_text())
     assert summary["runner"]["height_cm"] == 178  # from the answers
     doc = json.loads((out / "findings.json").read_text())
