@@ -14,6 +14,7 @@ import sys
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from formcheck.commands import register_all
 from formcheck.errors import FormcheckError
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
                 _stderr.print("[bold red]error:[/] interrupted; nothing was written.")
             sys.exit(code)
     except FormcheckError as error:
-        _stderr.print(f"[bold red]error:[/] {error.message}")
+        _stderr.print(f"[bold red]error:[/] {escape(error.message)}")  # a message may quote "[...]" from a file
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         _stderr.print("[bold red]error:[/] interrupted; nothing was written.")

@@ -1,0 +1,19 @@
+"""The CLI prints an error message as text: brackets quoted from a user's file are kept, not read as markup."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_bracketed_values_in_error_messages_survive(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.toml"
+    answers.write_text("[history]\ninjuries = [true]\n")
+    done = subprocess.run([sys.executable, "-m", "formcheck.cli", "check", "--answers", str(answers),
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert lines[0].endswith("got [true]")
+    assert not (tmp_path / "out").exists()
