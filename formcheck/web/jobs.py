@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from formcheck.store import Store
@@ -80,8 +83,22 @@ class JobQueue:
         self._sessions = sessionmaker(store.engine, expire_on_commit=False)
 
     def _tx(self, action: Callable[[Session], T]) -> T:
-        with self._sessions.begin() as session:
-            return action(session)
+        """Run ``action`` in one transaction, retried a few times when SQLite reports a lock conflict.
+
+        SQLite answers "database is locked" at once, without waiting, when two
+        connections that both read want to write (each would wait for the other):
+        two workers claiming at the same moment.  The transaction rolled back, so
+        trying again shortly is safe.
+        """
+        for attempt in range(6):
+            try:
+                with self._sessions.begin() as session:
+                    return action(session)
+            except OperationalError as error:
+                if "locked" not in str(error.orig) or attempt == 5:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def create(self, job_id: str, runner: str, inputs: list[dict[str, Any]], options: dict[str, Any]) -> Job:
         row = JobRow(id=job_id, runner=runner, status="queued", progress=0.0, created_at=now(), attempts=0,
