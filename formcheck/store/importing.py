@@ -139,31 +139,37 @@ def _heart_rate_summary(run: Run) -> tuple[float | None, float | None]:
     return _finite_or_none(mean), _finite_or_none(peak)
 
 
-def _run_row(run: Run, key: str, runner_id: int, source_id: int) -> RunRow:
+def _run_values(run: Run, key: str = "", runner_id: int = 0, source_id: int = 0) -> dict[str, object]:
+    """The stored columns of a run that are its values (what a re-import compares and updates)."""
     mean_hr, max_hr = _heart_rate_summary(run)
-    row = RunRow(
-        runner_id=runner_id,
-        source_id=source_id,
-        natural_key=key,
-        sport=run.sport.value,
-        start=run.start if run.start.tzinfo else run.start.replace(tzinfo=_UTC),
-        duration_s=float(run.duration_s),
-        distance_m=_finite_or_none(run.distance_m),
-        gain_m=_finite_or_none(run.gain_m),
-        loss_m=_finite_or_none(run.loss_m),
-        avg_heart_rate_bpm=mean_hr,
-        max_heart_rate_bpm=max_hr,
-        device=run.device,
-        sub_sport=run.sub_sport,
-        source_format=run.source_format,
-        warnings_json=json.dumps(list(run.warnings)),
-        point_count=len(run.points),
-        points_blob=encode_points(run.points),
-    )
-    row.segments = [
+    return {
+        "sport": run.sport.value,
+        "start": run.start if run.start.tzinfo else run.start.replace(tzinfo=_UTC),
+        "duration_s": float(run.duration_s),
+        "distance_m": _finite_or_none(run.distance_m),
+        "gain_m": _finite_or_none(run.gain_m),
+        "loss_m": _finite_or_none(run.loss_m),
+        "avg_heart_rate_bpm": mean_hr,
+        "max_heart_rate_bpm": max_hr,
+        "device": run.device,
+        "sub_sport": run.sub_sport,
+        "source_format": run.source_format,
+        "warnings_json": json.dumps(list(run.warnings)),
+        "point_count": len(run.points),
+        "points_blob": encode_points(run.points),
+    }
+
+
+def _segment_rows(run: Run) -> list[SegmentRow]:
+    return [
         SegmentRow(seq=i, sport=seg.sport.value, start_index=seg.start_index, end_index=seg.end_index)
         for i, seg in enumerate(run.segments)
     ]
+
+
+def _run_row(run: Run, key: str, runner_id: int, source_id: int) -> RunRow:
+    row = RunRow(runner_id=runner_id, source_id=source_id, natural_key=key, **_run_values(run))
+    row.segments = _segment_rows(run)
     return row
 
 
@@ -239,25 +245,16 @@ def _report(
     )
 
 
-def _run_values(run: Run, key: str, runner_id: int, source_id: int) -> dict[str, object]:
-    row = _run_row(run, key, runner_id, source_id)
-    names = ("sport", "start", "duration_s", "distance_m", "gain_m", "loss_m", "avg_heart_rate_bpm",
-             "max_heart_rate_bpm", "device", "sub_sport", "source_format", "warnings_json", "point_count",
-             "points_blob")
-    return {name: getattr(row, name) for name in names}
-
-
 def add_runs(session: Session, runner_name: str, runs: Sequence[Run], info: SourceInfo) -> ImportReport:
     """Add or update the runs of one track file; call inside a transaction (the caller commits or rolls back)."""
     batch = _batch(session, runner_name, info, RunRow, runs, [run_key(run) for run in runs], _run_values)
     rows = [_run_row(run, key, batch.runner.id, batch.source.id) for run, key in batch.new]
     session.add_all(rows)
-    for run, key, row in batch.changed:
-        fresh = _run_row(run, key, batch.runner.id, batch.source.id)
-        for name, value in _run_values(run, key, batch.runner.id, batch.source.id).items():
+    for run, _key, row in batch.changed:
+        for name, value in _run_values(run).items():
             setattr(row, name, value)
         row.source_id = batch.source.id
-        row.segments = fresh.segments
+        row.segments = _segment_rows(run)
     session.flush()
     warnings = tuple(w for run in runs for w in run.warnings)
     return _report(batch, info, "track", runner_name, warnings, tuple(row.id for row in rows))
