@@ -134,7 +134,9 @@ def import_command(
     ] = None,
     tz: TzOption = None,
 ) -> None:
-    """Import training logs; the same file twice adds nothing, overlapping exports merge.
+    """Import training logs; each file reports n new, n updated, n unchanged (nothing is stored twice).
+
+    Impossible records (bounds in formcheck/logs/bounds.toml) are not stored and are counted.
 
     --tz records the runner's zone for wall-clock lift times (Strong, Hevy).
     """
