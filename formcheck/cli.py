@@ -59,13 +59,29 @@ def _sigterm_as_interrupt(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _hide_absent_envvars(command: click.Command) -> None:
+    """Typer marks every option ``show_envvar``; click then prints "(env var: 'None')" in errors for
+    options that have no variable. Switch that off where there is none, in every subcommand."""
+    for param in command.params:
+        if getattr(param, "envvar", None) is None and hasattr(param, "show_envvar"):
+            param.show_envvar = False  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {}).values():
+        _hide_absent_envvars(sub)
+
+
+def _click_command() -> click.Command:
+    command = typer.main.get_command(app)
+    _hide_absent_envvars(command)
+    return command
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: run the app, turning user errors into one line."""
     limit_malloc_arenas()  # before any thread allocates: see formcheck.native_memory
     _keep_native_logs_off_the_terminal()
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = _click_command().main(args=argv, prog_name="formcheck", standalone_mode=False)
         # Non-standalone click returns exit codes instead of exiting; it also turns
         # KeyboardInterrupt (Ctrl-C, and SIGTERM via the handler above) into code 130.
         if isinstance(code, int) and code != 0:

@@ -17,3 +17,11 @@ def test_bracketed_values_in_error_messages_survive(tmp_path: Path) -> None:
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert lines[0].endswith("got [true]")
     assert not (tmp_path / "out").exists()
+
+
+def test_option_errors_do_not_mention_an_absent_environment_variable(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "formcheck.cli", "analyze", str(tmp_path / "x.mp4"), "--out",
+                           str(tmp_path / "o"), "--workers", "abc"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2
+    assert "'abc' is not a valid integer" in done.stderr
+    assert "env var" not in done.stderr
