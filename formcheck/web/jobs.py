@@ -90,12 +90,12 @@ class JobQueue:
         two workers claiming at the same moment.  The transaction rolled back, so
         trying again shortly is safe.
         """
-        for attempt in range(6):
+        for attempt in range(10):
             try:
                 with self._sessions.begin() as session:
                     return action(session)
             except OperationalError as error:
-                if "locked" not in str(error.orig) or attempt == 5:
+                if "locked" not in str(error.orig) or attempt == 9:
                     raise
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
         raise AssertionError("unreachable")

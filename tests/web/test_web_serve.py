@@ -52,3 +52,19 @@ def test_the_app_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
         assert client.get("/api/health").json()["jobs"]["queued"] == 1
         assert client.delete(f"/api/checks/{job_id}").status_code == 200
         assert client.get("/api/checks").json() == []
+
+
+def test_progress_events_stream_from_the_real_server_until_done(server_factory) -> None:  # noqa: ANN001
+    import json
+
+    server = server_factory().start()
+    job_id = httpx.post(f"{server.url}/api/checks", data={"symptom.kind": "pump"}, timeout=30).json()["id"]
+    events = []
+    with httpx.stream("GET", f"{server.url}/api/checks/{job_id}/events", timeout=180) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                events.append(json.loads(line[6:]))
+    assert events[-1]["status"] == "done", events[-1]
+    assert len(events) >= 2 and events[0]["status"] in ("queued", "running")
+    assert [e["progress"] for e in events] == sorted(e["progress"] for e in events)  # never goes backwards
