@@ -299,7 +299,8 @@ def test_parallel_track_gives_the_same_analysis_as_one_worker(
     one, many = analyze_track(single), analyze_track(parallel[0].track)
     cadence_one, cadence_many = one.metrics["cadence_spm"], many.metrics["cadence_spm"]
     assert cadence_one.value is not None and cadence_one.n >= 10
-    assert round(cadence_many.value, 1) == round(cadence_one.value, 1) and cadence_many.n == cadence_one.n
+    # to 0.1 spm (README); comparing values rounded to 0.1 failed on 168.358 vs 168.338 at a rounding edge
+    assert abs(cadence_many.value - cadence_one.value) < 0.1 and cadence_many.n == cadence_one.n
     lean_one, lean_many = one.metrics["trunk_lean_deg"].value, many.metrics["trunk_lean_deg"].value
     assert lean_one is not None and lean_many is not None and abs(lean_many - lean_one) < 0.3
     assert (one.orientation.view, one.orientation.facing) == (many.orientation.view, many.orientation.facing)
