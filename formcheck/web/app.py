@@ -85,7 +85,8 @@ def _sqlite_for_a_server(store: Store) -> None:
     In WAL mode readers never block the writer.  The mode is stored in the file
     (the CLI then uses it too, which is harmless on a local disk).
     """
-    if store.engine.url.get_backend_name() != "sqlite" or not (store.engine.url.database or "").strip(":memory:"):
+    database = store.engine.url.database or ""
+    if store.engine.url.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
         return
 
     def wait_for_locks(dbapi_connection: object, _record: object) -> None:

@@ -129,8 +129,12 @@ class JobQueue:
 
         return self._tx(read)
 
-    def claim(self, owner: str, max_attempts: int) -> Job | None:
-        """Move the oldest queued job to running for ``owner``; None when there is none (or another won it)."""
+    def claim(self, owner: str) -> Job | None:
+        """Move the oldest queued job to running for ``owner``; None when there is none (or another won it).
+
+        A queued job always has fewer than the maximum attempts: :meth:`requeue_stale`
+        fails a job instead of queueing it again once it has had them all.
+        """
 
         def write(session: Session) -> Job | None:
             candidates = session.scalars(

@@ -97,7 +97,7 @@ class Worker:
         while not self._stop.is_set():
             try:
                 owner = f"{self.owner}-{secrets.token_hex(4)}"
-                job = self.queue.claim(owner, self.settings.max_attempts)
+                job = self.queue.claim(owner)
             except Exception:
                 log.exception("could not claim a job")
                 job = None

@@ -147,9 +147,9 @@ def test_unknown_job_id_is_404_everywhere(client: TestClient) -> None:
 def test_progress_events_end_when_the_job_ends(client: TestClient) -> None:
     job_id = client.post("/api/checks", data={"symptom.kind": "pump"}).json()["id"]
     queue = client.app.state.queue  # type: ignore[attr-defined]
-    claimed = queue.claim("test-owner", 3)
+    claimed = queue.claim("test-owner")
     assert claimed is not None and claimed.id == job_id
-    assert queue.claim("another-owner", 3) is None  # one claim wins
+    assert queue.claim("another-owner") is None  # one claim wins
     assert queue.report(job_id, "another-owner", "analyse", 0.5, None) is False  # only the holder writes
     queue.fail(job_id, "test-owner", "a bad day")
     with client.stream("GET", f"/api/checks/{job_id}/events") as response:

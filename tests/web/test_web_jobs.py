@@ -30,7 +30,7 @@ def test_the_migration_creates_exactly_the_jobs_table_of_the_model(client: TestC
 def test_stale_running_jobs_are_queued_again_and_failed_after_too_many_tries(client: TestClient) -> None:
     queue = client.app.state.queue  # type: ignore[attr-defined]
     first = client.post("/api/checks", data={"symptom.kind": "pump"}).json()["id"]
-    assert queue.claim("dead-server", 3).id == first
+    assert queue.claim("dead-server").id == first
     assert queue.requeue_stale(60.0, 3) == 0  # its lease is fresh: another server may be running it
     old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=120)
     with queue.store.engine.begin() as connection:
@@ -39,7 +39,7 @@ def test_stale_running_jobs_are_queued_again_and_failed_after_too_many_tries(cli
     job = queue.get(first)
     assert job.status == "queued" and job.attempts == 1 and job.detail == "interrupted; queued again"
     for attempt in (2, 3):
-        assert queue.claim(f"server-{attempt}", 3).attempts == attempt
+        assert queue.claim(f"server-{attempt}").attempts == attempt
         with queue.store.engine.begin() as connection:
             connection.execute(update(JobRow).values(heartbeat_at=old))
         queue.requeue_stale(60.0, 3)

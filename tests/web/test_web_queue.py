@@ -27,7 +27,7 @@ def test_racing_workers_claim_each_job_once(db_url: str) -> None:
 
         def claim_all(owner: str) -> None:
             try:
-                while (job := queue.claim(owner, 3)) is not None:
+                while (job := queue.claim(owner)) is not None:
                     with lock:
                         won.append((job.id, owner))
             except BaseException as error:  # a lock conflict must be retried inside claim, never reach a worker
@@ -46,7 +46,7 @@ def test_racing_workers_claim_each_job_once(db_url: str) -> None:
 def test_deleting_a_running_job_takes_the_lease_away(client: TestClient, settings: WebSettings) -> None:
     job_id = client.post("/api/checks", files=[("runs", ("run.gpx", TRACK.read_bytes()))]).json()["id"]
     queue = client.app.state.queue  # type: ignore[attr-defined]
-    assert queue.claim("busy-worker", 3).id == job_id
+    assert queue.claim("busy-worker").id == job_id
     assert client.delete(f"/api/checks/{job_id}").status_code == 200
     assert leftovers(settings) == []
     assert queue.report(job_id, "busy-worker", "analyse", 0.4, None) is False  # the worker stops at its next report
