@@ -74,6 +74,28 @@ def _entries(folder: Path) -> set[str]:
     return found
 
 
+def _unexpected(folder: Path, expected: set[str], limit: int = 4) -> tuple[list[str], set[str]]:
+    """Up to ``limit`` entries under ``folder`` that are not ``expected``, and the expected ones present.
+
+    Unexpected subfolders are not entered and the walk stops at ``limit``, so a
+    mistaken output folder such as a home directory is refused at once.
+    """
+    extra: list[str] = []
+    present: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        rel_root = Path(root).relative_to(folder)
+        for name in list(dirs) + files:
+            rel = (rel_root / name).as_posix()
+            if rel in expected:
+                present.add(rel)
+            else:
+                extra.append(rel)
+        dirs[:] = [d for d in dirs if (rel_root / d).as_posix() in expected]
+        if len(extra) >= limit:
+            break
+    return sorted(extra), present
+
+
 def _with_parents(files: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for name in files:
@@ -118,15 +140,15 @@ def _refusal(out_dir: Path, target: Path) -> str | None:
         return None
     if not target.is_dir():
         return f"the output folder {out_dir} is a file: give a folder path for the results."
-    present = _entries(target)
-    if not present:
-        return None
+    with os.scandir(target) as listing:
+        if next(listing, None) is None:
+            return None
     listed = read_manifest(target)
     if listed is None:
         return (f"the output folder {out_dir} already holds files formcheck did not write: "
                 "choose a new or empty folder (formcheck never deletes files it did not write).")  # fmt: skip
     expected = _with_parents(listed) | {MANIFEST_NAME}
-    extra = sorted(present - expected)
+    extra, present = _unexpected(target, expected)
     if extra:
         return (f"the output folder {out_dir} holds formcheck results plus files formcheck did not write "
                 f"({', '.join(extra[:3])}{', ...' if len(extra) > 3 else ''}): move them away or choose another folder.")  # fmt: skip

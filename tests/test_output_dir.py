@@ -182,3 +182,14 @@ def test_an_empty_subfolder_formcheck_wrote_does_not_block_the_next_run(tmp_path
     assert json.loads((out / MANIFEST_NAME).read_text())["folders"] == ["keyframes"]
     write_results(out)
     assert not (out / "keyframes").exists() and (out / "plots" / "lean.png").exists()
+
+
+def test_a_big_foreign_tree_is_refused_without_walking_it(tmp_path):
+    home = tmp_path / "home"
+    for i in range(50):
+        (home / f"project{i}" / "src").mkdir(parents=True)
+        (home / f"project{i}" / "src" / "main.py").write_text("x")
+    (home / MANIFEST_NAME).write_text('{"schema": "formcheck.output-manifest/1", "files": ["summary.json"]}')
+    with pytest.raises(OutputError, match=r"\.\.\.") as error:
+        check_output_dir(home)
+    assert "\n" not in str(error.value)
