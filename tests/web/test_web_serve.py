@@ -68,3 +68,43 @@ def test_progress_events_stream_from_the_real_server_until_done(server_factory) 
     assert events[-1]["status"] == "done", events[-1]
     assert len(events) >= 2 and events[0]["status"] in ("queued", "running")
     assert [e["progress"] for e in events] == sorted(e["progress"] for e in events)  # never goes backwards
+
+
+@pytest.mark.slow
+def test_a_large_upload_is_streamed_to_disk_not_held_in_memory(server_factory, tmp_path: Path) -> None:  # noqa: ANN001
+    """300 MB through the real server: its memory grows by a small fraction of that, and nothing stays on disk."""
+    import threading
+
+    import time
+
+    server = server_factory(args=("--max-upload-mb", "400")).start()
+    while httpx.get(f"{server.url}/api/health", timeout=10).json()["worker"] != "ready":
+        time.sleep(0.2)  # the worker imports the pose model first: its memory is not the upload's
+    time.sleep(1.0)
+    before, peak = server.rss_kb(), [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], server.rss_kb())
+
+    boundary = "streamedboundary"
+
+    def body():  # noqa: ANN202
+        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"video\"; filename=\"long.mp4\"\r\n\r\n").encode()
+        for _ in range(300):
+            yield b"\1" * (1 << 20)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        response = httpx.post(f"{server.url}/api/checks", content=body(), timeout=300,
+                              headers={"content-type": f"multipart/form-data; boundary={boundary}"})  # fmt: skip
+    finally:
+        done.set()
+        sampler.join()
+    print(f"300 MB upload: server RSS +{(peak[0] - before) / 1024:.1f} MB")
+    assert response.status_code == 400 and response.json()["detail"].startswith("long.mp4 is not a video")
+    assert (peak[0] - before) / 1024 < 60, f"RSS grew by {(peak[0] - before) / 1024:.0f} MB for a 300 MB upload"
+    assert [p for p in (tmp_path / "data").rglob("*") if p.is_file()] == []
