@@ -6,7 +6,9 @@ window following the runner's hip) and compared with the static original.
 Measured (2026-12-02): gym treadmill 17 steps / 168.3 spm static; panned
 +-150 px 17 / 168.7; backlit 17 / 169.0; backlit and panned 18 / 179.5.
 Studio walker 14 / 113.0 static; followed 12 / 110.1; backlit and followed
-13 / 117.5.
+13 / 117.5. Small far runner (~150 px) 6 / 147.8 static, followed 6 / 149.9.
+Known failure: the small far walker followed gives 10 / 107.9 against 8 / 98.3
+(one step split into 0.31 + 0.33 s, and more frames found).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("panning")]  # one worke
 
 GYM = "treadmill_side_gym_portrait_60fps.mp4"
 STUDIO = "negative_walking_side_studio.mp4"
+FAR_RUN = "outdoor_side_far_elevated.avi"
+FAR_WALK = "negative_walking_side_far.avi"
 
 
 def steps_and_cadence(track) -> tuple[int, float]:
@@ -58,3 +62,16 @@ def test_walker_followed_by_the_camera_keeps_her_steps(pose_track_of, videos_dir
     assert abs(len(panned.steps) - static_steps) <= 2
     assert panned.metrics["cadence_spm"].value == pytest.approx(static_cadence, rel=0.08)
     assert panned.activity.activity == "walking"
+
+
+@pytest.mark.parametrize("name, stem", [
+    (FAR_RUN, "far_follow320"),
+    pytest.param(FAR_WALK, "walkfar_follow320", marks=pytest.mark.xfail(
+        strict=True, reason="one step split in two (0.31 + 0.33 s): cadence 107.9 vs 98.3 static")),
+])
+def test_small_far_figure_followed_by_the_camera_keeps_its_steps(pose_track_of, videos_dir, name, stem):
+    _, track = pose_track_of(videos_dir / name)
+    static_steps, static_cadence = steps_and_cadence(track)
+    steps, cadence = steps_and_cadence(pose_track_of(variant(videos_dir, name, stem, following(hip_x(track), 320)))[1])
+    assert abs(steps - static_steps) <= 2
+    assert cadence == pytest.approx(static_cadence, rel=0.08)
