@@ -7,7 +7,7 @@ import typer
 
 def register_all(app: typer.Typer) -> None:
     """Add every subcommand to ``app`` (imports are cheap: heavy work is imported lazily)."""
-    from formcheck.commands import analyze, ask, check, journal, serve, training
+    from formcheck.commands import analyze, ask, batch, check, journal, serve, training
 
     analyze.register(app)
     check.register(app)
@@ -15,3 +15,4 @@ def register_all(app: typer.Typer) -> None:
     journal.register(app)
     training.register(app)
     serve.register(app)
+    batch.register(app)

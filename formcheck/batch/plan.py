@@ -1,0 +1,111 @@
+"""What a batch still has to do: each clip's output folder, content hash and settings key, and the skips.
+
+Why the content hash and not the path or mtime: a clinic re-exports, renames
+and copies clips between machines; the same bytes analysed with the same
+settings (model, height, capture rate, window -- the key ``formcheck check``
+already stores under) give the same result, so they are done once. A clip is
+skipped only when the store has its row **and** its folder still holds a
+``summary.json``: a batch killed half-way, or run again after new clips
+arrived, does only the rest, while a deleted folder is rebuilt.
+
+Output folders are ``<out>/<runner>/<video stem>``; two clips of one runner with
+the same stem (``a.mp4`` and ``a.mov``, or ``x/a.mp4`` and ``y/a.mp4``) get their
+relative path spelled out instead, so no clip overwrites another's results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from formcheck.batch.discover import BatchItem
+from formcheck.store.api import Store
+from formcheck.store.models import RunnerRow, VideoAnalysisRow
+
+_UNSAFE = re.compile(r"[^\w.@+-]+")
+
+
+@dataclass(frozen=True)
+class PlannedVideo:
+    """A discovered clip with everything decided before any worker starts."""
+
+    index: int
+    item: BatchItem
+    out_dir: Path
+    settings_key: str
+    sha256: str | None  # None when the file cannot be read (the worker then reports why)
+    height_cm: float | None
+    done_summary: dict[str, Any] | None = None  # the stored summary when the clip is skipped
+
+    @property
+    def skip(self) -> bool:
+        return self.done_summary is not None
+
+
+def settings_key_for(height_cm: float | None) -> str:
+    """The store's settings key for a whole-clip analysis at ``height_cm`` (the one ``check`` uses too)."""
+    from formcheck.analysis.service import VideoJob
+    from formcheck.check.videos import settings_key
+
+    return settings_key(VideoJob(video=Path("."), out_dir=Path("."), height_cm=height_cm))
+
+
+def safe_name(text: str) -> str:
+    """A single, visible folder name (a runner name from a CSV may hold slashes or start with a dot)."""
+    cleaned = _UNSAFE.sub("_", text).strip("._") or "_"
+    return cleaned[:120]
+
+
+def _folder_names(items: list[BatchItem]) -> list[str]:
+    stems = Counter((item.runner, Path(item.relative).stem) for item in items)
+    names = []
+    for item in items:
+        stem = Path(item.relative).stem
+        names.append(safe_name(stem if stems[(item.runner, stem)] == 1 else item.relative.replace("/", "__")))
+    return names
+
+
+def _hash(path: Path) -> str | None:
+    from formcheck.video.probe import file_sha256
+
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+def _stored(store: Store, runner: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """``(sha256, settings_key) -> summary`` of every clip the store holds for ``runner``."""
+    import json
+
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(VideoAnalysisRow.video_sha256, VideoAnalysisRow.settings_key, VideoAnalysisRow.summary_json)
+            .join(RunnerRow, RunnerRow.id == VideoAnalysisRow.runner_id)
+            .where(RunnerRow.name == runner)
+        )
+        return {(sha, key): json.loads(summary) for sha, key, summary in rows}
+
+
+def plan_batch(items: list[BatchItem], out_root: Path, store: Store, default_height_cm: float | None) -> list[PlannedVideo]:
+    """Every clip with its folder, hash and key; clips already done are marked with their stored summary."""
+    keys: dict[float | None, str] = {}
+    stored: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+    planned: list[PlannedVideo] = []
+    for index, (item, name) in enumerate(zip(items, _folder_names(items))):
+        height = item.height_cm if item.height_cm is not None else default_height_cm
+        key = keys.setdefault(height, settings_key_for(height))
+        out_dir = out_root / safe_name(item.runner) / name
+        sha = _hash(item.path)
+        done = None
+        if sha is not None and (out_dir / "summary.json").is_file():
+            if item.runner not in stored:
+                stored[item.runner] = _stored(store, item.runner)
+            done = stored[item.runner].get((sha, key))
+        planned.append(PlannedVideo(index, item, out_dir, key, sha, height, done))
+    return planned

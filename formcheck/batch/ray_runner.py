@@ -1,0 +1,112 @@
+"""The batch on Ray: one task a clip, each asking for its own CPU, results taken in completion order.
+
+Why Ray tasks (and not actors or Ray Data): a clip is an independent,
+seconds-to-minutes unit of work with no shared state, which is exactly a task;
+asking ``num_cpus=1`` lets Ray's scheduler fill every core of every node with
+one pose graph each, and ``ray.wait`` hands the driver whichever clip finishes
+first, so the store is written as results arrive, not when the slowest clip
+of a wave ends. A worker that dies (a native crash, a lost node) is retried by
+Ray itself (``max_retries``, the same bound as the local pool), then reported
+as failed; an error inside a clip is already an outcome (``work.analyse_task``),
+so Ray never re-runs a clip that merely failed.
+
+Three ways in: no address starts a private local instance (no dashboard, no
+worker logs on the terminal) and stops it afterwards; ``auto`` or
+``ray://host:port`` connects to an existing cluster and only disconnects; and
+when this process has already called ``ray.init`` (tests, notebooks) that
+connection is used and left open. On a cluster the workers must have
+formcheck installed and the clips and ``--out`` on a shared filesystem.
+
+Ctrl-C cancels every task not yet finished (a running one gets
+``KeyboardInterrupt``, so its temporary folder is removed by the atomic write),
+waits briefly for the cancellations and shuts the local instance down.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+from formcheck.batch.local import MAX_RETRIES, died_message
+from formcheck.batch.work import VideoOutcome, VideoTask, analyse_task
+from formcheck.errors import UsageError
+
+log = logging.getLogger(__name__)
+
+CANCEL_GRACE_S = 10.0
+LOCAL = "local"
+"""The ``--ray`` value meaning "start a private instance here"."""
+
+
+def _connect(address: str, num_cpus: int) -> bool:
+    """Initialise Ray; True when this call started (or joined) it and so must shut it down."""
+    import ray
+
+    if ray.is_initialized():
+        return False
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no phone-home from a clinic's machine
+    try:
+        if address == LOCAL:
+            ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
+        else:
+            ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
+    except (ConnectionError, ValueError, RuntimeError) as error:
+        raise UsageError(f"cannot connect to the Ray cluster at {address}: {str(error).splitlines()[0]}") from None
+    return True
+
+
+def _outcome_of(ref: Any, task: VideoTask) -> VideoOutcome:
+    import ray
+    from ray.exceptions import RayTaskError, TaskCancelledError, WorkerCrashedError
+
+    try:
+        return ray.get(ref)  # type: ignore[no-any-return]
+    except WorkerCrashedError:
+        return VideoOutcome(task.index, "failed", error=died_message(MAX_RETRIES + 1, None),
+                            attempts=MAX_RETRIES + 1)  # fmt: skip
+    except TaskCancelledError:
+        raise KeyboardInterrupt("cancelled") from None
+    except RayTaskError as error:  # only a bug or an interrupt escapes analyse_task
+        cause = error.cause if isinstance(getattr(error, "cause", None), BaseException) else error
+        if isinstance(cause, KeyboardInterrupt):
+            raise KeyboardInterrupt("interrupted in a worker") from None
+        return VideoOutcome(task.index, "failed", error=f"internal error on the Ray worker ({type(cause).__name__})")
+
+
+def run_ray(tasks: list[VideoTask], on_outcome: Callable[[VideoOutcome], None], *, address: str = LOCAL,
+            num_cpus: int = 1) -> None:  # fmt: skip
+    """Analyse every task as a Ray task; ``on_outcome`` runs here, in completion order."""
+    import ray
+
+    owned = _connect(address, num_cpus)
+    pending: dict[Any, VideoTask] = {}
+    try:
+        remote = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(analyse_task)
+        pending = {remote.remote(task): task for task in tasks}
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
+            for ref in ready:
+                on_outcome(_outcome_of(ref, pending.pop(ref)))
+    except KeyboardInterrupt:
+        _cancel(list(pending))
+        raise
+    finally:
+        if owned:
+            ray.shutdown()
+
+
+def _cancel(refs: list[Any]) -> None:
+    """Cancel unfinished tasks and give running ones a moment to clean up their temporary folders."""
+    import ray
+
+    for ref in refs:
+        try:
+            ray.cancel(ref, force=False)
+        except Exception:  # already finished or the cluster is gone: nothing left to stop
+            pass
+    try:
+        ray.wait(refs, num_returns=len(refs), timeout=CANCEL_GRACE_S)
+    except Exception:
+        pass

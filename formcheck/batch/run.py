@@ -1,0 +1,165 @@
+"""``run_batch``: discover, plan, run on the local pool or Ray, store each result as it arrives.
+
+Why the parent alone writes the store and ``batch.csv``: workers (possibly on
+other machines) only analyse and write their clip's folder; one writer per
+batch keeps database connections few and the CSV consistent, and the store's
+upsert (``results.save_analysis``) keeps several *batches* writing at once
+safe. ``batch.csv`` is rewritten at most every ``CSV_EVERY_S`` while the batch
+runs and once at the end, so a long batch can be watched and a killed one
+still says what finished.
+
+Ctrl-C (or SIGTERM, which the CLI turns into ``KeyboardInterrupt``): the runner
+stops its workers (their temporary folders removed), any temporary folder a
+killed worker left behind is swept, ``batch.csv`` is written with the clips not
+finished marked ``interrupted``, and the interrupt goes on to the CLI (exit 130).
+Finished clips stay: they are in the store and on disk, and the next run
+skips them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from formcheck.batch.discover import discover
+from formcheck.batch.plan import PlannedVideo, plan_batch
+from formcheck.batch.progress import BatchProgress
+from formcheck.batch.results import CsvRow, save_analysis, write_csv
+from formcheck.batch.work import FAULT_ENV, VideoOutcome, VideoTask
+from formcheck.errors import FormcheckError, InputFileError, UsageError
+from formcheck.store.api import Store
+from formcheck.store.checks import VideoAnalysisRecord
+
+log = logging.getLogger(__name__)
+
+CSV_NAME = "batch.csv"
+CSV_EVERY_S = 2.0
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Everything a batch run needs, validated once at the CLI edge."""
+
+    source: Path
+    out: Path
+    db: str | None = None
+    runner_from: str | None = None
+    ray: str | None = None  # None: local pool; "local": private Ray instance; else a cluster address
+    workers: int | None = None
+    height_cm: float | None = None
+    use_cache: bool = True
+    show_progress: bool = True
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """The batch's rows (one a clip, in discovery order) and its totals."""
+
+    rows: tuple[CsvRow, ...]
+    seconds: float
+    frames: int
+    csv_path: Path
+
+    def count(self, status: str) -> int:
+        return sum(row.status == status for row in self.rows)
+
+
+def _validate(options: BatchOptions) -> int:
+    from formcheck.pose.parallel import default_workers
+
+    if options.workers is not None and options.workers < 1:
+        raise UsageError("--workers must be at least 1.")
+    if options.height_cm is not None and not 50 <= options.height_cm <= 250:
+        raise UsageError(f"--height-cm {options.height_cm:g} is not a human height: give it in centimetres (50-250).")
+    if options.runner_from not in (None, "folder", "column"):
+        raise UsageError(f"--runner-from must be folder or column, not {options.runner_from!r}.")
+    if options.out.exists() and not options.out.is_dir():
+        raise UsageError(f"the output folder {options.out} is a file: give a folder for the batch's results.")
+    return options.workers or default_workers()
+
+
+def _sweep_temporary(video: PlannedVideo) -> None:
+    """Remove what a killed worker may have left: ``output_dir``'s hidden temporary folders of this clip."""
+    parent = video.out_dir.parent
+    if parent.is_dir():
+        for leftover in parent.glob(f".{video.out_dir.name}.tmp-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _row(video: PlannedVideo, status: str, outcome: VideoOutcome | None = None, error: str | None = None) -> CsvRow:
+    summary = (outcome.summary if outcome else None) or video.done_summary or {}
+    return CsvRow(status, video.item.runner, video.item.relative, str(video.out_dir), summary,
+                  error or (outcome.error if outcome else None), outcome.seconds if outcome else None)  # fmt: skip
+
+
+def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = None) -> BatchReport:
+    """Run a whole batch and return its report (raises ``KeyboardInterrupt`` after a clean stop)."""
+    workers = _validate(options)
+    items = discover(options.source, options.runner_from)
+    if not items:
+        raise InputFileError(f"no videos found in {options.source}.")
+    started = time.perf_counter()
+    out = Path(os.path.abspath(options.out))
+    csv_path = out / CSV_NAME
+    with Store.open(options.db) as store:
+        planned = plan_batch(items, out, store, options.height_cm)
+        rows: dict[int, CsvRow] = {v.index: _row(v, "skipped") for v in planned if v.skip}
+        todo = {v.index: v for v in planned if not v.skip}
+        fault = os.environ.get(FAULT_ENV, "")
+        tasks = [VideoTask(v.index, str(v.item.path.absolute()), str(v.out_dir), v.item.path.name, v.height_cm,
+                           options.use_cache, fault) for v in todo.values()]  # fmt: skip
+        last_csv = [0.0]
+
+        def flush(force: bool = False) -> None:
+            if force or time.monotonic() - last_csv[0] >= CSV_EVERY_S:
+                write_csv(csv_path, [rows[i] for i in sorted(rows)])
+                last_csv[0] = time.monotonic()
+
+        with BatchProgress(len(tasks), len(rows), enabled=options.show_progress) as progress:
+
+            def arrived(outcome: VideoOutcome) -> None:
+                video = todo.pop(outcome.index)
+                status, error = outcome.status, None
+                if status == "analysed":
+                    record = VideoAnalysisRecord(video_sha256=outcome.sha256 or video.sha256 or "",
+                                                 settings_key=video.settings_key, video_name=video.item.path.name,
+                                                 summary=outcome.summary, recorded_on=video.item.recorded_on)  # fmt: skip
+                    try:
+                        save_analysis(store, video.item.runner, record)
+                    except FormcheckError as failure:
+                        status, error = "failed", failure.message
+                rows[video.index] = _row(video, status, outcome, error)
+                progress.finished(status, outcome.frames)
+                if on_row is not None:
+                    on_row(rows[video.index])
+                flush()
+
+            try:
+                if tasks:
+                    out.mkdir(parents=True, exist_ok=True)
+                    _run(tasks, arrived, options.ray, workers)
+            except KeyboardInterrupt:
+                for video in todo.values():
+                    _sweep_temporary(video)
+                    rows[video.index] = _row(video, "interrupted")
+                flush(force=True)
+                raise
+            flush(force=True)
+    ordered = tuple(rows[i] for i in sorted(rows))
+    return BatchReport(ordered, time.perf_counter() - started, progress.frames, csv_path)
+
+
+def _run(tasks: list[VideoTask], arrived: Callable[[VideoOutcome], None], ray: str | None, workers: int) -> None:
+    if ray is None:
+        from formcheck.batch.local import LocalPool
+
+        LocalPool(workers).run(tasks, arrived)
+    else:
+        from formcheck.batch.ray_runner import run_ray
+
+        run_ray(tasks, arrived, address=ray, num_cpus=workers)

@@ -1,0 +1,75 @@
+"""Which files a batch picks up and for whom: content sniffing, runners, manifests (no pose model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from formcheck.batch.discover import discover, looks_like_video
+from formcheck.batch.plan import _folder_names, safe_name
+from formcheck.errors import InputFileError, UsageError
+
+
+def test_folder_lists_videos_by_content_and_names_like_videos(clip_folder: Path, tmp_path: Path) -> None:
+    items = discover(clip_folder)
+    assert [(i.relative, i.runner) for i in items] == [
+        ("anna/grass.mp4", "anna"), ("anna/legs.mp4", "anna"), ("ben/cut.mp4", "ben"),
+        ("ben/notes.mp4", "ben"), ("ben/walk.avi", "ben"),
+    ]  # fmt: skip
+    # a clip without an extension is found by its bytes; a loose clip belongs to the default runner
+    (tmp_path / "IMG_0042").write_bytes((clip_folder / "anna" / "grass.mp4").read_bytes())
+    (tmp_path / ".hidden.mp4").write_bytes(b"x")
+    (tmp_path / "thumb.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(20))
+    assert [(i.relative, i.runner) for i in discover(tmp_path)] == [("IMG_0042", "default")]
+
+
+@pytest.mark.parametrize("head, video", [
+    (b"\x00\x00\x00\x20ftypisom", True), (b"RIFF\x00\x00\x00\x00AVI LIST", True), (b"\x1a\x45\xdf\xa3\x01", True),
+    (b"hello world, a note", False), (b"\x89PNG\r\n\x1a\n", False), (b"", False),
+])  # fmt: skip
+def test_container_signatures(head: bytes, video: bool) -> None:
+    assert looks_like_video(head) is video
+
+
+def test_manifest_gives_runner_date_and_height(clip_folder: Path, tmp_path: Path) -> None:
+    manifest = tmp_path / "clips.csv"
+    manifest.write_text("path,runner,date,height_cm\n"
+                        f"{clip_folder / 'anna' / 'grass.mp4'},Anna K,2026-11-02,171\n"
+                        f"{clip_folder / 'ben' / 'walk.avi'},ben,,\n")  # fmt: skip
+    items = discover(manifest)
+    assert [(i.runner, str(i.recorded_on), i.height_cm) for i in items] == [("Anna K", "2026-11-02", 171.0),
+                                                                            ("ben", "None", None)]  # fmt: skip
+
+
+@pytest.mark.parametrize("body, words", [
+    ("path,date\nx.mp4,2026-01-01\n", "columns path, runner"),
+    ("path,runner,date\nx.mp4,a,02/11/2026\n", "line 2: date '02/11/2026'"),
+    ("path,runner,date,height_cm\nx.mp4,a,,6\n", "height_cm 6 is not a human height"),
+    ("path,runner\n,a\n", "line 2: the path is empty"),
+])  # fmt: skip
+def test_bad_manifest_is_one_error_before_any_work(tmp_path: Path, body: str, words: str) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(body)
+    with pytest.raises(InputFileError, match=words.replace("(", r"\(")):
+        discover(manifest)
+
+
+def test_source_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="does not exist"):
+        discover(tmp_path / "nope")
+    with pytest.raises(UsageError, match="manifest CSV"):
+        discover(tmp_path, "column")
+    (tmp_path / "a.mp4").write_text("x")
+    with pytest.raises(InputFileError, match="neither a folder nor a manifest"):
+        discover(tmp_path / "a.mp4")
+
+
+def test_folder_names_never_collide(tmp_path: Path) -> None:
+    from formcheck.batch.discover import BatchItem
+
+    items = [BatchItem(Path("a"), "r", "r/x/run.mp4"), BatchItem(Path("b"), "r", "r/y/run.mp4"),
+             BatchItem(Path("c"), "r", "r/run.mov"), BatchItem(Path("d"), "s", "s/run.mp4")]  # fmt: skip
+    names = _folder_names(items)
+    assert names == ["r__x__run.mp4", "r__y__run.mp4", "r__run.mov", "run"]
+    assert safe_name("../..") == "_" and safe_name(".hidden/x") == "hidden_x"
