@@ -41,9 +41,11 @@ def create_app(settings: WebSettings) -> FastAPI:
     from formcheck.web.worker import Worker
 
     _warm_up_readers()
-    settings.jobs_dir.mkdir(parents=True, exist_ok=True)
+    # Private by default: uploads are a person's videos, runs and health answers (other local users keep out).
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    settings.jobs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     shutil.rmtree(settings.incoming_dir, ignore_errors=True)  # half-received uploads of a stopped server
-    settings.incoming_dir.mkdir(parents=True, exist_ok=True)
+    settings.incoming_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     store = Store.open(settings.db)
     _sqlite_for_a_server(store)
     queue = JobQueue(store)

@@ -226,3 +226,8 @@ def test_openapi_schema_lists_the_api(client: TestClient) -> None:
     assert {"/api/checks", "/api/checks/{job_id}", "/api/checks/{job_id}/findings", "/api/checks/{job_id}/events",
             "/api/health", "/api/journal", "/api/history", "/checks/{job_id}/report"} <= set(paths)
     assert "multipart/form-data" in paths["/api/checks"]["post"]["requestBody"]["content"]
+
+
+def test_the_data_folder_is_private(client: TestClient, settings: WebSettings) -> None:
+    for folder in (settings.data_dir, settings.jobs_dir, settings.incoming_dir):
+        assert folder.stat().st_mode & 0o077 == 0, folder
