@@ -34,7 +34,7 @@ FAULT_ENV = "FORMCHECK_BATCH_FAULT"
 """Test hook, read by the parent and passed in the task: ``die:NAME`` makes the worker analysing the clip
 named NAME exit abruptly every time, ``die-once:NAME:MARKER`` only while the file MARKER does not exist
 (it creates it: works across Ray's own retries too), ``sleep:NAME:S`` sleeps S seconds inside the
-engine's write step (to interrupt a batch mid-write)."""
+engine's write step (to interrupt a batch mid-write); several, comma-separated."""
 
 
 @dataclass(frozen=True)
@@ -66,17 +66,18 @@ class VideoOutcome:
 
 
 def _fault(task: VideoTask, when: str) -> None:
-    kind, _, rest = task.fault.partition(":")
-    name, _, arg = rest.partition(":")
-    if name != task.name:
-        return
-    if when == "start" and kind == "die":
-        os._exit(70)
-    if when == "start" and kind == "die-once" and not os.path.exists(arg):
-        Path(arg).touch()
-        os._exit(70)
-    if when == "write" and kind == "sleep":
-        time.sleep(float(arg or 30))
+    for spec in filter(None, task.fault.split(",")):
+        kind, _, rest = spec.partition(":")
+        name, _, arg = rest.partition(":")
+        if name != task.name:
+            continue
+        if when == "start" and kind == "die":
+            os._exit(70)
+        if when == "start" and kind == "die-once" and not os.path.exists(arg):
+            Path(arg).touch()
+            os._exit(70)
+        if when == "write" and kind == "sleep":
+            time.sleep(float(arg or 30))
 
 
 def _one_line(error: BaseException) -> str:

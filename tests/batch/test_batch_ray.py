@@ -1,0 +1,69 @@
+"""The batch on Ray: a local Ray instance with 2 CPUs, started once for this module (~5-10 s).
+
+``run_batch`` finds Ray already initialised and uses that connection (leaving
+it open), exactly as it would join a cluster; the statuses, folders and store
+rows must be those of the local pool, and a worker that dies is retried by
+Ray (``max_retries``) and then recorded as failed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import EXPECTED, leftovers, statuses
+
+from formcheck.batch import BatchOptions, run_batch
+from formcheck.batch.work import FAULT_ENV
+from formcheck.store.api import Store
+from formcheck.store.checks import video_analyses
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
+
+
+@pytest.fixture(scope="module")
+def ray_instance() -> Iterator[None]:
+    ray = pytest.importorskip("ray")
+    import logging
+    import os
+
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+def test_ray_batch_matches_the_local_pool(ray_instance: None, clip_folder: Path, tmp_path: Path) -> None:
+    options = BatchOptions(source=clip_folder, out=tmp_path / "out", db=f"sqlite:///{tmp_path / 's.db'}", ray="local",
+                           workers=2, show_progress=False)  # fmt: skip
+    arrived: list[str] = []
+    report = run_batch(options, on_row=lambda row: arrived.append(row.video))
+    assert statuses(report) == EXPECTED
+    assert sorted(arrived) == sorted(EXPECTED)  # each stored as it arrived, in completion order
+    assert json.loads((tmp_path / "out" / "ben" / "walk" / "summary.json").read_text())["activity"] == "walking"
+    with Store.open(options.db) as store:
+        assert len(video_analyses(store, "anna")) == 2 and len(video_analyses(store, "ben")) == 1
+    assert leftovers(tmp_path / "out") == []
+    again = run_batch(options)
+    assert statuses(again) == {v: ("skipped" if s == "analysed" else s) for v, s in EXPECTED.items()}
+
+
+def test_ray_worker_death_is_retried_then_failed(ray_instance: None, clip_folder: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    folder = tmp_path / "in" / "anna"
+    folder.mkdir(parents=True)
+    for name in ("grass.mp4", "legs.mp4"):
+        (folder / name).symlink_to((clip_folder / "anna" / name).resolve())
+    marker = tmp_path / "legs-died-once"
+    monkeypatch.setenv(FAULT_ENV, f"die:grass.mp4,die-once:legs.mp4:{marker}")
+    options = BatchOptions(source=tmp_path / "in", out=tmp_path / "out", db=f"sqlite:///{tmp_path / 's.db'}",
+                           ray="local", workers=2, show_progress=False)  # fmt: skip
+    report = run_batch(options)
+    assert statuses(report) == {"anna/grass.mp4": "failed", "anna/legs.mp4": "analysed"}
+    assert next(r.error for r in report.rows if r.video == "anna/grass.mp4") == (
+        "the worker analysing it died 3 times; not retried again")
+    assert marker.exists()

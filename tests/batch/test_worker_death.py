@@ -1,0 +1,40 @@
+"""A worker process that dies is retried on a fresh one, twice, then its clip is recorded as failed.
+
+The deaths are real (``os._exit`` inside the worker, through the
+``FORMCHECK_BATCH_FAULT`` hook); the other clip of the batch must not be
+blamed or disturbed, on the local pool as on Ray (see test_batch_ray.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import leftovers, statuses
+
+from formcheck.batch import BatchOptions, run_batch
+from formcheck.batch.work import FAULT_ENV
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
+
+
+@pytest.fixture
+def two_clips(clip_folder: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "in" / "anna"
+    folder.mkdir(parents=True)
+    for name in ("grass.mp4", "legs.mp4"):
+        (folder / name).symlink_to((clip_folder / "anna" / name).resolve())
+    return tmp_path / "in"
+
+
+def test_dying_worker_is_retried_then_failed(two_clips: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = tmp_path / "legs-died-once"
+    monkeypatch.setenv(FAULT_ENV, f"die:grass.mp4,die-once:legs.mp4:{marker}")
+    options = BatchOptions(source=two_clips, out=tmp_path / "out", db=f"sqlite:///{tmp_path / 's.db'}", workers=2,
+                           show_progress=False)  # fmt: skip
+    report = run_batch(options)
+    assert statuses(report) == {"anna/grass.mp4": "failed", "anna/legs.mp4": "analysed"}
+    grass = next(r for r in report.rows if r.video == "anna/grass.mp4")
+    assert grass.error == "the worker analysing it died 3 times (exit code 70); not retried again"
+    assert marker.exists() and (tmp_path / "out" / "anna" / "legs" / "summary.json").is_file()
+    assert leftovers(tmp_path / "out") == []
