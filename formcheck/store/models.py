@@ -240,3 +240,34 @@ class JournalEntryRow(Base):
     minute: Mapped[float | None] = mapped_column(Float, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class JobRow(Base):
+    """One check asked for in the browser (the web app's queue): uploads, answers, progress, outcome.
+
+    Kept in the store so a job survives a server restart and two servers sharing one PostgreSQL
+    never run it twice: a worker claims it with one atomic ``UPDATE ... WHERE status = 'queued'``
+    and holds it by renewing ``heartbeat_at`` (a lease); see :mod:`formcheck.web.jobs`.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random hex: not guessable, not a counter
+    runner: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    stage: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the worker holding the lease
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    inputs_json: Mapped[str] = mapped_column(Text)  # stored uploads: kind, server name, shown name, format
+    options_json: Mapped[str] = mapped_column(Text)  # answers and the other form options
+    check_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # row in ``checks`` once done

@@ -24,7 +24,6 @@ from fastapi.responses import JSONResponse
 from formcheck import __version__
 from formcheck.errors import FormcheckError, StoreError
 from formcheck.store import Store
-from formcheck.web import models as _models  # noqa: F401 - registers the jobs table on the store's metadata
 from formcheck.web.auth import TokenGate
 from formcheck.web.jobs import JobQueue
 from formcheck.web.settings import WebSettings

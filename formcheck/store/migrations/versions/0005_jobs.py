@@ -10,11 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-# Registers JobRow on the store's one metadata whenever the migrations are loaded, so that a schema check
-# (alembic's compare_metadata against ``Base.metadata``) sees the table this revision creates even in a
-# process that never imported the web app.  The columns below stay written out: a migration must keep
-# doing what it did when it was written, whatever the model becomes.
-import formcheck.web.models  # noqa: F401,E402
+# The columns below stay written out: a migration must keep doing what it did when it was written,
+# whatever the model (formcheck.store.models.JobRow) becomes.
 from formcheck.store.models import UTCDateTime
 
 revision = "0005"
