@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
+import click
 import typer
+from typer.core import TyperCommand
 
 
 def batch(
@@ -14,7 +16,7 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="Results go to OUT/<runner>/<video>/, plus OUT/batch.csv.")],
     db: Annotated[Optional[str], typer.Option("--db", help="Store URL (default: $FORMCHECK_DB or the SQLite file).")] = None,
     runner_from: Annotated[Optional[str], typer.Option("--runner-from", help="folder (first folder level) or column (manifest).")] = None,
-    ray: Annotated[Optional[str], typer.Option("--ray", is_flag=False, flag_value="local", metavar="[ADDRESS]",
+    ray: Annotated[Optional[str], typer.Option("--ray", metavar="[ADDRESS]",
                                                help="Run on Ray: alone, a private local instance; 'auto' or "
                                                     "ray://host:port, an existing cluster. Put it after DIR.")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Clips analysed at once (default: usable cores).")] = None,
@@ -42,5 +44,17 @@ def batch(
         raise typer.Exit(1)
 
 
+class _BatchCommand(TyperCommand):
+    """``--ray`` with no value means a private local instance: click's optional-value option, which
+    Typer cannot declare (it drops ``flag_value``), so it is switched on here once the command exists."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and "--ray" in param.opts:
+                param._flag_needs_value = True  # type: ignore[attr-defined]
+                param.flag_value = "local"
+
+
 def register(app: typer.Typer) -> None:
-    app.command("batch")(batch)
+    app.command("batch", cls=_BatchCommand)(batch)
