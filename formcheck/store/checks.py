@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from formcheck.errors import StoreError
@@ -61,15 +63,40 @@ class StoredCheck:
     analysis_ids: tuple[int, ...]
 
 
+RETRIES = 8
+"""Tries for one check's transaction when a concurrent writer got there first (see ``_transaction``)."""
+
+
 def _transaction(store: Store, action: Callable[[Session], T], verb: str) -> T:
+    """Run ``action`` in one transaction, retried when a concurrent writer got in the way.
+
+    The web app runs several checks at once and two may store the same clip
+    (or create the same runner): both look the row up, see nothing and insert,
+    and one hits the unique constraint. Retrying the whole transaction then
+    finds the other's row and updates it, so neither check fails and no row is
+    doubled. SQLite's single writer lock ("database is locked") is retried the
+    same way, after a short random back-off.
+    """
     sessions = sessionmaker(store.engine, expire_on_commit=False)
-    try:
-        with sessions.begin() as session:
-            return action(session)
-    except SQLAlchemyError as error:
-        first = str(getattr(error, "orig", None) or error).strip().splitlines()
-        detail = first[0] if first else type(error).__name__
-        raise StoreError(f"could not {verb} the store {store.url}: {detail}; nothing was saved.") from error
+    for attempt in range(RETRIES):
+        try:
+            with sessions.begin() as session:
+                return action(session)
+        except (IntegrityError, OperationalError) as error:
+            locked = isinstance(error, OperationalError) and "locked" in str(error).lower()
+            raced = isinstance(error, IntegrityError) and attempt < 2  # a real constraint bug fails on the 3rd try
+            if not (locked or raced) or attempt == RETRIES - 1:
+                raise _store_error(store, error, verb) from error
+            time.sleep(0.02 * (2**attempt) * (0.5 + random.random()))
+        except SQLAlchemyError as error:
+            raise _store_error(store, error, verb) from error
+    raise AssertionError("unreachable")
+
+
+def _store_error(store: Store, error: SQLAlchemyError, verb: str) -> StoreError:
+    first = str(getattr(error, "orig", None) or error).strip().splitlines()
+    detail = first[0] if first else type(error).__name__
+    return StoreError(f"could not {verb} the store {store.url}: {detail}; nothing was saved.")
 
 
 def _upsert_analysis(session: Session, runner_id: int, record: VideoAnalysisRecord, now: dt.datetime) -> int:

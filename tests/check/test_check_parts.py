@@ -90,3 +90,20 @@ def test_a_check_with_a_run_links_to_it(db_url):
         check_id, _ = save_check(store, "default", analyses=[], findings={}, symptom_date=None, run_id=run_id,
                                  out_dir=None, top_cause=None, red_flags=0)  # fmt: skip
         assert checks(store, "default")[0].run_id == run_id and checks(store, "default")[0].id == check_id
+
+
+def test_concurrent_checks_of_the_same_clip_neither_fail_nor_double_it(db_url):
+    """The web app runs checks side by side: the same clip and a new runner stored at once by several threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with Store.open(db_url) as store:
+
+        def one(number: int) -> tuple[int, tuple[int, ...]]:
+            return save_check(store, "new runner", analyses=[_record("b" * 64, 150.0 + number)], findings={"n": number},
+                              symptom_date=None, run_id=None, out_dir=f"/tmp/o{number}", top_cause=None, red_flags=0)  # fmt: skip
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            results = list(pool.map(one, range(12)))
+        assert len({analysis for _, ids in results for analysis in ids}) == 1
+        assert len(checks(store, "new runner")) == 12 and len(video_analyses(store, "new runner")) == 1
+        assert store.runners() == ["new runner"]
