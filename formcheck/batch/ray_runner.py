@@ -10,6 +10,10 @@ Ray itself (``max_retries``, the same bound as the local pool), then reported
 as failed; an error inside a clip is already an outcome (``work.analyse_task``),
 so Ray never re-runs a clip that merely failed.
 
+Clips longer than ``ray_segments.SPLIT_ABOVE_S`` become segment tasks plus a
+finishing task (see :mod:`formcheck.batch.ray_segments`), so one long session
+does not keep a single core busy after everything else is done.
+
 Three ways in: no address starts a private local instance (no dashboard, no
 worker logs on the terminal) and stops it afterwards; ``auto`` or
 ``ray://host:port`` connects to an existing cluster and only disconnects; and
@@ -30,6 +34,7 @@ from collections.abc import Callable
 from typing import Any
 
 from formcheck.batch.local import MAX_RETRIES, died_message
+from formcheck.batch.ray_segments import SPLIT_ABOVE_S, plan_clip, submit_split
 from formcheck.batch.work import VideoOutcome, VideoTask, analyse_task
 from formcheck.errors import UsageError
 
@@ -76,15 +81,19 @@ def _outcome_of(ref: Any, task: VideoTask) -> VideoOutcome:
 
 
 def run_ray(tasks: list[VideoTask], on_outcome: Callable[[VideoOutcome], None], *, address: str = LOCAL,
-            num_cpus: int = 1) -> None:  # fmt: skip
-    """Analyse every task as a Ray task; ``on_outcome`` runs here, in completion order."""
+            num_cpus: int = 1, split_above_s: float | None = SPLIT_ABOVE_S) -> None:  # fmt: skip
+    """Analyse every task as a Ray task (clips over ``split_above_s`` as segment tasks); ``on_outcome`` runs
+    here, in completion order."""
     import ray
 
     owned = _connect(address, num_cpus)
     pending: dict[Any, VideoTask] = {}
     try:
         remote = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(analyse_task)
-        pending = {remote.remote(task): task for task in tasks}
+        for task in tasks:
+            plan = plan_clip(task, split_above_s) if split_above_s is not None else None
+            ref = remote.remote(task) if plan is None else submit_split(task, plan, MAX_RETRIES)
+            pending[ref] = task
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
             for ref in ready:

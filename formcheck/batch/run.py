@@ -54,6 +54,7 @@ class BatchOptions:
     height_cm: float | None = None
     use_cache: bool = True
     show_progress: bool = True
+    split_above_s: float | None = None  # Ray only: split clips longer than this (None: the default, 120 s)
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
             try:
                 if tasks:
                     out.mkdir(parents=True, exist_ok=True)
-                    _run(tasks, arrived, options.ray, workers)
+                    _run(tasks, arrived, options, workers)
             except KeyboardInterrupt:
                 for video in todo.values():
                     _sweep_temporary(video)
@@ -154,12 +155,13 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
     return BatchReport(ordered, time.perf_counter() - started, progress.frames, csv_path)
 
 
-def _run(tasks: list[VideoTask], arrived: Callable[[VideoOutcome], None], ray: str | None, workers: int) -> None:
-    if ray is None:
+def _run(tasks: list[VideoTask], arrived: Callable[[VideoOutcome], None], options: BatchOptions, workers: int) -> None:
+    if options.ray is None:
         from formcheck.batch.local import LocalPool
 
         LocalPool(workers).run(tasks, arrived)
     else:
-        from formcheck.batch.ray_runner import run_ray
+        from formcheck.batch.ray_runner import SPLIT_ABOVE_S, run_ray
 
-        run_ray(tasks, arrived, address=ray, num_cpus=workers)
+        split = SPLIT_ABOVE_S if options.split_above_s is None else options.split_above_s
+        run_ray(tasks, arrived, address=options.ray, num_cpus=workers, split_above_s=split)

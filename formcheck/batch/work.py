@@ -63,6 +63,7 @@ class VideoOutcome:
     summary: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     attempts: int = 1
+    segments: int = 1  # pose segments run as separate tasks (Ray, long clips)
 
 
 def _fault(task: VideoTask, when: str) -> None:

@@ -67,3 +67,23 @@ def test_ray_worker_death_is_retried_then_failed(ray_instance: None, clip_folder
     assert next(r.error for r in report.rows if r.video == "anna/grass.mp4") == (
         "the worker analysing it died 3 times; not retried again")
     assert marker.exists()
+
+
+def test_long_clip_split_into_segment_tasks_gives_the_same_result(ray_instance: None, clip_folder: Path,
+                                                                   tmp_path: Path) -> None:  # fmt: skip
+    """walk.avi (7.9 s) over a 6 s threshold: two 3-s segment tasks, stitched, the same measures as one task."""
+    from formcheck.batch.ray_runner import run_ray
+    from formcheck.batch.work import VideoTask
+
+    walk = str((clip_folder / "ben" / "walk.avi").resolve())
+    outcomes = {}
+    for label, split in (("split", 6.0), ("whole", None)):
+        task = VideoTask(0, walk, str(tmp_path / label / "walk"), "walk.avi", use_cache=False)
+        run_ray([task], lambda outcome, label=label: outcomes.__setitem__(label, outcome), split_above_s=split)
+    split, whole = outcomes["split"], outcomes["whole"]
+    assert (split.status, split.segments, whole.segments) == ("analysed", 2, 1)
+    assert split.frames == whole.frames
+    assert (split.summary["activity"], split.summary["view"]) == (whole.summary["activity"], whole.summary["view"])
+    for name, tolerance in (("cadence_spm", 1.0), ("trunk_lean_deg", 0.5)):
+        a, b = split.summary["metrics"][name]["value"], whole.summary["metrics"][name]["value"]
+        assert (a is None and b is None) or abs(a - b) <= tolerance, (name, a, b)
