@@ -1,0 +1,49 @@
+"""``formcheck batch`` from the command line: a manifest, its runner and date columns, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from formcheck.store.api import Store
+from formcheck.store.models import VideoAnalysisRow
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("batch")]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "formcheck.cli", "batch", *args], capture_output=True, text=True,
+                          env=dict(os.environ), stdin=subprocess.DEVNULL, timeout=300)  # fmt: skip
+
+
+def test_manifest_batch_stores_runner_and_date_and_exits_1_on_a_failure(clip_folder: Path, tmp_path: Path) -> None:
+    manifest = tmp_path / "clips.csv"
+    manifest.write_text("path,runner,date\n"
+                        f"{clip_folder / 'anna' / 'grass.mp4'},Anna K,2026-11-02\n"
+                        f"{clip_folder / 'ben' / 'notes.mp4'},ben,2026-11-03\n")  # fmt: skip
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    done = run(str(manifest), "--out", str(tmp_path / "out"), "--db", db, "--workers", "2")
+    assert done.returncode == 1, done.stderr
+    assert "1 of 2 videos failed" in done.stderr and "formcheck batch" in done.stderr  # the summary table
+    with (tmp_path / "out" / "batch.csv").open() as handle:
+        rows = {r["runner"]: r for r in csv.DictReader(handle)}
+    assert rows["Anna K"]["status"] == "analysed" and rows["ben"]["status"] == "failed"
+    assert (tmp_path / "out" / "Anna_K" / "grass" / "summary.json").is_file()
+    with Store.open(db) as store, store.engine.connect() as conn:
+        assert [str(d) for d in conn.scalars(select(VideoAnalysisRow.recorded_on))] == ["2026-11-02"]
+
+
+def test_user_errors_are_one_line(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = run(str(empty), "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path / 's.db'}")
+    assert done.returncode == 3 and done.stderr.strip() == f"error: no videos found in {empty}."
+    bad = run(str(empty), "--out", str(tmp_path / "out"), "--workers", "0")
+    assert bad.returncode == 2 and "--workers must be at least 1" in bad.stderr
+    assert not (tmp_path / "out").exists()
