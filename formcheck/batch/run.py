@@ -124,7 +124,9 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
         with BatchProgress(len(tasks), len(rows), enabled=options.show_progress) as progress:
 
             def arrived(outcome: VideoOutcome) -> None:
-                video = todo.pop(outcome.index)
+                # The clip leaves ``todo`` only once its row exists: interrupted while storing, it is
+                # reported as interrupted (and redone next time), never lost from batch.csv.
+                video = todo[outcome.index]
                 status, error = outcome.status, None
                 if status == "analysed":
                     record = VideoAnalysisRecord(video_sha256=outcome.sha256 or video.sha256 or "",
@@ -135,6 +137,7 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
                     except FormcheckError as failure:
                         status, error = "failed", failure.message
                 rows[video.index] = _row(video, status, outcome, error)
+                del todo[video.index]
                 progress.finished(status, outcome.frames)
                 if on_row is not None:
                     on_row(rows[video.index])
