@@ -84,7 +84,13 @@ def _runner_of(relative: Path) -> str:
 def discover_folder(root: Path) -> list[BatchItem]:
     """Every candidate video under ``root`` (hidden files and folders skipped), sorted by path."""
     items: list[BatchItem] = []
+    seen: set[tuple[int, int]] = set()  # linked folders are followed, but a link loop is walked once
     for folder, dirs, files in os.walk(root, followlinks=True):
+        stat = os.stat(folder)
+        if (stat.st_dev, stat.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(folder) / name

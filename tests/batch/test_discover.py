@@ -22,6 +22,9 @@ def test_folder_lists_videos_by_content_and_names_like_videos(clip_folder: Path,
     (tmp_path / ".hidden.mp4").write_bytes(b"x")
     (tmp_path / "thumb.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(20))
     assert [(i.relative, i.runner) for i in discover(tmp_path)] == [("IMG_0042", "default")]
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "back").symlink_to(tmp_path)  # a link loop is walked once, not forever
+    assert [i.relative for i in discover(tmp_path)] == ["IMG_0042"]
 
 
 @pytest.mark.parametrize("head, video", [
