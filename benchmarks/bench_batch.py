@@ -11,8 +11,10 @@ SQLite store, so nothing is skipped), timed from process start to exit: the
 imports, the workers' start-up, a local Ray instance's start and stop, the
 pose model, the analysis, key frames, plots, the store and ``batch.csv`` all
 count, because a user waits for all of them. The ratios are printed against
-the 1-worker run of the same invocation (the machine's load is printed too:
-on a shared machine, compare ratios, not seconds). ``--copies`` repeats the
+the 1-worker run of the same invocation. The machine's load average and each
+run's CPU time (and so the cores it really got) are printed too: on a shared
+machine a second worker only helps if a second core is free, and the CPU
+seconds show whether the work itself grew. ``--copies`` repeats the
 clip list under new names (the same bytes are analysed again: the store's
 skip only looks at what was done before the batch started).
 """
@@ -60,8 +62,16 @@ def make_source(root: Path, clips: list[str], copies: int) -> tuple[Path, int]:
     return source.parent, frames
 
 
-def run_batch(source: Path, root: Path, label: str, workers: int, ray: bool, cache: bool) -> tuple[float, int, int]:
-    """Wall seconds, clips analysed and clips failed of one ``formcheck batch`` process."""
+def children_cpu_s() -> float:
+    """User + system CPU seconds of every waited-for descendant so far (pool workers are joined, so counted)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_batch(source: Path, root: Path, label: str, workers: int, ray: bool, cache: bool) -> tuple[float, int, int, float]:
+    """Wall seconds, clips analysed, clips failed and CPU seconds of one ``formcheck batch`` process."""
     out = root / f"out-{label}"
     args = [sys.executable, "-m", "formcheck.cli", "batch", str(source), "--out", str(out), "--db",
             f"sqlite:///{root / f'{label}.db'}", "--workers", str(workers), "--quiet"]  # fmt: skip
@@ -70,14 +80,14 @@ def run_batch(source: Path, root: Path, label: str, workers: int, ray: bool, cac
     if ray:
         args.append("--ray")
     env = {**os.environ, "RAY_TMPDIR": str(root / f"ray-{label}"), "RAY_USAGE_STATS_ENABLED": "0"}
-    started = time.perf_counter()
+    cpu_before, started = children_cpu_s(), time.perf_counter()
     done = subprocess.run(args, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, children_cpu_s() - cpu_before
     if done.returncode not in (0, 1):
         raise SystemExit(f"{label}: formcheck batch failed ({done.returncode}): {done.stderr[-2000:]}")
     with (out / "batch.csv").open() as handle:
         statuses = [row["status"] for row in csv.DictReader(handle)]
-    return seconds, statuses.count("analysed"), statuses.count("failed")
+    return seconds, statuses.count("analysed"), statuses.count("failed"), cpu
 
 
 def ray_start_stop_s() -> float:
@@ -107,12 +117,14 @@ def main() -> None:
         runs = [("pool-1", 1, False), (f"pool-{cores}", cores, False)]
         if not options.no_ray:
             runs.append((f"ray-{cores}", cores, True))
-        results: dict[str, tuple[float, int, int]] = {}
+        results: dict[str, tuple[float, int, int, float]] = {}
         for label, workers, ray in runs:
             results[label] = run_batch(source, root, label, workers, ray, options.cache)
-            seconds, analysed, failed = results[label]
+            seconds, analysed, failed, cpu = results[label]
             print(f"  {label:8s} {seconds:7.1f} s  {analysed} analysed, {failed} failed  "
-                  f"{60 * analysed / seconds:6.1f} videos/min  {frames / seconds:6.1f} frames/s  (load {load_average()})")
+                  f"{60 * analysed / seconds:6.1f} videos/min  {frames / seconds:6.1f} frames/s  "
+                  f"CPU {cpu:6.1f} s = {cpu / seconds:.2f} cores{' (Ray daemons partly uncounted)' if ray else ''}  "
+                  f"(load {load_average()})")
         base = results["pool-1"][0]
         pool = results[f"pool-{cores}"][0]
         print(f"speed-up 1 -> {cores} workers (local pool): {base / pool:.2f}x (goal >= 1.8x on 2 cores)")

@@ -1,7 +1,7 @@
 """Ctrl-C during a batch: exit 130, finished clips kept, no half-written folder, no process left.
 
 The batch runs as a real ``formcheck batch`` subprocess in its own session;
-the last clip sleeps inside the engine's write step (``FORMCHECK_BATCH_FAULT``),
+the smallest real clip (dispatched after the bigger ones) sleeps inside the engine's write step (``FORMCHECK_BATCH_FAULT``),
 so the interrupt lands while its temporary folder exists. SIGINT goes to the
 whole process group, as a terminal's Ctrl-C does; afterwards no process of
 that group (pool workers) and none of that run's Ray instance may be alive.
@@ -60,14 +60,14 @@ def _stored(db: Path) -> int:
 def test_ctrl_c_stops_cleanly(clip_folder: Path, tmp_path: Path, ray: bool) -> None:
     out, db = tmp_path / "out", tmp_path / "s.db"
     ray_tmp = tempfile.mkdtemp(prefix="fcray-")  # short: Ray's socket paths must fit in 107 bytes
-    env = {**os.environ, FAULT_ENV: "sleep:walk.avi:120", "RAY_TMPDIR": ray_tmp}
+    env = {**os.environ, FAULT_ENV: "sleep:grass.mp4:120", "RAY_TMPDIR": ray_tmp}
     args = [sys.executable, "-m", "formcheck.cli", "batch", str(clip_folder), "--out", str(out), "--db",
             f"sqlite:///{db}", "--workers", "1" if not ray else "2", "--quiet"] + (["--ray"] if ray else [])  # fmt: skip
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True, stdin=subprocess.DEVNULL)  # fmt: skip
     try:
         deadline = time.monotonic() + 240
-        while not list((out / "ben").glob(".walk.tmp-*")) or _stored(db) < 2:
+        while not list((out / "anna").glob(".grass.tmp-*")) or _stored(db) < 2:
             assert proc.poll() is None, proc.communicate()[1]
             assert time.monotonic() < deadline, "the batch never reached the sleeping clip"
             time.sleep(0.2)
@@ -77,11 +77,11 @@ def test_ctrl_c_stops_cleanly(clip_folder: Path, tmp_path: Path, ray: bool) -> N
         assert proc.returncode == 130, stderr
         assert time.monotonic() - sent < 30
         assert "interrupted" in stderr
-        assert (out / "anna" / "grass" / "summary.json").is_file() and (out / "anna" / "legs" / "summary.json").is_file()
-        assert not (out / "ben" / "walk").exists() and leftovers(out) == []
+        assert (out / "ben" / "walk" / "summary.json").is_file() and (out / "anna" / "legs" / "summary.json").is_file()
+        assert not (out / "anna" / "grass").exists() and leftovers(out) == []
         with (out / "batch.csv").open() as handle:
             rows = {r["video"]: r["status"] for r in csv.DictReader(handle)}
-        assert rows["anna/grass.mp4"] == rows["anna/legs.mp4"] == "analysed" and rows["ben/walk.avi"] == "interrupted"
+        assert rows["ben/walk.avi"] == rows["anna/legs.mp4"] == "analysed" and rows["anna/grass.mp4"] == "interrupted"
         time.sleep(1.0)
         assert _alive(proc.pid, ray_tmp if ray else None) == []
     finally:
