@@ -129,7 +129,10 @@ def test_run_sh_demo_command_writes_the_report(tmp_path):
     """The exact command run.sh runs (its clip, run, lifts and answers), with a temporary out and store."""
     script = (REPO / "run.sh").read_text()
     command = script[script.index(".venv/bin/formcheck check"):].replace("\\\n", " ")
-    argv = command.split('"$@"')[0].split()
+    shared_clip = REPO.parent / "shared" / "data" / "videos" / "treadmill_side_gym_portrait_60fps.mp4"
+    clip = shared_clip if shared_clip.is_file() else REPO / "samples" / "outdoor_side_grass_short.mp4"
+    assert "shared_clip=../shared/data/videos/treadmill_side_gym_portrait_60fps.mp4" in script
+    argv = command.split('"$@"')[0].replace('"$clip"', str(clip)).split()
     out, db = tmp_path / "demo", tmp_path / "demo.db"
     argv = argv[1:]  # drop ".venv/bin/formcheck", keep "check"
     argv[argv.index("--out") + 1] = str(out)
@@ -144,6 +147,7 @@ def test_run_sh_demo_command_writes_the_report(tmp_path):
     assert "lifting_fatigue" in [f["cause"] for f in doc["findings"]][:3]
     assert doc["inputs"]["symptom_date"] == "2013-02-06"
     assert (out / "report.html").stat().st_size > 10_000
+    assert [v["name"] for v in doc["videos"]] == [clip.name]
     again = run(*argv, cwd=REPO)  # re-runnable: same store, same folder
     assert again.returncode == 0, again.stderr
     assert _counts(db)["runs"] == 1 and _counts(db)["checks"] == 2
