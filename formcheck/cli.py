@@ -54,6 +54,19 @@ def _keep_native_logs_off_the_terminal() -> None:
     os.close(devnull)
 
 
+CLI_FLAGS = {"height_cm": "--height-cm", "capture_fps": "--capture-fps", "start_s": "--start", "end_s": "--end",
+             "workers": "--workers"}  # fmt: skip
+"""How this front end names the engine's settings (``FormcheckError.settings``)."""
+
+
+def _with_flags(error: FormcheckError) -> str:
+    """The engine's message, followed by the options of this CLI it is about: "... (--start, --end)"."""
+    flags = [CLI_FLAGS[name] for name in error.settings if name in CLI_FLAGS]
+    if not flags:
+        return error.message
+    return f"{error.message.rstrip('.')} ({', '.join(flags)})."
+
+
 def _sigterm_as_interrupt(signum: int, _frame: object) -> None:
     """``kill`` and service managers send SIGTERM: clean up exactly as for Ctrl-C."""
     raise KeyboardInterrupt(f"signal {signum}")
@@ -89,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
                 _stderr.print("[bold red]error:[/] interrupted; nothing was written.")
             sys.exit(code)
     except FormcheckError as error:
-        _stderr.print(f"[bold red]error:[/] {escape(error.message)}")  # a message may quote "[...]" from a file
+        _stderr.print(f"[bold red]error:[/] {escape(_with_flags(error))}")  # a message may quote "[...]" from a file
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         _stderr.print("[bold red]error:[/] interrupted; nothing was written.")

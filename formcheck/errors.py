@@ -15,9 +15,13 @@ class FormcheckError(Exception):
 
     exit_code: int = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, settings: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
+        # The settings the message is about, by their domain names ("height_cm", "start_s"): the engine
+        # speaks in domain words, and each front end names its own option for them (the CLI a --flag,
+        # the web app a form field), so no engine message has to know about either.
+        self.settings = settings
 
     def __str__(self) -> str:
         return self.message

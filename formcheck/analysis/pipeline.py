@@ -186,7 +186,7 @@ def _metrics(body: Body, orientation: Orientation, activity: ActivityCall, time_
              ) -> tuple[dict[str, Metric], dict[str, Drift | None]]:
     m: dict[str, Metric] = {}
     time_ok = not time_scale.suspected or options.capture_fps is not None
-    slow_reason = f"slow motion suspected ({time_scale.reason}); give --capture-fps to report real-time values"
+    slow_reason = f"slow motion suspected ({time_scale.reason}); give the real capture frame rate to report real-time values"
     low, high = CADENCE_RANGE_SPM.get(activity.activity, CADENCE_RANGE_SPM[None])
     what = f"{activity.activity} cadence" if activity.activity in CADENCE_RANGE_SPM else "cadence"
     m["cadence_spm"] = (cadence.scaled(1.0 / time_scale.factor).bounded(low, high, what) if time_ok
@@ -225,7 +225,7 @@ def _metrics(body: Body, orientation: Orientation, activity: ActivityCall, time_
     leg_cm = options.height_cm * LEG_LENGTH_FRACTION_OF_HEIGHT if options.height_cm else None
     for name in ("vertical_oscillation", "overstride"):
         pct = m[f"{name}_pct_leg"]
-        m[f"{name}_cm"] = pct.scaled(leg_cm / 100.0, "cm") if leg_cm else null("cm", "runner's height not given (--height-cm)", pct.n)
+        m[f"{name}_cm"] = pct.scaled(leg_cm / 100.0, "cm") if leg_cm else null("cm", "runner's height not given", pct.n)
     m["ground_contact_ms"] = _contact_time(strides, activity, time_scale, time_ok, slow_reason, leg_reason)
     return m, drift
 
@@ -252,9 +252,9 @@ def _warnings(track: PoseTrack, orientation: Orientation, activity: ActivityCall
     out: list[str] = []
     if time_scale.suspected:
         if time_scale.capture_fps:
-            out.append(f"Slow motion: {time_scale.reason}; times were scaled by {time_scale.factor:.4g} using --capture-fps {time_scale.capture_fps:g}.")
+            out.append(f"Slow motion: {time_scale.reason}; times were scaled by {time_scale.factor:.4g} using the capture frame rate of {time_scale.capture_fps:g} fps.")
         else:
-            out.append(f"Slow motion suspected: {time_scale.reason}. Cadence and contact time are left out; give --capture-fps (the phone's capture rate, e.g. 240) to get them.")
+            out.append(f"Slow motion suspected: {time_scale.reason}. Cadence and contact time are left out; give the phone's capture frame rate (e.g. 240) to get them.")
     lost = 1.0 - track.found_fraction
     if lost > 0.05:
         gaps = track.lost_intervals_s()

@@ -43,15 +43,18 @@ class VideoJob:
 
     def validate(self) -> None:
         if self.height_cm is not None and not 50 <= self.height_cm <= 250:
-            raise UsageError(f"--height-cm {self.height_cm:g} is not a human height: give it in centimetres (50-250).")
+            raise UsageError(f"a runner's height of {self.height_cm:g} cm is not a human height: give it in centimetres (50-250).",
+                             settings=("height_cm",))
         if self.capture_fps is not None and not 1 <= self.capture_fps <= 10000:
-            raise UsageError(f"--capture-fps {self.capture_fps:g} is not a frame rate: give the phone's capture rate, e.g. 120 or 240.")
+            raise UsageError(f"{self.capture_fps:g} is not a capture frame rate: give the phone's capture rate, e.g. 120 or 240.",
+                             settings=("capture_fps",))
         if self.start_s is not None and self.start_s < 0:
-            raise UsageError("--start must be 0 or more seconds.")
+            raise UsageError("the start of the chosen part must be 0 or more seconds.", settings=("start_s",))
         if self.start_s is not None and self.end_s is not None and self.end_s <= self.start_s:
-            raise UsageError(f"--end {self.end_s:g} must be after --start {self.start_s:g}.")
+            raise UsageError(f"the end of the chosen part ({self.end_s:g} s) must be after its start ({self.start_s:g} s).",
+                             settings=("end_s", "start_s"))
         if self.workers is not None and self.workers < 1:
-            raise UsageError("--workers must be at least 1.")
+            raise UsageError("the number of pose workers must be at least 1.", settings=("workers",))
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,8 @@ def check_enough_video(job: VideoJob, info: VideoInfo) -> None:
     end = info.duration_s if job.end_s is None else min(job.end_s, info.duration_s)
     if end - start < MIN_ANALYSIS_S:
         raise UsageError(f"the chosen part of {job.video} ({start:.2f}-{end:.2f} s) is {max(0.0, end - start):.2f} s long: "
-                         f"no gait can be measured from less than {MIN_ANALYSIS_S:g} s; choose a longer part.")  # fmt: skip
+                         f"no gait can be measured from less than {MIN_ANALYSIS_S:g} s; choose a longer part.",
+                         settings=("start_s", "end_s"))  # fmt: skip
 
 
 def pose_track_for(job: VideoJob, info: VideoInfo, progress: Callable[[float], None] | None = None
@@ -102,7 +106,8 @@ def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None
     check_output_dir(job.out_dir, inputs=(job.video,))
     info = probe_video(job.video, job.start_s, job.end_s)
     if job.start_s is not None and job.start_s >= info.duration_s:
-        raise UsageError(f"--start {job.start_s:g} is past the end of the video ({info.duration_s:.1f} s).")
+        raise UsageError(f"the chosen start, {job.start_s:g} s, is past the end of the video ({info.duration_s:.1f} s).",
+                         settings=("start_s",))
     check_enough_video(job, info)
     if on_probe is not None:
         on_probe(info)
@@ -114,7 +119,8 @@ def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None
             "Copy the complete file from the phone again."
         )
     if track.n_frames == 0:
-        raise NoPersonError(f"{job.video}: no frames in the chosen part of the video; check --start/--end.")
+        raise NoPersonError(f"{job.video}: no frames in the chosen part of the video; choose another part.",
+                            settings=("start_s", "end_s"))
     if track.n_frames < MIN_FRAMES:
         raise VideoError(f"{job.video}: only {track.n_frames} frame{'s' if track.n_frames != 1 else ''} could be analysed; "
                          f"no gait can be measured from fewer than {MIN_FRAMES}. Film at least 10 s of steady running.")  # fmt: skip

@@ -137,4 +137,4 @@ def write_png(path: Path, image_rgb: np.ndarray) -> None:
     """Write an RGB image as PNG (OpenCV wants BGR); a failed write is an OutputError."""
     ok = cv2.imwrite(str(path), cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_PNG_COMPRESSION, 6])
     if not ok:
-        raise OutputError(f"could not write {path}: check free space and permissions of the --out folder.")
+        raise OutputError(f"could not write {path}: check free space and permissions of the output folder.")

@@ -172,7 +172,8 @@ def _check_length(path: Path, duration_s: float, start_s: float | None, end_s: f
         minutes = duration_s / 60.0
         raise VideoTooLongError(
             f"{path} is {minutes:.0f} min long; formcheck analyses at most {MAX_DURATION_S / 60:.0f} min: "
-            "pick a part with --start and --end (seconds)."
+            "pick a part of it by its start and end, in seconds.",
+            settings=("start_s", "end_s"),
         )
 
 

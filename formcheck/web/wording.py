@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 # (pattern, replacement), tried in order; the first ones are whole phrases, the last ones single flags.
 _PHRASES: tuple[tuple[str, str], ...] = (
-    (r"pick a part with --start and --end \(seconds\)", "trim the clip to the part you want (30 min at most) and upload that"),
+    (r"pick a part of it by its start and end, in seconds", "trim the clip to the part you want (30 min at most) and upload that"),
     (r";?\s*check --start/--end", ""),
     (r"pass --units kg or --units lb", 'choose kg or lb in the "weights in" field'),
     (r"--units (kg|lb|\S+) ignored", r'the "weights in" choice (\1) was ignored'),

@@ -84,7 +84,7 @@ def _tiny_video(path: Path, seconds_between_frames: float, frames: int = 2) -> P
         (lambda d: _file(d / "notes.mp4", b"not a video"), 5, "not a video"),
         (lambda d: _file(d / "empty.mp4", b""), 5, "empty"),
         (lambda d: _file(d / "cut.mp4", SAMPLE.read_bytes()[:30000]), 5, "truncated"),
-        (lambda d: _tiny_video(d / "long.mp4", 31 * 60), 5, "--start and --end"),
+        (lambda d: _tiny_video(d / "long.mp4", 31 * 60), 5, "pick a part of it by its start and end, in seconds (--start, --end)."),
         (lambda d: _tiny_video(d / "nobody.mp4", 0.1, frames=15), 6, "nobody was found"),
         (lambda d: _tiny_video(d / "two_frames.mp4", 0.1), 5, "long (2 frames): no gait can be measured"),
     ],

@@ -69,8 +69,8 @@ def test_a_strength_export_without_units_asks_for_the_form_field(client: TestCli
 @pytest.mark.parametrize(("engine", "web"), [
     ("--height-cm 20 is not a human height: give it in centimetres (50-250).",
      "a height of 20 cm is not a human height: give it in centimetres (50-250)."),
-    ("/srv/data/jobs/ab/uploads/video-1.mp4 is 45 min long; formcheck analyses at most 30 min: pick a part with "
-     "--start and --end (seconds).",
+    ("/srv/data/jobs/ab/uploads/video-1.mp4 is 45 min long; formcheck analyses at most 30 min: pick a part of it by "
+     "its start and end, in seconds.",
      "my run.mp4 is 45 min long; formcheck analyses at most 30 min: trim the clip to the part you want (30 min at "
      "most) and upload that."),
     ("video-1.mp4: no frames in the chosen part of the video; check --start/--end.",
