@@ -9,7 +9,7 @@ how the video engine, the store or the findings are wired together.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,12 @@ class CheckRequest:
     tz: str | None = None  # IANA zone of wall-clock lift times
     use_cache: bool = True
     workers: int | None = None
+    shown_names: Mapping[str, str] = field(default_factory=dict)
+    """File name -> the name the person knows it by (the web app stores uploads under its own names)."""
+
+    def shown(self, path: Path) -> str:
+        """The name to show for an input file in the report and messages."""
+        return self.shown_names.get(path.name, path.name)
 
 
 @dataclass(frozen=True)

@@ -81,9 +81,9 @@ def _with_notes(result: FindingsResult, clips: list[ClipOutcome], training: Trai
 
 def _inputs_used(request: CheckRequest) -> dict[str, list[str]]:
     used = {
-        "videos": [p.name for p in request.videos],
-        "runs": [p.name for p in request.runs],
-        "lifts": [p.name for p in request.lifts],
+        "videos": [request.shown(p) for p in request.videos],
+        "runs": [request.shown(p) for p in request.runs],
+        "lifts": [request.shown(p) for p in request.lifts],
         "answers": [request.answers_path.name if request.answers_path else "answers"] if request.answers else [],
     }
     return {kind: names for kind, names in used.items() if names}
@@ -108,7 +108,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
         with clock.stage("analyse"):
             clips = analyse_clips(request.videos, video_folder_names(request.videos), tmp,
                                   height_cm=effective_height_cm(request), workers=request.workers,
-                                  use_cache=request.use_cache, progress=lambda f, d: clock.progress("analyse", f, d))  # fmt: skip
+                                  use_cache=request.use_cache, progress=lambda f, d: clock.progress("analyse", f, d),
+                                  shown=request.shown)  # fmt: skip
         _only_input_failed(request, clips)
         with clock.stage("import", "storing logs", start=0.5):
             reports = store_logs(store, parsed, request.runner, str(tz) if tz else None)

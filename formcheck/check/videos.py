@@ -95,10 +95,14 @@ def _analyse_one(job: VideoJob, on_fraction: ClipProgress) -> VideoResult:
 
 
 def analyse_clip(path: Path, folder: str, check_dir: Path, *, height_cm: float | None, workers: int | None,
-                 use_cache: bool, on_fraction: ClipProgress) -> ClipOutcome:  # fmt: skip
-    """Analyse one clip into ``check_dir / folder``; a clip with nobody in it becomes a warning, not an error."""
+                 use_cache: bool, on_fraction: ClipProgress, shown: str | None = None) -> ClipOutcome:  # fmt: skip
+    """Analyse one clip into ``check_dir / folder``; a clip with nobody in it becomes a warning, not an error.
+
+    ``shown`` is the clip's name as the person knows it (default: the file name).
+    """
     from formcheck.analysis.service import VideoJob
 
+    name = shown or path.name
     started = time.perf_counter()
     out_dir = check_dir / folder
     job = VideoJob(video=path, out_dir=out_dir, height_cm=height_cm, workers=workers, use_cache=use_cache)
@@ -106,35 +110,36 @@ def analyse_clip(path: Path, folder: str, check_dir: Path, *, height_cm: float |
         result = _analyse_one(job, on_fraction)
     except NoPersonError as error:
         seconds = time.perf_counter() - started
-        warning = f"{path.name}: nobody was found in the clip, so it was not assessed; film the whole body, side on, in good light."
+        warning = f"{name}: nobody was found in the clip, so it was not assessed; film the whole body, side on, in good light."
         return ClipOutcome(path, folder, None, None, warning, error, seconds)
     seconds = time.perf_counter() - started
     summary = dict(result.summary)
-    measures = VideoMeasures.from_summary(summary, name=path.name)
+    measures = VideoMeasures.from_summary(summary, name=name)
     artifacts = VideoArtifacts(measures=measures, summary=summary, analysis_dir=out_dir)
     record = VideoAnalysisRecord(video_sha256=result.info.sha256, settings_key=settings_key(job),
-                                 video_name=path.name, summary=summary)  # fmt: skip
+                                 video_name=name, summary=summary)  # fmt: skip
     warning = None
     seen = "walking" if measures.activity == "walking" else "no running"
     if measures.activity != "running":
-        warning = (f"{path.name} shows {seen}, so its gait and posture were not assessed; "
+        warning = (f"{name} shows {seen}, so its gait and posture were not assessed; "
                    "film a few strides of running, side on.")  # fmt: skip
-    error = NotRunningError(f"{path.name} shows {seen}: film a run, side on, to check it.")
+    error = NotRunningError(f"{name} shows {seen}: film a run, side on, to check it.")
     return ClipOutcome(path, folder, artifacts, record, warning, error if warning else None, seconds)
 
 
 def analyse_clips(videos: tuple[Path, ...], folders: tuple[str, ...], check_dir: Path, *, height_cm: float | None,
-                  workers: int | None, use_cache: bool, progress: StageProgress) -> list[ClipOutcome]:  # fmt: skip
+                  workers: int | None, use_cache: bool, progress: StageProgress,
+                  shown: Callable[[Path], str] = lambda path: path.name) -> list[ClipOutcome]:  # fmt: skip
     """Every clip in turn (each already uses the cores in parallel); progress is the share of all clips' frames."""
     outcomes: list[ClipOutcome] = []
     count = len(videos)
     for number, (path, folder) in enumerate(zip(videos, folders)):
-        label = f"{path.name} ({number + 1}/{count})" if count > 1 else path.name
+        label = f"{shown(path)} ({number + 1}/{count})" if count > 1 else shown(path)
 
         def on_fraction(fraction: float, step: str, number: int = number, label: str = label) -> None:
             progress((number + fraction) / count, f"{label}: {step}")
 
         outcomes.append(analyse_clip(path, f"videos/{folder}", check_dir, height_cm=height_cm, workers=workers,
-                                     use_cache=use_cache, on_fraction=on_fraction))  # fmt: skip
+                                     use_cache=use_cache, on_fraction=on_fraction, shown=shown(path)))  # fmt: skip
         progress((number + 1) / count, label)
     return outcomes

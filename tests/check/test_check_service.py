@@ -145,3 +145,20 @@ def test_the_date_picks_the_run_that_hurt_and_a_day_without_one_is_said(shared, 
     assert any("no run recorded on 2014-01-01" in line for line in none.findings["inputs"]["missing"])
     with Store.open(store_url) as store:
         assert [c.run_id is None for c in checks(store, "default")] == [False, False, True]
+
+
+def test_inputs_are_shown_by_the_names_the_person_knows(shared, tmp_path, store_url):
+    """The web app stores uploads under its own names; the report and the store show the runner's names."""
+    import shutil
+
+    stored_clip, stored_run = tmp_path / "video-1.mp4", tmp_path / "runs-1.tcx"
+    shutil.copyfile(GYM_CLIP, stored_clip)
+    shutil.copyfile(GOOGLEFIT_RUN, stored_run)
+    request = CheckRequest(out_dir=tmp_path / "out", videos=(stored_clip,), runs=(stored_run,), db=store_url,
+                           shown_names={"video-1.mp4": "my treadmill run.mp4", "runs-1.tcx": "sunday.tcx"})  # fmt: skip
+    doc = run_check(request).findings
+    assert [v["name"] for v in doc["videos"]] == ["my treadmill run.mp4"]
+    assert doc["inputs"]["files"]["videos"] == ["my treadmill run.mp4"]
+    assert doc["inputs"]["files"]["runs"] == ["sunday.tcx"]
+    with Store.open(store_url) as store:
+        assert [row[1] for row in video_analyses(store, "default")] == ["my treadmill run.mp4"]
