@@ -7,7 +7,9 @@ name (its weight is ``<section>.weights.<rule>`` in ``thresholds.toml``) and
 the sentence that justifies it, adds ``against`` sentences, and finally calls
 :meth:`Rules.finding`.  The score is the capped sum of the fired weights; the
 confidence is the share of the evidence items the cause looked for that were
-available (the module says how many it looked for).
+available (the module says how many it looked for).  Causes that also list
+the source of each fired rule's weight set ``cite_weights``; causes whose
+confidence is an average of several partial items pass ``confidence_digits``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Rules:
     fired: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     measures: dict[str, Any] = field(default_factory=dict)
+    cite_weights: bool = False  # also list the source of each fired rule's weight among the finding's sources
     _score: float = 0.0
 
     def value(self, name: str) -> Any:
@@ -53,7 +56,10 @@ class Rules:
         """Add the weight of ``rule`` (``<section>.weights.<rule>``) once, and its evidence sentence each time."""
         if rule not in self.fired:
             self.fired.append(rule)
-            self._score += float(self.th.value(f"{self.section}.weights.{rule}"))
+            weight = f"{self.section}.weights.{rule}"
+            if self.cite_weights:
+                self.cite(self.th.source(weight))
+            self._score += float(self.th.value(weight))  # may be negative: a rule that argues against the cause
         if sentence:
             self.evidence.append(sentence)
 
@@ -78,8 +84,9 @@ class Rules:
         rule_out: Iterable[str] = (),
         plan: Iterable[str] = (),
         measures: Mapping[str, Any] | None = None,
+        confidence_digits: int = 2,
     ) -> Finding:
-        confidence = 0.0 if expected <= 0 else round(min(1.0, max(0.0, available / expected)), 2)
+        confidence = 0.0 if expected <= 0 else round(min(1.0, max(0.0, available / expected)), confidence_digits)
         return Finding(
             cause=cause,
             title=title,

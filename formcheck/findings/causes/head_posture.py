@@ -13,9 +13,9 @@ little about a whole run, which the confidence and ``against`` say.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from formcheck.findings.model import CheckInputs, DriftValue, Finding, NotAssessed, VideoMeasures
+from formcheck.findings.rules import Rules
 from formcheck.findings.thresholds import Thresholds
 from formcheck.posture.drift import MIN_STRIDES_FOR_DRIFT
 
@@ -52,44 +52,34 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         reason = video.why_not("head_flexion_deg")
         return NotAssessed(CAUSE_ID, TITLE, f"head posture not measurable in {video.name}: {reason}; {FILM}, to assess {WHAT}")
 
-    sources: dict[str, str] = {}
-
-    def value(name: str) -> Any:
-        sources[name] = th.source(f"{CAUSE_ID}.{name}")
-        return th.value(f"{CAUSE_ID}.{name}")
-
-    evidence: list[str] = []
-    against: list[str] = []
-    fired: list[str] = []
+    r = Rules(th, CAUSE_ID, cite_weights=True)
     n = max(m.n for m in (flexion, forward) if m is not None)
-    z, min_each, z_mean = value("drift_z"), value("min_strides_each"), value("mean_z")
+    z, min_each, z_mean = r.value("drift_z"), r.value("min_strides_each"), r.value("mean_z")
 
     if flexion is not None:
-        high = value("head_flexion_high_deg")
+        high = r.value("head_flexion_high_deg")
         sentence = f"head flexion (looking down) averaged {flexion.value:.1f} deg"
         sentence += f" ± {flexion.sd:.1f}" if flexion.sd is not None else ""
         margin = z_mean * flexion.se  # the mean must pass the cue by this much to count
         if flexion.value - margin >= high:
-            fired.append("head_flexion_high")
-            evidence.append(f"{sentence}, at or above {high:g} deg ({_clip_note(inputs, video, n)})")
+            r.fire("head_flexion_high", f"{sentence}, at or above {high:g} deg ({_clip_note(inputs, video, n)})")
         elif flexion.value >= high:
-            against.append(f"{sentence}, above {high:g} deg but not by {z_mean:g} standard errors (± {margin:.1f} deg; "
-                           f"{_clip_note(inputs, video, n)})")  # fmt: skip
+            r.argue_against(f"{sentence}, above {high:g} deg but not by {z_mean:g} standard errors (± {margin:.1f} deg; "
+                            f"{_clip_note(inputs, video, n)})")  # fmt: skip
         else:
-            against.append(f"{sentence}, below {high:g} deg: the head was not held low ({_clip_note(inputs, video, n)})")
+            r.argue_against(f"{sentence}, below {high:g} deg: the head was not held low ({_clip_note(inputs, video, n)})")
     else:
-        against.append(f"head flexion not measurable in {video.name}: {video.why_not('head_flexion_deg')}")
+        r.argue_against(f"head flexion not measurable in {video.name}: {video.why_not('head_flexion_deg')}")
 
     if forward is not None:
-        high = value("forward_head_high_deg")
+        high = r.value("forward_head_high_deg")
         margin = z_mean * forward.se
         if forward.value - margin >= high:
-            fired.append("forward_head_high")
-            evidence.append(f"the head sat forward of the shoulders by {forward.value:.1f} deg (at or above {high:g} deg)")
+            r.fire("forward_head_high", f"the head sat forward of the shoulders by {forward.value:.1f} deg (at or above {high:g} deg)")
         elif forward.value >= high:
-            against.append(f"forward head {forward.value:.1f} deg, above {high:g} deg but not by {z_mean:g} standard errors (± {margin:.1f} deg)")
+            r.argue_against(f"forward head {forward.value:.1f} deg, above {high:g} deg but not by {z_mean:g} standard errors (± {margin:.1f} deg)")
         else:
-            against.append(f"forward head {forward.value:.1f} deg, below {high:g} deg")
+            r.argue_against(f"forward head {forward.value:.1f} deg, below {high:g} deg")
 
     drifts = {"head_flexion_deg": video.drift.get("head_flexion_deg"), "forward_head_deg": video.drift.get("forward_head_deg")}
     for key, label, rule, limit in (
@@ -99,56 +89,48 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         drift = drifts[key]
         if drift is None:
             if video.metric(key) is not None:
-                against.append(f"{label} drift not measured: fewer than {MIN_STRIDES_FOR_DRIFT} strides in {video.name}")
+                r.argue_against(f"{label} drift not measured: fewer than {MIN_STRIDES_FOR_DRIFT} strides in {video.name}")
             continue
         moved = "rose" if drift.change > 0 else "fell"
         sentence = (f"{label} {moved} from {drift.first:.1f} deg to {drift.last:.1f} deg between the first and "
                     f"last fifth of strides (n = {drift.n_each} each)")  # fmt: skip
-        if _significant(drift, value(limit), z, min_each):
-            fired.append(rule)
-            evidence.append(sentence)
+        if _significant(drift, r.value(limit), z, min_each):
+            r.fire(rule, sentence)
         elif drift.change < 0:
-            against.append(f"{sentence}: the head came up, not down, over the clip")
-        elif drift.change < value(limit):
-            against.append(f"{sentence}: less than {value(limit):g} deg")
+            r.argue_against(f"{sentence}: the head came up, not down, over the clip")
+        elif drift.change < r.value(limit):
+            r.argue_against(f"{sentence}: less than {r.value(limit):g} deg")
         elif drift.n_each < min_each:
-            against.append(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
+            r.argue_against(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
         else:
-            against.append(f"{sentence}: within stride-to-stride scatter (± {drift.sd:.1f} deg)")
+            r.argue_against(f"{sentence}: within stride-to-stride scatter (± {drift.sd:.1f} deg)")
 
     tilt = video.tilt_warning_deg()
     if tilt is not None:
-        against.append(f"the camera may be tilted by about {tilt:.1f} deg, so the head angles may be off by as much "
-                       "(the drift, a difference, is not affected)")  # fmt: skip
-    short = video.duration_s is not None and video.duration_s < value("short_clip_s")
+        r.argue_against(f"the camera may be tilted by about {tilt:.1f} deg, so the head angles may be off by as much "
+                        "(the drift, a difference, is not affected)")  # fmt: skip
+    short = video.duration_s is not None and video.duration_s < r.value("short_clip_s")
     if short and any(d is not None for d in drifts.values()):
-        against.append(f"the clip lasts {video.duration_s:.1f} s: drift within it says little about tiring over a whole run")
-    if fired:
-        evidence.append(MECHANISM)
+        r.argue_against(f"the clip lasts {video.duration_s:.1f} s: drift within it says little about tiring over a whole run")
+    if r.fired:
+        r.note(MECHANISM)
 
-    score = sum(value(f"weights.{rule}") for rule in fired)
-    coverage = min(1.0, n / value("full_strides"))
-    static = value("tilt_confidence") if tilt is not None else 1.0  # a tilt shifts the angles, not their drift
+    coverage = min(1.0, n / r.value("full_strides"))
+    static = r.value("tilt_confidence") if tilt is not None else 1.0  # a tilt shifts the angles, not their drift
     available: list[float] = [static * (flexion is not None), static * (forward is not None)]
     available += [d is not None for d in drifts.values()]
     available.append(coverage)
     if video.duration_s is not None:  # how much of "over the run" the clip covers
-        available.append(min(1.0, video.duration_s / value("short_clip_s")))
-    confidence = sum(available) / len(available)
-    return Finding(
-        cause=CAUSE_ID,
-        title=TITLE,
-        score=round(min(1.0, max(0.0, score)), 3),
-        confidence=round(confidence, 3),
-        evidence=tuple(evidence),
-        against=tuple(against),
-        rule_out=(
-            f"a side-view clip of {value('short_clip_s'):g} s or more filmed late in a run, with head flexion and "
-            "forward head steady from the first to the last fifth of strides, would argue against it",
-        ),
-        plan=("posture_cues", "trunk_endurance_progression", "film_again") if fired else (
-            ("film_again",) if short or tilt is not None else ()),
-        rules_fired=tuple(fired),
+        available.append(min(1.0, video.duration_s / r.value("short_clip_s")))
+    rule_out = (
+        f"a side-view clip of {r.value('short_clip_s'):g} s or more filmed late in a run, with head flexion and "
+        "forward head steady from the first to the last fifth of strides, would argue against it",
+    )
+    plan = ("posture_cues", "trunk_endurance_progression", "film_again") if r.fired else (
+        ("film_again",) if short or tilt is not None else ())
+    return r.finding(
+        CAUSE_ID, TITLE, available=sum(available), expected=len(available), confidence_digits=3,
+        rule_out=rule_out, plan=plan,
         measures={
             "clip": video.name,
             "strides": n,
@@ -158,5 +140,4 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             "drift": {k: None if d is None else {"first": d.first, "last": d.last, "change": d.change, "n_each": d.n_each}
                       for k, d in drifts.items()},
         },
-        sources=tuple(dict.fromkeys(sources.values())),
     )

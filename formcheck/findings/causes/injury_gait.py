@@ -12,10 +12,9 @@ one frame's share of a step is not counted.
 
 from __future__ import annotations
 
-from typing import Any
-
 from formcheck.answers.model import Injury
 from formcheck.findings.model import CheckInputs, Finding, MetricValue, NotAssessed, VideoMeasures
+from formcheck.findings.rules import Rules
 from formcheck.findings.thresholds import Thresholds
 
 CAUSE_ID = "injury_gait"
@@ -40,13 +39,8 @@ def frame_share_pct(video: VideoMeasures, cadence: MetricValue | None) -> float 
 
 def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     """Combine the reported injuries with the step-time asymmetry of the running clip with the most steps."""
-    sources: dict[str, str] = {}
-
-    def value(name: str) -> Any:
-        sources[name] = th.source(f"{CAUSE_ID}.{name}")
-        return th.value(f"{CAUSE_ID}.{name}")
-
-    parts = tuple(p.lower() for p in value("lower_body_parts"))
+    r = Rules(th, CAUSE_ID, cite_weights=True)
+    parts = tuple(p.lower() for p in r.value("lower_body_parts"))
     relevant = [i for i in inputs.answers.history.injuries if any(p in i.part.lower() for p in parts)]
     video = inputs.running_video_for("step_time_asymmetry_pct")
     asym = None if video is None else video.metric("step_time_asymmetry_pct")
@@ -57,67 +51,53 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         return NotAssessed(CAUSE_ID, TITLE, f"left/right step times not measurable in {video.name}: {reason}; "
                                             f"add {FILM} and give {ASK} to assess it")  # fmt: skip
 
-    evidence: list[str] = []
-    against: list[str] = []
-    fired: list[str] = []
-    for injury in relevant:
-        evidence.append(f"reported injury: {_describe(injury)}")
+    for injury in relevant:  # one sentence per injury, the weight once
+        r.fire("injury_reported", f"reported injury: {_describe(injury)}")
     if relevant:
-        fired.append("injury_reported")
-        recent = [i for i in relevant if i.months_ago is not None and i.months_ago <= value("recent_months")]
+        recent = [i for i in relevant if i.months_ago is not None and i.months_ago <= r.value("recent_months")]
         if recent:
-            fired.append("injury_recent")
+            r.fire("injury_recent")
     else:
-        against.append("no leg, hip or back injury reported")
+        r.argue_against("no leg, hip or back injury reported")
 
     if asym is None:
         why = ("no running video to measure left/right step times" if video is None else
                f"left/right step times not measurable in {video.name}: {video.why_not('step_time_asymmetry_pct')}")
-        against.append(f"{why}; add {FILM} to check for an uneven stride")
+        r.argue_against(f"{why}; add {FILM} to check for an uneven stride")
     else:
         cadence = video.metric("cadence_spm")
         frame = frame_share_pct(video, cadence)
-        limit, even = value("asymmetry_pct"), value("symmetric_below_pct")
-        resolved = frame is None or asym.value >= value("min_frames") * frame
+        limit, even = r.value("asymmetry_pct"), r.value("symmetric_below_pct")
+        resolved = frame is None or asym.value >= r.value("min_frames") * frame
         sentence = f"left and right step times differed by {asym.value:.1f} % over {asym.n} steps in clip {video.name}"
         if len(inputs.running_videos) > 1:
             sentence += f" (of {len(inputs.running_videos)} running clips, the one with the most steps)"
         frame_note = "" if frame is None else f"; one frame ({1000.0 / video.fps:.1f} ms) is {frame:.1f} % of a step here"
         if asym.value >= limit and resolved:
-            fired.append("asymmetry")
+            r.fire("asymmetry", f"{sentence}, at or above {limit:g} %{frame_note}")
             if relevant:
-                fired.append("asymmetry_with_injury")
-            evidence.append(f"{sentence}, at or above {limit:g} %{frame_note}")
-            evidence.append("the video gives the size of the difference, not which side takes the longer step")
+                r.fire("asymmetry_with_injury")
+            r.note("the video gives the size of the difference, not which side takes the longer step")
         elif asym.value < even:
-            fired.append("symmetric_gait")
-            against.append(f"{sentence}: under {even:g} %, the steps are even{frame_note}")
+            r.fire("symmetric_gait")  # a negative weight: even steps argue against the cause
+            r.argue_against(f"{sentence}: under {even:g} %, the steps are even{frame_note}")
         else:
             reason = f"below {limit:g} %" if resolved else "within the clip's timing resolution"
-            against.append(f"{sentence}: {reason}{frame_note}")
+            r.argue_against(f"{sentence}: {reason}{frame_note}")
 
-    score = sum(value(f"weights.{rule}") for rule in fired)
     steps_ok = 0.0 if asym is None else 1.0
-    confidence = (bool(relevant) + steps_ok) / 2.0
-    plan = ("gait_rehab", "film_again") if "asymmetry" in fired else ("film_again",) if asym is None else ()
-    return Finding(
-        cause=CAUSE_ID,
-        title=TITLE,
-        score=round(min(1.0, max(0.0, score)), 3),
-        confidence=round(confidence, 3),
-        evidence=tuple(evidence),
-        against=tuple(against),
-        rule_out=(
-            f"even left/right step times (under {value('symmetric_below_pct'):g} %) on a running clip of 10 s or more, "
-            "or a physiotherapist's gait assessment finding no side-to-side difference, would argue against it",
-        ),
-        plan=plan,
-        rules_fired=tuple(fired),
+    plan = ("gait_rehab", "film_again") if "asymmetry" in r.fired else ("film_again",) if asym is None else ()
+    rule_out = (
+        f"even left/right step times (under {r.value('symmetric_below_pct'):g} %) on a running clip of 10 s or more, "
+        "or a physiotherapist's gait assessment finding no side-to-side difference, would argue against it",
+    )
+    return r.finding(
+        CAUSE_ID, TITLE, available=bool(relevant) + steps_ok, expected=2.0, confidence_digits=3,
+        rule_out=rule_out, plan=plan,
         measures={
             "clip": None if video is None else video.name,
             "step_time_asymmetry_pct": None if asym is None else asym.value,
             "steps": None if asym is None else asym.n,
             "injuries": [_describe(i) for i in relevant],
         },
-        sources=tuple(dict.fromkeys(sources.values())),
     )

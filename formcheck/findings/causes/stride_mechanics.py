@@ -14,9 +14,9 @@ other two need a side view, which ``against`` says when they are missing.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from formcheck.findings.model import CheckInputs, Finding, MetricValue, NotAssessed, VideoMeasures
+from formcheck.findings.rules import Rules
 from formcheck.findings.thresholds import Thresholds
 
 CAUSE_ID = "stride_mechanics"
@@ -54,97 +54,80 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         return NotAssessed(CAUSE_ID, TITLE, f"cadence not measurable in {video.name}: {video.why_not('cadence_spm')}; "
                                             f"overstride: {video.why_not('overstride_pct_leg')}; {FILM}, to assess it")  # fmt: skip
 
-    sources: dict[str, str] = {}
-
-    def value(name: str) -> Any:
-        sources[name] = th.source(f"{CAUSE_ID}.{name}")
-        return th.value(f"{CAUSE_ID}.{name}")
-
-    evidence: list[str] = []
-    against: list[str] = []
-    fired: list[str] = []
+    r = Rules(th, CAUSE_ID, cite_weights=True)
     clips = len(inputs.running_videos)
-    raise_low, raise_high = value("cadence_raise_low"), value("cadence_raise_high")
+    raise_low, raise_high = r.value("cadence_raise_low"), r.value("cadence_raise_high")
     where = f"clip {video.name}" + (f" (of {clips} running clips, the one with the most strides)" if clips > 1 else "")
 
-    z = value("mean_z")  # a mean must pass its cue by z standard errors to count
+    z = r.value("mean_z")  # a mean must pass its cue by z standard errors to count
 
     def uncertain(side: str, metric: MetricValue) -> str:
         return f", {side} but not by {z:g} standard errors (± {z * metric.se:.1f} over {metric.n})"
 
     if overstride is not None:
-        limit = value("overstride_pct_leg")
+        limit = r.value("overstride_pct_leg")
         sentence = f"the foot landed {_with_cm(overstride, video.metric('overstride_cm'))} ahead of the hips at contact"
         if overstride.value - z * overstride.se >= limit:
-            fired.append("overstride")
-            evidence.append(f"{sentence}, over {overstride.n} strides in {where} (cue: {limit:g} %)")
+            r.fire("overstride", f"{sentence}, over {overstride.n} strides in {where} (cue: {limit:g} %)")
         elif overstride.value >= limit:
-            against.append(sentence + uncertain(f"above {limit:g} %", overstride))
+            r.argue_against(sentence + uncertain(f"above {limit:g} %", overstride))
         else:
-            against.append(f"{sentence}, under {limit:g} %: no overstride")
+            r.argue_against(f"{sentence}, under {limit:g} %: no overstride")
     if bounce is not None:
-        limit = value("vertical_oscillation_pct_leg")
+        limit = r.value("vertical_oscillation_pct_leg")
         sentence = f"the hips rose and fell {_with_cm(bounce, video.metric('vertical_oscillation_cm'))} each stride"
         if bounce.value - z * bounce.se >= limit:
-            fired.append("large_oscillation")
-            evidence.append(f"{sentence} (cue: {limit:g} %)")
+            r.fire("large_oscillation", f"{sentence} (cue: {limit:g} %)")
         elif bounce.value >= limit:
-            against.append(sentence + uncertain(f"above {limit:g} %", bounce))
+            r.argue_against(sentence + uncertain(f"above {limit:g} %", bounce))
         else:
-            against.append(f"{sentence}, under {limit:g} %")
+            r.argue_against(f"{sentence}, under {limit:g} %")
     if overstride is None and bounce is None:
-        against.append(f"overstride and vertical oscillation not measurable in {video.name}: "
-                       f"{video.why_not('overstride_pct_leg')}; {FILM}, to assess them")  # fmt: skip
+        r.argue_against(f"overstride and vertical oscillation not measurable in {video.name}: "
+                        f"{video.why_not('overstride_pct_leg')}; {FILM}, to assess them")  # fmt: skip
 
     target: tuple[int, int] | None = None
     if cadence is not None:
-        low = value("low_cadence_spm")
+        low = r.value("low_cadence_spm")
         target = cadence_target_spm(cadence.value, raise_low, raise_high)
         spread = f" ± {cadence.sd:.0f}" if cadence.sd is not None else ""
         sentence = f"cadence {cadence.value:.0f}{spread} steps/min over {cadence.n} steps"
-        sprinting = cadence.value >= value("max_target_cadence_spm")
+        sprinting = cadence.value >= r.value("max_target_cadence_spm")
         if cadence.value + z * cadence.se < low:
-            fired.append("low_cadence")
-            evidence.append(f"{sentence}, below {low:g} (a screening cue that depends on speed and height, not a target)")
+            r.fire("low_cadence", f"{sentence}, below {low:g} (a screening cue that depends on speed and height, not a target)")
         elif cadence.value < low:
-            against.append(sentence + uncertain(f"below {low:g}", cadence))
+            r.argue_against(sentence + uncertain(f"below {low:g}", cadence))
         elif sprinting:
             target = None
-            against.append(f"{sentence}: a sprinting cadence, outside the endurance running that the "
-                           f"+{100 * raise_low:g}-{100 * raise_high:g} % cadence studies cover, so no cadence change is proposed")  # fmt: skip
+            r.argue_against(f"{sentence}: a sprinting cadence, outside the endurance running that the "
+                            f"+{100 * raise_low:g}-{100 * raise_high:g} % cadence studies cover, so no cadence change is proposed")  # fmt: skip
         else:
-            against.append(f"{sentence}, not low (at or above {low:g})")
+            r.argue_against(f"{sentence}, not low (at or above {low:g})")
         if target is not None and z * cadence.se >= raise_low * cadence.value:  # cannot tell +5 % from today
             target = None
-            against.append(f"cadence too uncertain in {video.name} (± {z * cadence.se:.0f} steps/min) for a "
-                           f"+{100 * raise_low:g}-{100 * raise_high:g} % target: film 10 s or more of steady running")  # fmt: skip
-        if fired and target is not None:
-            evidence.append(
+            r.argue_against(f"cadence too uncertain in {video.name} (± {z * cadence.se:.0f} steps/min) for a "
+                            f"+{100 * raise_low:g}-{100 * raise_high:g} % target: film 10 s or more of steady running")  # fmt: skip
+        if r.fired and target is not None:
+            r.note(
                 f"cadence target: raise {math.floor(cadence.value + 0.5)} to {target[0]}-{target[1]} steps/min "
                 f"(+{100 * raise_low:g}-{100 * raise_high:g} % of your own cadence; Heiderscheit et al. 2011: less "
                 "joint loading, vertical excursion and braking), not a fixed 180")  # fmt: skip
     else:
-        against.append(f"cadence not measurable in {video.name}: {video.why_not('cadence_spm')}")
+        r.argue_against(f"cadence not measurable in {video.name}: {video.why_not('cadence_spm')}")
 
-    score = sum(value(f"weights.{rule}") for rule in fired)
     strides = max((m.n for m in (overstride, bounce) if m is not None), default=0)
-    available = [cadence is not None, overstride is not None, bounce is not None, min(1.0, strides / value("full_strides"))]
+    available = [cadence is not None, overstride is not None, bounce is not None, min(1.0, strides / r.value("full_strides"))]
     side_missing = overstride is None and bounce is None
-    return Finding(
-        cause=CAUSE_ID,
-        title=TITLE,
-        score=round(min(1.0, max(0.0, score)), 3),
-        confidence=round(sum(available) / len(available), 3),
-        evidence=tuple(evidence),
-        against=tuple(against),
-        rule_out=(
-            "a side-view clip of 10 s or more with the foot landing near the hips, little bounce and a cadence "
-            f"that is not low would argue against it; so would the pump staying the same after weeks at "
-            f"+{100 * raise_low:g}-{100 * raise_high:g} % cadence",
-        ),
-        plan=(("cadence_increase", "film_again") if target is not None else ("film_again",)) if fired else (
-            ("film_again",) if side_missing else ()),
-        rules_fired=tuple(fired),
+    rule_out = (
+        "a side-view clip of 10 s or more with the foot landing near the hips, little bounce and a cadence "
+        f"that is not low would argue against it; so would the pump staying the same after weeks at "
+        f"+{100 * raise_low:g}-{100 * raise_high:g} % cadence",
+    )
+    plan = (("cadence_increase", "film_again") if target is not None else ("film_again",)) if r.fired else (
+        ("film_again",) if side_missing else ())
+    return r.finding(
+        CAUSE_ID, TITLE, available=sum(available), expected=len(available), confidence_digits=3,
+        rule_out=rule_out, plan=plan,
         measures={
             "clip": video.name,
             "cadence_spm": None if cadence is None else cadence.value,
@@ -156,5 +139,4 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
                                         else video.metric("vertical_oscillation_cm").value),  # fmt: skip
             "strides": strides,
         },
-        sources=tuple(dict.fromkeys(sources.values())),
     )

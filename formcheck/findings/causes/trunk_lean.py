@@ -15,9 +15,9 @@ the mean only, and is said in ``against``.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from formcheck.findings.model import CheckInputs, DriftValue, Finding, NotAssessed, VideoMeasures
+from formcheck.findings.rules import Rules
 from formcheck.findings.thresholds import Thresholds
 
 CAUSE_ID = "trunk_lean"
@@ -44,88 +44,71 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     if lean is None:
         return NotAssessed(CAUSE_ID, TITLE, f"trunk lean not measurable in {video.name}: {video.why_not('trunk_lean_deg')}; {FILM}")
 
-    sources: dict[str, str] = {}
-
-    def value(name: str) -> Any:
-        sources[name] = th.source(f"{CAUSE_ID}.{name}")
-        return th.value(f"{CAUSE_ID}.{name}")
-
-    evidence: list[str] = []
-    against: list[str] = []
-    fired: list[str] = []
-    forward, high_group, low_group = value("forward_deg"), value("high_group_deg"), value("low_group_deg")
+    r = Rules(th, CAUSE_ID, cite_weights=True)
+    forward, high_group, low_group = r.value("forward_deg"), r.value("high_group_deg"), r.value("low_group_deg")
     spread = f" ± {lean.sd:.1f}" if lean.sd is not None else ""
     mean_sentence = f"trunk lean averaged {lean.value:.1f} deg{spread} over {_clip_note(inputs, video, lean.n)}"
-    z_mean = value("mean_z")
+    z_mean = r.value("mean_z")
     margin = z_mean * lean.se  # the mean must pass a cue by this much to count
     if lean.value - margin >= forward:
-        fired.append("lean_forward")
+        r.fire("lean_forward", f"{mean_sentence}: nearer the high-lean group of Teng & Powers 2015 ({high_group:g} deg, "
+                               f"more hip-extensor work) than the low-lean group ({low_group:g} deg)")  # fmt: skip
         if lean.value - margin >= high_group:
-            fired.append("lean_high_group")
-        evidence.append(f"{mean_sentence}: nearer the high-lean group of Teng & Powers 2015 ({high_group:g} deg, "
-                        f"more hip-extensor work) than the low-lean group ({low_group:g} deg)")  # fmt: skip
+            r.fire("lean_high_group")
     elif lean.value >= forward:
-        against.append(f"{mean_sentence}: above {forward:g} deg, but not by {z_mean:g} standard errors (± {margin:.1f} deg)")
+        r.argue_against(f"{mean_sentence}: above {forward:g} deg, but not by {z_mean:g} standard errors (± {margin:.1f} deg)")
     elif lean.value <= 0:
-        against.append(f"{mean_sentence}: upright or leaning back, not forward")
+        r.argue_against(f"{mean_sentence}: upright or leaning back, not forward")
     else:
-        against.append(f"{mean_sentence}, below {forward:g} deg (midway between the {low_group:g} and {high_group:g} deg groups of Teng & Powers 2015)")
+        r.argue_against(f"{mean_sentence}, below {forward:g} deg (midway between the {low_group:g} and {high_group:g} deg groups of Teng & Powers 2015)")
 
     drift = video.drift.get("trunk_lean_deg")
     if drift is None:
-        against.append(f"lean drift not measured in {video.name}: {video.why_not('trunk_lean_drift_deg')}")
+        r.argue_against(f"lean drift not measured in {video.name}: {video.why_not('trunk_lean_drift_deg')}")
     else:
         moved = "rose" if drift.change > 0 else "fell" if drift.change < 0 else "stayed"
         sentence = (f"trunk lean {moved} from {drift.first:.1f} deg to {drift.last:.1f} deg between the first and "
                     f"last fifth of strides (n = {drift.n_each} each)")  # fmt: skip
-        big_enough = drift.change >= value("drift_deg")
-        if big_enough and _beyond_scatter(drift, value("drift_z"), value("min_strides_each")):
-            fired.append("lean_grows")
-            if drift.change >= value("drift_large_deg"):
-                fired.append("lean_grows_large")
-            evidence.append(f"{sentence}; fatigue added ~{value('drift_large_deg'):g} deg of trunk flexion in novice runners "
-                            "(Koblbauer et al. 2014), and joggers leaned further forward after their back extensors "
-                            "were tired (Hart et al. 2009)")  # fmt: skip
+        big_enough = drift.change >= r.value("drift_deg")
+        if big_enough and _beyond_scatter(drift, r.value("drift_z"), r.value("min_strides_each")):
+            r.fire("lean_grows", f"{sentence}; fatigue added ~{r.value('drift_large_deg'):g} deg of trunk flexion in novice runners "
+                                 "(Koblbauer et al. 2014), and joggers leaned further forward after their back extensors "
+                                 "were tired (Hart et al. 2009)")  # fmt: skip
+            if drift.change >= r.value("drift_large_deg"):
+                r.fire("lean_grows_large")
         elif drift.change <= 0:
-            against.append(f"{sentence}: the lean did not grow over the clip")
-        elif big_enough and drift.n_each < value("min_strides_each"):
-            against.append(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
+            r.argue_against(f"{sentence}: the lean did not grow over the clip")
+        elif big_enough and drift.n_each < r.value("min_strides_each"):
+            r.argue_against(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
         elif big_enough:
-            against.append(f"{sentence}: within stride-to-stride scatter (± {drift.sd:.1f} deg)")
+            r.argue_against(f"{sentence}: within stride-to-stride scatter (± {drift.sd:.1f} deg)")
         else:
-            against.append(f"{sentence}: less than {value('drift_deg'):g} deg")
+            r.argue_against(f"{sentence}: less than {r.value('drift_deg'):g} deg")
 
     tilt = video.tilt_warning_deg()
     if tilt is not None:
-        against.append(f"the camera may be tilted by about {tilt:.1f} deg, so the mean lean may be off by as much "
-                       "(the drift, a difference, is not affected)")  # fmt: skip
-    short = video.duration_s is not None and video.duration_s < value("short_clip_s")
+        r.argue_against(f"the camera may be tilted by about {tilt:.1f} deg, so the mean lean may be off by as much "
+                        "(the drift, a difference, is not affected)")  # fmt: skip
+    short = video.duration_s is not None and video.duration_s < r.value("short_clip_s")
     if short and drift is not None:
-        against.append(f"the clip lasts {video.duration_s:.1f} s: drift within it says little about tiring over a whole run")
-    if fired:
-        evidence.append("erector spinae work harder while running than in a Biering-Sorensen hold (Behm et al. 2009), "
-                        "and extra lean adds to that work")  # fmt: skip
+        r.argue_against(f"the clip lasts {video.duration_s:.1f} s: drift within it says little about tiring over a whole run")
+    if r.fired:
+        r.note("erector spinae work harder while running than in a Biering-Sorensen hold (Behm et al. 2009), "
+               "and extra lean adds to that work")  # fmt: skip
 
-    score = sum(value(f"weights.{rule}") for rule in fired)
-    available: list[float] = [value("tilt_confidence") if tilt is not None else 1.0, drift is not None]
-    available.append(min(1.0, lean.n / value("full_strides")))
+    available: list[float] = [r.value("tilt_confidence") if tilt is not None else 1.0, drift is not None]
+    available.append(min(1.0, lean.n / r.value("full_strides")))
     if video.duration_s is not None:
-        available.append(min(1.0, video.duration_s / value("short_clip_s")))
-    plan = ("posture_cues", "trunk_endurance_progression", "hinge_accessories", "film_again") if fired else (
+        available.append(min(1.0, video.duration_s / r.value("short_clip_s")))
+    plan = ("posture_cues", "trunk_endurance_progression", "hinge_accessories", "film_again") if r.fired else (
         ("film_again",) if short or tilt is not None else ())
-    return Finding(
-        cause=CAUSE_ID,
-        title=TITLE,
-        score=round(min(1.0, max(0.0, score)), 3),
-        confidence=round(sum(available) / len(available), 3),
-        evidence=tuple(evidence),
-        against=tuple(against),
-        rule_out=(
-            f"a level camera and a side-view clip of {value('short_clip_s'):g} s or more late in a run, with lean under "
-            f"{forward:g} deg that does not rise from the first to the last fifth of strides, would argue against it",
-        ),
-        plan=plan,
-        rules_fired=tuple(fired),
+    rule_out = (
+        f"a level camera and a side-view clip of {r.value('short_clip_s'):g} s or more late in a run, with lean under "
+        f"{forward:g} deg that does not rise from the first to the last fifth of strides, would argue against it",
+    )
+    return r.finding(
+        CAUSE_ID, TITLE, available=sum(available), expected=len(available), confidence_digits=3,
+        rule_out=rule_out, plan=plan,
         measures={
             "clip": video.name,
             "strides": lean.n,
@@ -135,5 +118,4 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
                                                  "sd": drift.sd, "n_each": drift.n_each},
             "camera_tilt_deg": tilt,
         },
-        sources=tuple(dict.fromkeys(sources.values())),
     )
