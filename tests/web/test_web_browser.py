@@ -57,6 +57,7 @@ def _console_errors(driver) -> list[str]:  # noqa: ANN001
 
 
 def test_upload_watch_and_read_the_report_in_chromium(browser, server_factory, tmp_path: Path) -> None:  # noqa: ANN001
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as seen
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -92,14 +93,24 @@ def test_upload_watch_and_read_the_report_in_chromium(browser, server_factory, t
     driver.find_element(By.ID, "submit").click()
     WebDriverWait(driver, 60).until(seen.url_contains("/checks/"))
     job_url = driver.current_url
-    WebDriverWait(driver, 120).until(lambda d: d.find_element(By.ID, "pill").text == "done"
-                                     or "frame" in d.find_element(By.ID, "detail").text
-                                     or float(d.find_element(By.ID, "bar").value_of_css_property("width")[:-2]) > 0)
+    # The job page reloads itself when the job ends, so every wait reads the DOM in one script call
+    # (no element handle survives a reload) and ignores a handle that went stale in between.
+    patient = {"ignored_exceptions": (StaleElementReferenceException, NoSuchElementException)}
+    WebDriverWait(driver, 120, **patient).until(
+        lambda d: d.execute_script(
+            "var p = document.getElementById('pill'), t = document.getElementById('detail'),"
+            " b = document.getElementById('bar');"
+            " return !!p && (p.textContent.trim() === 'done' || (t && t.textContent.indexOf('frame') >= 0)"
+            " || (b && parseFloat(getComputedStyle(b).width) > 0));"))
     driver.set_window_size(420, 900)  # the job page as a phone shows it, while it works
     driver.save_screenshot(str(shots / "web_job_running_phone.png"))
     driver.set_window_size(1100, 900)
-    WebDriverWait(driver, 300).until(lambda d: d.find_element(By.ID, "pill").text in ("done", "failed"))
-    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "report").is_displayed())
+    # data-status is rendered by the server, so it reads "done" only on the page reloaded after the job ended.
+    WebDriverWait(driver, 300, **patient).until(lambda d: d.execute_script(
+        "var b = document.getElementById('status'); return b ? b.dataset.status : '';") in ("done", "failed"))
+    WebDriverWait(driver, 30, **patient).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+        and d.find_element(By.ID, "report").is_displayed())
     assert driver.find_element(By.ID, "pill").text == "done"
     _shoot(driver, "job_done", shots)
     assert not _console_errors(driver), _console_errors(driver)
