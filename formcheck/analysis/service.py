@@ -40,6 +40,8 @@ class VideoJob:
     workers: int | None = None
     use_cache: bool = True
     settings: PoseSettings = PoseSettings()
+    decoder_threads: bool = True
+    """False when every core already runs a pose worker (a batch): extra decoder threads would only contend."""
 
     def validate(self) -> None:
         if self.height_cm is not None and not 50 <= self.height_cm <= 250:
@@ -92,7 +94,8 @@ def pose_track_for(job: VideoJob, info: VideoInfo, progress: Callable[[float], N
             return cached, (), True
     from formcheck.pose.parallel import extract_pose_parallel
 
-    result = extract_pose_parallel(info, job.settings, job.start_s, job.end_s, workers=job.workers, progress=progress)
+    result = extract_pose_parallel(info, job.settings, job.start_s, job.end_s, workers=job.workers, progress=progress,
+                                    decoder_threads=job.decoder_threads)
     if not result.warnings:  # a track with failed segments is not worth keeping
         cache.store(path, result.track)
     return result.track, result.warnings, False

@@ -106,6 +106,7 @@ def extract_pose_parallel(
     segment_s: float | None = None,
     lead_in_s: float = LEAD_IN_S,
     pool: str = "thread",
+    decoder_threads: bool = True,
 ) -> ParallelResult:
     """``extract_pose`` over ``start_s``..``end_s`` using ``workers`` processes (default: usable cores).
 
@@ -136,7 +137,8 @@ def extract_pose_parallel(
     length_s = segment_s or min(MAX_SEGMENT_S, max(MIN_SEGMENT_S, span_s / (workers * SEGMENTS_PER_WORKER)))
     n_segments = int(span_s // length_s) if length_s > 0 else 0
     if workers == 1 or n_segments < 2:
-        return ParallelResult(extract_pose(info, settings, start_s, end_s, progress=progress))
+        return ParallelResult(extract_pose(info, settings, start_s, end_s, progress=progress,
+                                           decoder_threads=decoder_threads))
     limit_malloc_arenas()
     segments = plan_segments(table, start_s, end_s, n_segments, lead_in_s)
     n_workers = min(workers, len(segments))
@@ -144,7 +146,7 @@ def extract_pose_parallel(
     reporter = _Reporter(segments, window, progress)
     with _sigterm_raises():
         if pool == "thread":
-            outputs, failures = _run_all_threads(info, settings, segments, n_workers, reporter)
+            outputs, failures = _run_all_threads(info, settings, segments, n_workers, reporter, decoder_threads)
         else:
             outputs, failures = _run_all(info, settings, segments, n_workers, reporter)
     track, seam_warnings = stitch(info, segments, outputs, table, settings.model_name)
@@ -218,7 +220,8 @@ class _Stopped(Exception):
 
 
 def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Segment], n_workers: int,
-                     reporter: _Reporter) -> tuple[dict[int, PoseTrack], dict[int, str]]:
+                     reporter: _Reporter, allow_decoder_threads: bool = True
+                     ) -> tuple[dict[int, PoseTrack], dict[int, str]]:
     """Every segment on a thread pool; an exception in one segment becomes that segment's failure.
 
     Threads cannot be killed, so on Ctrl-C/SIGTERM a shared event makes every
@@ -226,7 +229,7 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
     interrupt propagates: nothing keeps running behind the caller's back.
     """
     stop = threading.Event()
-    decoder_threads = n_workers < default_workers()  # else every core already runs a pose graph
+    decoder_threads = allow_decoder_threads and n_workers < default_workers()  # else every core runs a pose graph
     graphs = GraphPool()  # one tracking (+ crop) graph per thread, reused by its segments
 
     def run(segment: Segment) -> PoseTrack:
