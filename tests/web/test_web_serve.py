@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from web_support import PYTHON, REPO, TRACK
+from web_support import PYTHON, REPO, SHORT_CLIP, TRACK, wait_done
 
 from formcheck.web.app import create_app
 from formcheck.web.settings import WebSettings, is_loopback
@@ -108,3 +109,31 @@ def test_a_large_upload_is_streamed_to_disk_not_held_in_memory(server_factory, t
     assert response.status_code == 400 and response.json()["detail"].startswith("long.mp4 is not a video")
     assert (peak[0] - before) / 1024 < 60, f"RSS grew by {(peak[0] - before) / 1024:.0f} MB for a 300 MB upload"
     assert [p for p in (tmp_path / "data").rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("jobs", ["0", "100000"])
+def test_jobs_out_of_range_is_one_line(tmp_path: Path, jobs: str) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run([str(PYTHON), "-m", "formcheck.cli", "serve", "--jobs", jobs, "--data-dir",
+                             str(tmp_path / "data")], capture_output=True, text=True, env=env, cwd=REPO, timeout=60)  # fmt: skip
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: --jobs must be between 1 and {4 * (os.cpu_count() or 1)}") and jobs in lines[0]
+    assert not (tmp_path / "data").exists()
+
+
+def test_with_jobs_2_two_checks_run_at_once(server_factory) -> None:  # noqa: ANN001
+    """Two short-clip checks sent together: with --jobs 2 their running times overlap (with 1 they never do)."""
+    import datetime as dt
+
+    server = server_factory(args=("--jobs", "2")).start()
+    assert "2 checks at once" in server.log.read_text()
+    clip = SHORT_CLIP.read_bytes()
+    ids = [httpx.post(f"{server.url}/api/checks", files=[("video", (f"run{i}.mp4", clip))], timeout=60).json()["id"]
+           for i in range(2)]  # fmt: skip
+    done = [wait_done(lambda job_id=job_id: httpx.get(f"{server.url}/api/checks/{job_id}", timeout=10).json(), 240)
+            for job_id in ids]  # fmt: skip
+    assert [d["status"] for d in done] == ["done", "done"], done
+    (start_a, end_a), (start_b, end_b) = [(dt.datetime.fromisoformat(d["started_at"]),
+                                           dt.datetime.fromisoformat(d["finished_at"])) for d in done]  # fmt: skip
+    assert start_b < end_a and start_a < end_b, done  # the two intervals overlap
