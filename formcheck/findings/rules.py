@@ -10,15 +10,19 @@ confidence is the share of the evidence items the cause looked for that were
 available (the module says how many it looked for).  Causes that also list
 the source of each fired rule's weight set ``cite_weights``; causes whose
 confidence is an average of several partial items pass ``confidence_digits``.
+Causes that judge a per-stride mean against a cue use
+:meth:`Rules.mean_past_cue`, so "past the cue by ``z`` standard errors" is
+decided the same way for every video measure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
-from formcheck.findings.model import Finding
+from formcheck.findings.model import Finding, MetricValue
 from formcheck.findings.thresholds import Thresholds
 
 
@@ -26,6 +30,14 @@ def fmt(value: float, digits: int = 1) -> str:
     """A number for a sentence: no trailing ``.0`` on whole numbers."""
     text = f"{value:.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Cue(Enum):
+    """Where a per-stride mean stands against a cue once its standard error is taken into account."""
+
+    PAST = "past"  # past the cue by z standard errors: the rule fired
+    UNSURE = "unsure"  # past the cue, but not by z standard errors: said against the cause
+    NOT_PAST = "not past"  # on the near side of the cue
 
 
 @dataclass
@@ -62,6 +74,44 @@ class Rules:
             self._score += float(self.th.value(weight))  # may be negative: a rule that argues against the cause
         if sentence:
             self.evidence.append(sentence)
+
+    def mean_past_cue(
+        self,
+        rule: str,
+        mean: MetricValue,
+        cue: float,
+        z: float,
+        *,
+        fired: str | None = None,
+        unsure: str | None = None,
+        not_past: str | None = None,
+        below: bool = False,
+    ) -> Cue:
+        """Fire ``rule`` with ``fired`` when the per-stride ``mean`` is past ``cue`` by ``z`` standard errors.
+
+        Why: a mean over a few scattered strides can sit past a cue by chance,
+        so it counts only when ``z`` standard errors (``mean.se``) still leave it
+        past; a mean past the cue but not by that much adds ``unsure`` to
+        ``against`` (the runner sees the number and why it did not count), one
+        on the near side adds ``not_past``.  Cues are "at or above" (a mean
+        exactly at the cue is past) or, with ``below``, strictly "below" (low
+        cadence), as their sentences say.  The answer lets a caller add what is
+        its own: a second, higher cue, or a special case on the near side.
+        """
+        value = mean.value
+        assert value is not None, "mean_past_cue needs a measured mean"
+        margin = z * mean.se
+        if below:
+            clear, past = value + margin < cue, value < cue
+        else:
+            clear, past = value - margin >= cue, value >= cue
+        if clear:
+            self.fire(rule, fired)
+            return Cue.PAST
+        sentence, verdict = (unsure, Cue.UNSURE) if past else (not_past, Cue.NOT_PAST)
+        if sentence:
+            self.argue_against(sentence)
+        return verdict
 
     def note(self, sentence: str) -> None:
         """Evidence shown as context that adds nothing to the score."""

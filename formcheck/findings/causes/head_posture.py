@@ -60,26 +60,20 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         high = r.value("head_flexion_high_deg")
         sentence = f"head flexion (looking down) averaged {flexion.value:.1f} deg"
         sentence += f" ± {flexion.sd:.1f}" if flexion.sd is not None else ""
-        margin = z_mean * flexion.se  # the mean must pass the cue by this much to count
-        if flexion.value - margin >= high:
-            r.fire("head_flexion_high", f"{sentence}, at or above {high:g} deg ({_clip_note(inputs, video, n)})")
-        elif flexion.value >= high:
-            r.argue_against(f"{sentence}, above {high:g} deg but not by {z_mean:g} standard errors (± {margin:.1f} deg; "
-                            f"{_clip_note(inputs, video, n)})")  # fmt: skip
-        else:
-            r.argue_against(f"{sentence}, below {high:g} deg: the head was not held low ({_clip_note(inputs, video, n)})")
+        margin, note = z_mean * flexion.se, _clip_note(inputs, video, n)
+        r.mean_past_cue("head_flexion_high", flexion, high, z_mean, fired=f"{sentence}, at or above {high:g} deg ({note})",
+                        unsure=f"{sentence}, above {high:g} deg but not by {z_mean:g} standard errors (± {margin:.1f} deg; {note})",
+                        not_past=f"{sentence}, below {high:g} deg: the head was not held low ({note})")  # fmt: skip
     else:
         r.argue_against(f"head flexion not measurable in {video.name}: {video.why_not('head_flexion_deg')}")
 
     if forward is not None:
         high = r.value("forward_head_high_deg")
-        margin = z_mean * forward.se
-        if forward.value - margin >= high:
-            r.fire("forward_head_high", f"the head sat forward of the shoulders by {forward.value:.1f} deg (at or above {high:g} deg)")
-        elif forward.value >= high:
-            r.argue_against(f"forward head {forward.value:.1f} deg, above {high:g} deg but not by {z_mean:g} standard errors (± {margin:.1f} deg)")
-        else:
-            r.argue_against(f"forward head {forward.value:.1f} deg, below {high:g} deg")
+        r.mean_past_cue("forward_head_high", forward, high, z_mean,
+                        fired=f"the head sat forward of the shoulders by {forward.value:.1f} deg (at or above {high:g} deg)",
+                        unsure=f"forward head {forward.value:.1f} deg, above {high:g} deg but not by {z_mean:g} standard errors "
+                               f"(± {z_mean * forward.se:.1f} deg)",
+                        not_past=f"forward head {forward.value:.1f} deg, below {high:g} deg")  # fmt: skip
 
     drifts = {"head_flexion_deg": video.drift.get("head_flexion_deg"), "forward_head_deg": video.drift.get("forward_head_deg")}
     for key, label, rule, limit in (

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 from formcheck.findings.model import CheckInputs, Finding, MetricValue, NotAssessed, VideoMeasures
-from formcheck.findings.rules import Rules
+from formcheck.findings.rules import Cue, Rules
 from formcheck.findings.thresholds import Thresholds
 
 CAUSE_ID = "stride_mechanics"
@@ -67,21 +67,15 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     if overstride is not None:
         limit = r.value("overstride_pct_leg")
         sentence = f"the foot landed {_with_cm(overstride, video.metric('overstride_cm'))} ahead of the hips at contact"
-        if overstride.value - z * overstride.se >= limit:
-            r.fire("overstride", f"{sentence}, over {overstride.n} strides in {where} (cue: {limit:g} %)")
-        elif overstride.value >= limit:
-            r.argue_against(sentence + uncertain(f"above {limit:g} %", overstride))
-        else:
-            r.argue_against(f"{sentence}, under {limit:g} %: no overstride")
+        r.mean_past_cue("overstride", overstride, limit, z,
+                        fired=f"{sentence}, over {overstride.n} strides in {where} (cue: {limit:g} %)",
+                        unsure=sentence + uncertain(f"above {limit:g} %", overstride),
+                        not_past=f"{sentence}, under {limit:g} %: no overstride")  # fmt: skip
     if bounce is not None:
         limit = r.value("vertical_oscillation_pct_leg")
         sentence = f"the hips rose and fell {_with_cm(bounce, video.metric('vertical_oscillation_cm'))} each stride"
-        if bounce.value - z * bounce.se >= limit:
-            r.fire("large_oscillation", f"{sentence} (cue: {limit:g} %)")
-        elif bounce.value >= limit:
-            r.argue_against(sentence + uncertain(f"above {limit:g} %", bounce))
-        else:
-            r.argue_against(f"{sentence}, under {limit:g} %")
+        r.mean_past_cue("large_oscillation", bounce, limit, z, fired=f"{sentence} (cue: {limit:g} %)",
+                        unsure=sentence + uncertain(f"above {limit:g} %", bounce), not_past=f"{sentence}, under {limit:g} %")  # fmt: skip
     if overstride is None and bounce is None:
         r.argue_against(f"overstride and vertical oscillation not measurable in {video.name}: "
                         f"{video.why_not('overstride_pct_leg')}; {FILM}, to assess them")  # fmt: skip
@@ -93,16 +87,15 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         spread = f" ± {cadence.sd:.0f}" if cadence.sd is not None else ""
         sentence = f"cadence {cadence.value:.0f}{spread} steps/min over {cadence.n} steps"
         sprinting = cadence.value >= r.value("max_target_cadence_spm")
-        if cadence.value + z * cadence.se < low:
-            r.fire("low_cadence", f"{sentence}, below {low:g} (a screening cue that depends on speed and height, not a target)")
-        elif cadence.value < low:
-            r.argue_against(sentence + uncertain(f"below {low:g}", cadence))
-        elif sprinting:
-            target = None
-            r.argue_against(f"{sentence}: a sprinting cadence, outside the endurance running that the "
-                            f"+{100 * raise_low:g}-{100 * raise_high:g} % cadence studies cover, so no cadence change is proposed")  # fmt: skip
-        else:
-            r.argue_against(f"{sentence}, not low (at or above {low:g})")
+        sprint_note = (f"{sentence}: a sprinting cadence, outside the endurance running that the "
+                       f"+{100 * raise_low:g}-{100 * raise_high:g} % cadence studies cover, so no cadence change is proposed")  # fmt: skip
+        verdict = r.mean_past_cue(
+            "low_cadence", cadence, low, z, below=True,
+            fired=f"{sentence}, below {low:g} (a screening cue that depends on speed and height, not a target)",
+            unsure=sentence + uncertain(f"below {low:g}", cadence),
+            not_past=sprint_note if sprinting else f"{sentence}, not low (at or above {low:g})")  # fmt: skip
+        if sprinting and verdict is Cue.NOT_PAST:
+            target = None  # no cadence change proposed for a sprint
         if target is not None and z * cadence.se >= raise_low * cadence.value:  # cannot tell +5 % from today
             target = None
             r.argue_against(f"cadence too uncertain in {video.name} (± {z * cadence.se:.0f} steps/min) for a "

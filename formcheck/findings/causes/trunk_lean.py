@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 
 from formcheck.findings.model import CheckInputs, DriftValue, Finding, NotAssessed, VideoMeasures
-from formcheck.findings.rules import Rules
+from formcheck.findings.rules import Cue, Rules
 from formcheck.findings.thresholds import Thresholds
 
 CAUSE_ID = "trunk_lean"
@@ -49,18 +49,16 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     spread = f" ± {lean.sd:.1f}" if lean.sd is not None else ""
     mean_sentence = f"trunk lean averaged {lean.value:.1f} deg{spread} over {_clip_note(inputs, video, lean.n)}"
     z_mean = r.value("mean_z")
-    margin = z_mean * lean.se  # the mean must pass a cue by this much to count
-    if lean.value - margin >= forward:
-        r.fire("lean_forward", f"{mean_sentence}: nearer the high-lean group of Teng & Powers 2015 ({high_group:g} deg, "
-                               f"more hip-extensor work) than the low-lean group ({low_group:g} deg)")  # fmt: skip
-        if lean.value - margin >= high_group:
-            r.fire("lean_high_group")
-    elif lean.value >= forward:
-        r.argue_against(f"{mean_sentence}: above {forward:g} deg, but not by {z_mean:g} standard errors (± {margin:.1f} deg)")
-    elif lean.value <= 0:
-        r.argue_against(f"{mean_sentence}: upright or leaning back, not forward")
-    else:
-        r.argue_against(f"{mean_sentence}, below {forward:g} deg (midway between the {low_group:g} and {high_group:g} deg groups of Teng & Powers 2015)")
+    verdict = r.mean_past_cue(
+        "lean_forward", lean, forward, z_mean,
+        fired=f"{mean_sentence}: nearer the high-lean group of Teng & Powers 2015 ({high_group:g} deg, "
+              f"more hip-extensor work) than the low-lean group ({low_group:g} deg)",
+        unsure=f"{mean_sentence}: above {forward:g} deg, but not by {z_mean:g} standard errors (± {z_mean * lean.se:.1f} deg)",
+        not_past=f"{mean_sentence}: upright or leaning back, not forward" if lean.value <= 0 else
+                 f"{mean_sentence}, below {forward:g} deg (midway between the {low_group:g} and {high_group:g} deg groups "
+                 "of Teng & Powers 2015)")  # fmt: skip
+    if verdict is Cue.PAST:
+        r.mean_past_cue("lean_high_group", lean, high_group, z_mean)  # adds weight only, and only past the lower cue
 
     drift = video.drift.get("trunk_lean_deg")
     if drift is None:
