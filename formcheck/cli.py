@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 
 import click
 import typer
@@ -19,6 +20,7 @@ from rich.markup import escape
 from formcheck.commands import register_all
 from formcheck.errors import FormcheckError
 from formcheck.native_memory import limit_malloc_arenas
+from formcheck.supervisor import supervise
 
 app = typer.Typer(
     name="formcheck",
@@ -67,8 +69,21 @@ def _with_flags(error: FormcheckError) -> str:
     return f"{error.message.rstrip('.')} ({', '.join(flags)})."
 
 
+_last_sigterm_s = -1e9
+
+
 def _sigterm_as_interrupt(signum: int, _frame: object) -> None:
-    """``kill`` and service managers send SIGTERM: clean up exactly as for Ctrl-C."""
+    """``kill`` and service managers send SIGTERM: clean up exactly as for Ctrl-C.
+
+    One stop often arrives twice (a service manager signals the whole group, and
+    the supervisor forwards its copy): a second SIGTERM within 2 s is the same
+    request and must not interrupt the cleanup the first one started.
+    """
+    global _last_sigterm_s
+    now = time.monotonic()
+    if now - _last_sigterm_s < 2.0:
+        return
+    _last_sigterm_s = now
     raise KeyboardInterrupt(f"signal {signum}")
 
 
@@ -89,7 +104,15 @@ def _click_command() -> click.Command:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the app, turning user errors into one line."""
+    """Console-script entry point: run the app, turning user errors into one line.
+
+    Run as the ``formcheck`` command (``argv`` None), the command runs in a
+    supervised child process that a native crash cannot take down silently
+    (see :mod:`formcheck.supervisor`); called with ``argv`` (tests, embedding
+    programs) it runs in this process.
+    """
+    if argv is None:
+        supervise(sys.argv[1:])  # returns in the child only, before any thread or heavy import
     limit_malloc_arenas()  # before any thread allocates: see formcheck.native_memory
     _keep_native_logs_off_the_terminal()
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from formcheck import __version__
+from formcheck import __version__, inflight
 from formcheck.errors import OutputError
 
 log = logging.getLogger(__name__)
@@ -234,6 +234,7 @@ def atomic_output_dir(out_dir: Path, *, inputs: Iterable[Path] = ()) -> Iterator
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+        inflight.note(tmp)  # removed by the supervisor if a native crash skips the cleanup below
         os.chmod(tmp, 0o777 & ~current_umask())
     except OSError as error:
         raise OutputError(f"cannot create {out_dir}: {error.strerror}. Choose another output folder.") from None
