@@ -52,7 +52,7 @@ class VideoError(FormcheckError):
 
 
 class VideoTooLongError(VideoError):
-    """A video longer than the limit without --start/--end to pick a part."""
+    """A video longer than the limit, with no start and end to pick a part of it."""
 
 
 class NoPersonError(FormcheckError):
@@ -68,7 +68,7 @@ class LogFormatError(FormcheckError):
 
 
 class UnitsRequiredError(LogFormatError):
-    """A strength export that does not say kg or lb; --units must decide."""
+    """A strength export that does not say kg or lb; the person must say which (the ``units`` setting)."""
 
 
 class StoreError(FormcheckError):

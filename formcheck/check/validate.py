@@ -10,13 +10,12 @@ their own options (see ``NothingToCheckError``).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import stat
 from pathlib import Path
 
 from formcheck.check.request import CheckRequest
 from formcheck.errors import InputFileError, UsageError
 from formcheck.output_dir import check_output_dir
+from formcheck.paths import regular_file
 
 HEIGHT_RANGE_CM = (50.0, 250.0)  # the video engine's own bounds (VideoJob.validate)
 
@@ -28,30 +27,20 @@ class NothingToCheckError(UsageError):
         super().__init__("nothing to check: give a video, a run, a lift export or the questionnaire answers.")
 
 
-def _regular_file(path: Path, what: str) -> None:
-    """One InputFileError sentence for a path that is missing, a folder or not a file."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputFileError(f"{path} does not exist: check the path of the {what}.") from None
-    except OSError as error:
-        raise InputFileError(f"{path} cannot be read ({error.strerror or error}).") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputFileError(f"{path} is a folder: give the {what} file inside it.")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputFileError(f"{path} is not a regular file: give the {what} file itself.")
-    if not os.access(path, os.R_OK):
-        raise InputFileError(f"{path} cannot be read: check its permissions.")
-
-
 def zone(name: str) -> dt.tzinfo:
-    """The IANA zone ``name``, or a one-line UsageError."""
+    """The IANA zone ``name``, or a one-line UsageError about the ``tz`` setting.
+
+    The one parser of zone names for every front end (check, import, context,
+    the web form): each adds its own name for the setting (``--tz``, the
+    "time zone" field) from ``settings``.
+    """
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise UsageError(f"time zone {name!r} is not a known IANA name; use one like Europe/Berlin.") from None
+        raise UsageError(f"time zone {name!r} is not a known IANA name; use one like Europe/Berlin or "
+                         "America/New_York.", settings=("tz",)) from None
 
 
 def effective_height_cm(request: CheckRequest) -> float | None:
@@ -66,23 +55,24 @@ def validate_request(request: CheckRequest) -> None:
     if not (request.videos or request.runs or request.lifts or request.answers is not None):
         raise NothingToCheckError()
     for path in request.videos:
-        _regular_file(path, "video")
+        regular_file(path, "video")
     for path in request.runs:
-        _regular_file(path, "run")
+        regular_file(path, "run file")
     for path in request.lifts:
-        _regular_file(path, "lift export")
+        regular_file(path, "lift export")
     if request.units is not None and request.units.strip().lower() not in {"kg", "kgs", "lb", "lbs"}:
-        raise UsageError(f"the weight unit must be kg or lb, not {request.units!r}.")
+        raise UsageError(f"the weight unit must be kg or lb, not {request.units!r}.", settings=("units",))
     if request.tz is not None:
         zone(request.tz)
     height = effective_height_cm(request)
     low, high = HEIGHT_RANGE_CM
     if height is not None and not low <= height <= high:
-        raise UsageError(f"a height of {height:g} cm is not a human height: give it in centimetres ({low:g}-{high:g}).")
+        raise UsageError(f"a height of {height:g} cm is not a human height: give it in centimetres ({low:g}-{high:g}).",
+                         settings=("height_cm",))
     if request.workers is not None and request.workers < 1:
-        raise UsageError("the number of pose workers must be at least 1.")
+        raise UsageError("the number of pose workers must be at least 1.", settings=("workers",))
     if not request.runner.strip():
-        raise UsageError("the runner's name may not be empty.")
+        raise UsageError("the runner's name may not be empty.", settings=("runner",))
     check_output_dir(request.out_dir, inputs=(*request.videos, *request.runs, *request.lifts,
                                               *((request.answers_path,) if request.answers_path else ())))  # fmt: skip
 

@@ -67,18 +67,11 @@ class ImportInterrupted(FormcheckError):
     exit_code = 130
 
 
-def _zone(name: str) -> Any:
-    """``ZoneInfo(name)``, or a one-line UsageError for a name that is not an IANA zone."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+def _zone(name: str) -> "dt.tzinfo":
+    """``ZoneInfo(name)`` through the engine's one zone parser (the CLI adds ``--tz`` to its error)."""
+    from formcheck.check.validate import zone
 
-    from formcheck.errors import UsageError
-
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise UsageError(
-            f"--tz {name!r} is not a known IANA time zone; use a name like Europe/Berlin or America/New_York."
-        ) from None
+    return zone(name)
 
 
 def _console(stderr: bool = False) -> "Console":
@@ -202,7 +195,8 @@ def import_command(
             raise first
         raise type(first)(
             f"{len(failures)} of {len(files)} files could not be imported (listed above); "
-            "the store is unchanged for those files and the others were imported."
+            "the store is unchanged for those files and the others were imported.",
+            settings=tuple(dict.fromkeys(name for _, error in failures for name in error.settings)),  # "(--units)"
         )
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from formcheck.errors import InputFileError, LogFormatError
 from formcheck.logs import plausibility
 from formcheck.logs.progress import ProgressCallback, Ticker
 from formcheck.logs.records import ParsedLog
+from formcheck.paths import regular_file
 
 __all__ = ["MAX_BYTES", "TRACK_FORMATS", "TRACK_SUFFIXES", "read_log", "sniff_format"]
 
@@ -42,16 +42,7 @@ _HELP = "Export the activity as GPX, FIT or TCX, or the lifting log as a Strong,
 
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes, or one InputFileError/LogFormatError sentence (missing, folder, unreadable, empty)."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputFileError(f"{path} does not exist: check the path.") from None
-    except OSError as exc:
-        raise InputFileError(f"{path} cannot be read ({exc.strerror or exc}).") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputFileError(f"{path} is a directory: give the files inside it (e.g. {path}/*.fit).")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputFileError(f"{path} is not a regular file: give an exported GPX, FIT, TCX or CSV file.")
+    info = regular_file(path, "training-log export")
     if info.st_size > MAX_BYTES:
         raise InputFileError(f"{path} is {info.st_size // 2**20} MB, too large for a training-log export.")
     try:

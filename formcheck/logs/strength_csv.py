@@ -28,7 +28,7 @@ KG_PER_UNIT = {"kg": 1.0, "lb": KG_PER_LB, "st": KG_PER_STONE}
 MAX_REPLACED_FRACTION = 0.01  # more undecodable bytes than this and it is not a text export
 
 # Every spelling of a weight unit seen in exports (column names, FitNotes' "Weight Unit" cells),
-# the ONE table both the readers and the CLI's --units check use.
+# the ONE table both the readers and every front end's check of a given unit use.
 _UNIT_WORDS = {"kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg",
                "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
                "st": "st", "stone": "st", "stones": "st"}
@@ -44,7 +44,7 @@ def normalise_units(units: object) -> str | None:
         return None
     unit = _UNIT_WORDS.get(str(units).strip().lower())
     if unit not in GIVEN_UNITS:
-        raise UsageError(f"the weight unit must be kg or lb, not {units!r}")
+        raise UsageError(f"the weight unit must be kg or lb, not {units!r}", settings=("units",))
     return unit
 
 
@@ -168,19 +168,20 @@ def weight_to_kg(value: float | None, unit: str) -> float | None:
 
 
 def require_units(stated: str | None, given: str | None, name: str, column: str) -> tuple[str, tuple[str, ...]]:
-    """The unit to use for weights: the file's own statement wins over --units.
+    """The unit to use for weights: the file's own statement wins over the one the person gave.
 
-    Returns the unit and any warning (when --units disagrees with the file).
-    Raises UnitsRequiredError when neither says.
+    Returns the unit and any warning (when the given unit disagrees with the file).
+    Raises UnitsRequiredError, about the ``units`` setting, when neither says.
     """
     if stated is not None:
         if given is not None and given != stated:
-            return stated, (f"--units {given} ignored: the '{column}' column says {stated}",)
+            return stated, (f"the weight unit given ({given}) was ignored: the '{column}' column says {stated}",)
         return stated, ()
     if given is None:
         raise UnitsRequiredError(
             f"{name} does not say whether weights are kg or lb (its '{column}' column has no unit); "
-            "pass --units kg or --units lb"
+            "say which of the two it uses",
+            settings=("units",),
         )
     return given, ()
 

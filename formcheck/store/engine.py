@@ -84,6 +84,12 @@ def _sqlite_file(parsed: URL) -> Path | None:
     return Path(database).expanduser()
 
 
+def _not_a_url(url: str) -> StoreError:
+    """The one sentence for a store location that SQLAlchemy cannot parse (about the ``db`` setting)."""
+    return StoreError(f"{url!r} is not a database URL for the store; give one like sqlite:///path/formcheck.db.",
+                      settings=("db",))
+
+
 def require_store(url: str) -> None:
     """Raise StoreError unless a formcheck store exists at ``url``; creates and changes nothing.
 
@@ -93,7 +99,7 @@ def require_store(url: str) -> None:
     try:
         parsed = make_url(url)
     except ArgumentError as error:
-        raise StoreError(f"{url!r} is not a database URL (e.g. sqlite:///path/formcheck.db).") from error
+        raise _not_a_url(url) from error
     where = describe_url(url)
     file = _sqlite_file(parsed)
     if file is not None:
@@ -120,7 +126,7 @@ def create_store_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as error:
-        raise StoreError(f"--db {url!r} is not a database URL (e.g. sqlite:///path/formcheck.db).") from error
+        raise _not_a_url(url) from error
     file = _sqlite_file(parsed)
     if file is not None and not file.parent.is_dir():
         try:

@@ -43,12 +43,13 @@ def runner_id(session: Session, name: str) -> int:
     if found is None:
         known = sorted(session.scalars(select(RunnerRow.name)))
         hint = f" (the store has: {', '.join(known)})" if known else " (the store is empty)"
-        raise NotFoundError(f"no runner named {name!r}{hint}; import files with --runner {name!r} first.")
+        raise NotFoundError(f"no runner named {name!r}{hint}; import their files under that name first.",
+                            settings=("runner",))
     return found
 
 
 def runner_tz(session: Session, name: str) -> str | None:
-    """The IANA zone stored for runner ``name`` (``import --tz``), or None."""
+    """The IANA zone stored for runner ``name`` (given when their files were imported), or None."""
     return session.scalars(select(RunnerRow.tz).where(RunnerRow.id == runner_id(session, name))).one()
 
 

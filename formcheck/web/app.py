@@ -126,7 +126,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FormcheckError)
     async def formcheck_error(_request: Request, error: FormcheckError) -> JSONResponse:
         status = 503 if isinstance(error, StoreError) else 400
-        return JSONResponse({"detail": for_web(error.message)}, status_code=status)
+        return JSONResponse({"detail": for_web(error)}, status_code=status)
 
     @app.exception_handler(OperationalError)
     async def database_busy(_request: Request, error: OperationalError) -> JSONResponse:

@@ -24,14 +24,11 @@ from formcheck import __version__
 from formcheck.errors import FormcheckError
 from formcheck.web.auth import COOKIE, token_matches
 from formcheck.web.uploads import UploadError
-from formcheck.web.wording import for_web
+from formcheck.web.wording import SECTION_TITLES, for_web
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 
-SECTION_TITLES = {"runner": "About you", "symptom": "The run that hurt", "warmup": "Warm-up",
-                  "history": "Past injuries", "substances": "Supplements and substances",
-                  "endurance": "Trunk endurance tests (McGill)", "red_flags": "Warning signs"}  # fmt: skip
 STAGES = (("import", "Reading logs"), ("analyse", "Watching the video"), ("context", "Training context"),
           ("findings", "Weighing causes"), ("report", "Writing the report"))  # fmt: skip
 
@@ -87,7 +84,7 @@ async def new_check_form(request: Request) -> Response:
     except UploadError as error:
         return _render(request, "new.html", "new", error.status, sections=_sections(), error=error.message)
     except FormcheckError as error:
-        return _render(request, "new.html", "new", 400, sections=_sections(), error=for_web(error.message))
+        return _render(request, "new.html", "new", 400, sections=_sections(), error=for_web(error))
     return RedirectResponse(f"/checks/{job.id}", status_code=303)
 
 
@@ -163,7 +160,7 @@ async def journal_form(request: Request) -> Response:
                        error=message, runner=raw.get("runner", "default"))  # fmt: skip
     except FormcheckError as error:
         return _render(request, "journal.html", "journal", 400, entries=[], today=dt.date.today().isoformat(),
-                       error=for_web(error.message), runner=entry.runner)  # fmt: skip
+                       error=for_web(error), runner=entry.runner)  # fmt: skip
     target = f"/journal?runner={quote(entry.runner)}&saved={entry.date.isoformat()}"
     return RedirectResponse(target, status_code=303)
 

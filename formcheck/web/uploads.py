@@ -222,9 +222,9 @@ def check_upload(upload: Upload, units: str | None, hide: str | None = None) -> 
         else:
             ext, upload.format = _log_kind(upload, units, name)
     except UnitsRequiredError as error:
-        raise UploadError(for_web(error.message, names, hide)) from None
+        raise UploadError(for_web(error, names, hide)) from None
     except FormcheckError as error:
-        raise UploadError(for_web(error.message, names, hide)) from None
+        raise UploadError(for_web(error, names, hide)) from None
     final = upload.path.with_suffix(ext)
     upload.path.rename(final)
     upload.path = final

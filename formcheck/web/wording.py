@@ -1,12 +1,13 @@
 """Engine errors worded for a person in a browser.
 
-The engine's messages are written for the terminal: they name the file by its
-path (here a server-chosen path the runner never saw) and sometimes a CLI
-flag (``--height-cm``, ``--start``/``--end``, ``--units``).  A web user can
-act on neither, so every message shown by the web app passes through
-:func:`for_web`, which puts the file's own name back and replaces each flag
-with the form field or action that does the same thing.  Unknown flags fall
-back to a neutral wording rather than leaking ``--something``.
+The engine speaks in domain words: its messages name a file by its path (here
+a server-chosen path the runner never saw) and say which settings they are
+about in ``FormcheckError.settings`` ("units", "height_cm"), never by a CLI
+flag.  :func:`for_web` puts the file's own name back and adds the form field
+that sets each setting (:data:`WEB_FIELDS`), the web app's counterpart of the
+CLI's ``CLI_FLAGS``.  Two phrases about picking a part of a clip are reworded,
+because the web app has no start and end fields; a ``--flag`` that still
+slips through (a library's message) becomes "the x setting", never a flag.
 """
 
 from __future__ import annotations
@@ -14,36 +15,43 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-# (pattern, replacement), tried in order; the first ones are whole phrases, the last ones single flags.
+from formcheck.errors import FormcheckError
+
+SECTION_TITLES = {"runner": "About you", "symptom": "The run that hurt", "warmup": "Warm-up",
+                  "history": "Past injuries", "substances": "Supplements and substances",
+                  "endurance": "Trunk endurance tests (McGill)", "red_flags": "Warning signs"}  # fmt: skip
+"""The questionnaire's sections as the New check page titles them (the report points at them too)."""
+
+WEB_FIELDS = {
+    "units": 'the "Weights in" field',
+    "runner": 'the "Runner" field',
+    "tz": 'the "tz" field (your browser\'s time zone)',
+    "date": 'the date under "The run that hurt"',
+    "height_cm": 'your height under "About you"',
+}
+"""How this front end names the engine's settings; settings it has no field for (start_s, db) get none."""
+
 _PHRASES: tuple[tuple[str, str], ...] = (
     (r"pick a part of it by its start and end, in seconds", "trim the clip to the part you want (30 min at most) and upload that"),
-    (r";?\s*check --start/--end", ""),
-    (r"pass --units kg or --units lb", 'choose kg or lb in the "weights in" field'),
-    (r"--units (kg|lb|\S+) ignored", r'the "weights in" choice (\1) was ignored'),
-    (r"--height-cm (\S+)", r"a height of \1 cm"),
-    (r"--height-cm", "your height (in the questionnaire)"),
-    (r"--capture-fps", "the capture frame rate"),
-    (r"--start|--end", "the part of the clip"),
-    (r"--units", 'the "weights in" field'),
-    (r"--tz", 'the "time zone" field'),
-    (r"--date", 'the "date" field'),
-    (r"--runner", 'the "runner" field'),
-    (r"--answers", "the questionnaire"),
-    (r"--db", "the server's database"),
-    (r"--out", "the output folder"),
-    (r"--workers", "the number of workers"),
-    (r"formcheck ask writes one", "fill in the questionnaire on the New check page"),
+    (r";\s*choose another part(?= of the clip|\.|$)", ""),
     (r"(?<![\w-])--([a-z][a-z0-9-]*)", r"the \1 setting"),
-)
+)  # fmt: skip
 
 
-def for_web(message: str, names: Mapping[str, str] = {}, hide: str | None = None) -> str:
-    """``message`` with server paths replaced by the names the runner gave, and no CLI flags.
+def fields_of(settings: tuple[str, ...]) -> list[str]:
+    """The web form fields for ``settings``, in order, each once."""
+    return list(dict.fromkeys(WEB_FIELDS[name] for name in settings if name in WEB_FIELDS))
+
+
+def for_web(error: str | FormcheckError, names: Mapping[str, str] = {}, hide: str | None = None) -> str:
+    """``error``'s message with server paths replaced by the names the runner gave, and the form fields it is about.
 
     ``hide`` is the server's data folder: any path under it left in the text
-    (a library's message may quote it cut short) becomes "the file".
+    (a library's message may quote it cut short) becomes "the file".  Given a
+    FormcheckError (not only its message), the fields that set its
+    ``settings`` are added: "... (the "Weights in" field)."
     """
-    text = message
+    text = error.message if isinstance(error, FormcheckError) else error
     for path, shown in sorted(names.items(), key=lambda item: -len(item[0])):  # longest first: a/b before b
         if path:
             text = text.replace(path, shown)
@@ -52,4 +60,8 @@ def for_web(message: str, names: Mapping[str, str] = {}, hide: str | None = None
     text = re.sub(r"\[Errno -?\d+\]\s*", "", text)  # FFmpeg's numeric codes mean nothing to a runner
     for pattern, replacement in _PHRASES:
         text = re.sub(pattern, replacement, text)
-    return " ".join(text.split())
+    text = " ".join(text.split())
+    fields = fields_of(error.settings) if isinstance(error, FormcheckError) else []
+    if fields:
+        text = f"{text.rstrip('.')} ({', '.join(fields)})."
+    return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,27 @@ def test_concurrent_checks_of_the_same_clip_neither_fail_nor_double_it(db_url):
         assert len({analysis for _, ids in results for analysis in ids}) == 1
         assert len(checks(store, "new runner")) == 12 and len(video_analyses(store, "new runner")) == 1
         assert store.runners() == ["new runner"]
+
+
+@pytest.mark.parametrize("make", [
+    lambda tmp: tmp / "missing.gpx",  # not there
+    lambda tmp: tmp,  # a folder
+])  # fmt: skip
+def test_a_path_mistake_reads_the_same_for_a_check_and_an_import(tmp_path: Path, make) -> None:  # noqa: ANN001
+    """One path check (formcheck.paths) behind both: the same mistake gives the same kind of sentence."""
+    from formcheck.logs.boundary import read_log
+
+    path = make(tmp_path)
+    with pytest.raises(InputFileError) as by_check:
+        validate_request(CheckRequest(out_dir=tmp_path / "out", runs=(path,)))
+    with pytest.raises(InputFileError) as by_import:
+        read_log(path)
+    check_words, import_words = by_check.value.message, by_import.value.message
+    assert re.split("[:,]", check_words)[0] == re.split("[:,]", import_words)[0]  # "<path> does not exist", "<path> is a folder"
+    assert check_words.startswith(str(path)) and "\n" not in check_words and "--" not in check_words
+
+
+def test_the_zone_error_names_the_setting_not_a_flag(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as caught:
+        validate_request(CheckRequest(out_dir=tmp_path / "out", answers=Answers(), tz="Mars/Olympus"))
+    assert caught.value.settings == ("tz",) and "--" not in caught.value.message

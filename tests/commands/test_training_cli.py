@@ -191,7 +191,7 @@ def test_tz_makes_wall_clock_lift_times_exact(capsys, tmp_path: Path, sqlite_url
 def test_bad_zone_name_is_one_line(capsys, sqlite_url: str, command: str) -> None:
     args = [RUN_0531] if command == "import" else ["--run", "1"]
     code, out, err = run_cli(capsys, command, *args, "--tz", "Mars/Olympus_Mons", "--db", sqlite_url)
-    assert code == 2 and err.count("\n") == 1 and "not a known IANA time zone" in err and out == ""
+    assert code == 2 and err.count("\n") == 1 and "not a known IANA name" in err and err.rstrip().endswith("(--tz).") and out == ""
     code, _, err = run_cli(capsys, command, *args, "--tz", "../../etc/passwd", "--db", sqlite_url)
     assert code == 2 and err.count("\n") == 1
     with Store.open(sqlite_url) as store:
@@ -389,3 +389,19 @@ def test_impossible_records_are_counted_in_the_import_line(capsys, tmp_path: Pat
     with Store.open(sqlite_url) as store:
         assert min(s.weight_kg for s in store.lift_sets() if s.weight_kg is not None) >= 0
         assert max(s.performed_on for s in store.lift_sets()).year < 2099
+
+
+def test_the_cli_names_its_own_flags_for_the_engine_settings(capsys, sqlite_url: str, tmp_path: Path) -> None:
+    """The engine says what is missing ("say which unit"); only the CLI adds which of its options sets it."""
+    unitless = tmp_path / "strong.csv"
+    unitless.write_text("Date,Workout Name,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE\n"
+                        "2015-05-29 18:00:00,Legs,Deadlift (Barbell),1,100,5,0,0,,,\n")  # fmt: skip
+    code, out, err = run_cli(capsys, "import", str(unitless), "--db", sqlite_url)
+    assert code == 7 and err.count("\n") == 1 and out == ""
+    assert "does not say whether weights are kg or lb" in err and err.rstrip().endswith("(--units).")
+    code, _, err = run_cli(capsys, "import", str(unitless), RUN_0531, "--db", sqlite_url)
+    assert code == 7 and err.rstrip().endswith("the others were imported (--units).")  # the summary line too
+    code, _, err = run_cli(capsys, "runs", "--db", sqlite_url, "--runner", "nobody")
+    assert code == 9 and err.rstrip().endswith("import their files under that name first (--runner).")
+    code, _, err = run_cli(capsys, "runs", "--db", "not a url")
+    assert "--" not in err.split("(")[0] and err.rstrip().endswith("(--db).")

@@ -47,7 +47,7 @@ def test_one_read_one_hash_one_sniff(name: str, monkeypatch: pytest.MonkeyPatch)
 def test_path_problems_are_one_input_file_error_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InputFileError, match="does not exist"):
         read_log(tmp_path / "nope.fit")
-    with pytest.raises(InputFileError, match="is a directory"):
+    with pytest.raises(InputFileError, match="is a folder"):
         read_log(tmp_path)
     fifo = tmp_path / "pipe.gpx"
     os.mkfifo(fifo)

@@ -175,7 +175,7 @@ def test_a_stone_column_is_converted_even_with_units_kg(tmp_path: Path) -> None:
     stone = text.replace("Set Order,Weight,Reps", "Set Order,Weight (st),Reps", 1)
     kg = read_log(STRENGTH / "strong_export_old_format_kg.csv", units="kg").strength
     st = read_log(_write(tmp_path, "stone.csv", stone.encode()), units="kg")
-    assert any("--units kg ignored: the 'Weight (st)' column says st" in w for w in st.strength.warnings)
+    assert any("the weight unit given (kg) was ignored: the 'Weight (st)' column says st" in w for w in st.strength.warnings)
     def key(s):
         return (s.started_at, s.exercise, s.set_index)
 

@@ -47,7 +47,7 @@ def _write(tmp_path: Path, data: bytes, name: str = "export.csv") -> Path:
 def test_missing_file_and_directory_are_input_errors(tmp_path):
     with pytest.raises(InputFileError, match="does not exist"):
         read_strength(tmp_path / "nope.csv")
-    with pytest.raises(InputFileError, match="is a directory"):
+    with pytest.raises(InputFileError, match="is a folder"):
         read_strength(tmp_path)
 
 

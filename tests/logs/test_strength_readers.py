@@ -46,7 +46,7 @@ def _assert_oldest_first(log) -> None:
 
 
 def test_strong_lb_export_needs_units_and_converts_lb_to_kg():
-    with pytest.raises(UnitsRequiredError, match="pass --units kg or --units lb"):
+    with pytest.raises(UnitsRequiredError, match="say which of the two it uses"):
         _read("strong_export_lbs_with_rpe.csv")
     log = _read("strong_export_lbs_with_rpe.csv", units="lb")
     assert log.app == "strong"
@@ -108,7 +108,7 @@ def test_strong_semicolon_layout_states_kg_and_marks_warmups():
 def test_strong_units_option_conflicting_with_header_is_ignored_with_a_warning():
     log = _read("strong_export_semicolon_workout_number.csv", units="lb")
     assert log.sets[0].weight_kg == pytest.approx(65.181223569)
-    assert any("--units lb ignored" in w for w in log.warnings)
+    assert any("the weight unit given (lb) was ignored" in w for w in log.warnings)
 
 
 # ---------------------------------------------------------------- Hevy

@@ -62,7 +62,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_directory(tmp_path: Path) -> None:
-    with pytest.raises(InputFileError, match="is a directory"):
+    with pytest.raises(InputFileError, match="is a folder"):
         read_track(tmp_path)
 
 

@@ -67,5 +67,5 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     with Store.open(f"sqlite:///{tmp_path / 'db.sqlite'}") as store:
         with pytest.raises(InputFileError, match="does not exist"):
             import_file(store, tmp_path / "nope.gpx")
-        with pytest.raises(InputFileError, match="directory"):
+        with pytest.raises(InputFileError, match="is a folder"):
             import_file(store, tmp_path)

@@ -9,6 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from web_support import TRACK, leftovers
 
+from formcheck.errors import (FormcheckError, NoPersonError, NotFoundError, UnitsRequiredError, UsageError,
+                              VideoTooLongError)
 from formcheck.store import Store
 from formcheck.web import models as _models  # noqa: F401
 from formcheck.web.jobs import JobQueue, new_job_id
@@ -60,26 +62,30 @@ def test_a_strength_export_without_units_asks_for_the_form_field(client: TestCli
     response = client.post("/api/checks", files=[("lifts", ("strong.csv", csv))])
     assert response.status_code == 400, response.text
     detail = response.json()["detail"]
-    assert "--units" not in detail and 'choose kg or lb in the "weights in" field' in detail, detail
+    assert "--" not in detail and detail.endswith('say which of the two it uses (the "Weights in" field).'), detail
     assert leftovers(settings) == []
     ok = client.post("/api/checks", files=[("lifts", ("strong.csv", csv))], data={"units": "kg"})
     assert ok.status_code == 202, ok.text
 
 
 @pytest.mark.parametrize(("engine", "web"), [
-    ("--height-cm 20 is not a human height: give it in centimetres (50-250).",
-     "a height of 20 cm is not a human height: give it in centimetres (50-250)."),
-    ("/srv/data/jobs/ab/uploads/video-1.mp4 is 45 min long; formcheck analyses at most 30 min: pick a part of it by "
-     "its start and end, in seconds.",
+    (UsageError("a height of 20 cm is not a human height: give it in centimetres (50-250).", settings=("height_cm",)),
+     'a height of 20 cm is not a human height: give it in centimetres (50-250) (your height under "About you").'),
+    (VideoTooLongError("/srv/data/jobs/ab/uploads/video-1.mp4 is 45 min long; formcheck analyses at most 30 min: "
+                       "pick a part of it by its start and end, in seconds.", settings=("start_s", "end_s")),
      "my run.mp4 is 45 min long; formcheck analyses at most 30 min: trim the clip to the part you want (30 min at "
      "most) and upload that."),
-    ("video-1.mp4: no frames in the chosen part of the video; check --start/--end.",
+    (NoPersonError("video-1.mp4: no frames in the chosen part of the video; choose another part.",
+                   settings=("start_s", "end_s")),
      "my run.mp4: no frames in the chosen part of the video."),
-    ("x.csv does not say whether weights are kg or lb; pass --units kg or --units lb",
-     'x.csv does not say whether weights are kg or lb; choose kg or lb in the "weights in" field'),
-    ("--frobnicate must be positive", "the frobnicate setting must be positive"),
+    (UnitsRequiredError("x.csv does not say whether weights are kg or lb; say which of the two it uses",
+                        settings=("units",)),
+     'x.csv does not say whether weights are kg or lb; say which of the two it uses (the "Weights in" field).'),
+    (NotFoundError("no runner named 'ann'; import their files under that name first.", settings=("runner",)),
+     """no runner named 'ann'; import their files under that name first (the "Runner" field)."""),
+    ("--frobnicate must be positive", "the frobnicate setting must be positive"),  # a library's text, not ours
 ])  # fmt: skip
-def test_engine_messages_are_worded_for_the_web(engine: str, web: str) -> None:
+def test_engine_messages_are_worded_for_the_web(engine: str | FormcheckError, web: str) -> None:
     names = {"/srv/data/jobs/ab/uploads/video-1.mp4": "my run.mp4", "video-1.mp4": "my run.mp4"}
     assert for_web(engine, names, "/srv/data") == web
     assert "--" not in for_web(engine, names, "/srv/data")
