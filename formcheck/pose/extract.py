@@ -50,12 +50,15 @@ def extract_pose(
     stats: DecodeStats | None = None,
     pool: GraphPool | None = None,
     decoder_threads: bool = True,
+    tilt_samples: int = TILT_MAX_SAMPLES,
 ) -> PoseTrack:
     """Run BlazePose over ``info``'s frames between ``start_s`` and ``end_s``.
 
     ``pool`` lends graphs reused across calls (parallel segments); without it the
     graphs are built for this call and closed at its end. ``decoder_threads=False``
-    when every core already runs a pose worker (see ``iter_frames``).
+    when every core already runs a pose worker (see ``iter_frames``). ``tilt_samples``:
+    at most this many frames (one a second) are searched for level lines; a parallel
+    segment takes its share of the whole clip's ``TILT_MAX_SAMPLES``.
     """
     follower = PersonFollower(settings, pool)
     cuts = SceneCutDetector()
@@ -76,7 +79,7 @@ def extract_pose(
                 follower.reset()
             landmarks, rejected = follower.step(frame.image, frame.time_s)
             rows.append(_Row(frame.index, frame.time_s, landmarks, cut, rejected, frame.damaged))
-            if frame.time_s >= next_tilt_s and len(tilt_dev) < TILT_MAX_SAMPLES:
+            if frame.time_s >= next_tilt_s and len(tilt_dev) < tilt_samples:
                 dev, length = line_deviations(frame.image, _body_box(landmarks))
                 tilt_dev.append(dev)
                 tilt_len.append(length)

@@ -49,21 +49,22 @@ import numpy as np
 
 from formcheck.native_memory import limit_malloc_arenas
 from formcheck.pose.blazepose import GraphPool, PoseSettings
-from formcheck.pose.extract import ProgressFn, extract_pose
-from formcheck.pose.segments import Segment, frame_time_table, plan_segments, stitch
+from formcheck.pose.extract import TILT_MAX_SAMPLES, ProgressFn, extract_pose
+from formcheck.pose.balance import lead_in_frames, plan_balanced, read_packet_table
+from formcheck.pose.segments import Segment, stitch
 from formcheck.pose.track import PoseTrack
 from formcheck.video.probe import VideoInfo
 
 log = logging.getLogger(__name__)
 
 LEAD_IN_S = 0.5
-"""Decoded before each segment and discarded: the tracker finds the person (1-2 frames) and its
-smoothing settles (a few frames); the seam check compares its last 10 frames."""
-MIN_SEGMENT_S = 4.0
-"""Shorter segments waste a larger share on lead-in (0.5 s in 4 s = 12.5 % extra inference)."""
+"""The lead-in of Ray's segment tasks (``formcheck.batch.ray_segments``); this engine's own segments
+use ``balance.lead_in_frames`` (15 frames, at least 0.25 s), measured to agree as well at the seams."""
+MIN_SEGMENT_S = 1.5
+"""A 3-s clip still runs on two cores: a segment's start costs ~15 frames of lead-in plus the decoding
+from the keyframe before it, which the planner gives back by making that segment shorter."""
 MAX_SEGMENT_S = 60.0
-SEGMENTS_PER_WORKER = 2
-"""More segments than workers, so that one slow segment does not leave the other cores idle at the end."""
+"""Longer clips get more segments than workers (a 10-min clip: 10), so no segment's track is huge."""
 POLL_S = 0.2
 FAULT_ENV = "FORMCHECK_PARALLEL_FAULT"
 """Test hook: "raise:K" makes the worker for segment K raise, "exit:K" makes its process die."""
@@ -104,15 +105,19 @@ def extract_pose_parallel(
     progress: ProgressFn | None = None,
     *,
     segment_s: float | None = None,
-    lead_in_s: float = LEAD_IN_S,
+    lead_in: int | None = None,
     pool: str = "thread",
     decoder_threads: bool = True,
 ) -> ParallelResult:
     """``extract_pose`` over ``start_s``..``end_s`` using ``workers`` processes (default: usable cores).
 
-    ``segment_s`` overrides the automatic segment length (``MIN_SEGMENT_S``..``MAX_SEGMENT_S``,
-    about ``SEGMENTS_PER_WORKER`` per worker). One worker, or a window shorter than two
-    segments, runs ``extract_pose`` in this process. ``progress`` gets a time that grows
+    By default there is one segment per worker (more when a segment would exceed
+    ``MAX_SEGMENT_S``), each the same amount of work: a segment that starts with a
+    lead-in and a seek owns fewer frames (``balance.plan_balanced``), so the workers
+    end together and no core idles at the end. ``segment_s`` asks for segments of
+    about that length instead (tests cut a short clip into many). ``lead_in`` overrides
+    the frames decoded before each segment (``balance.lead_in_frames``). One worker,
+    or a window shorter than two ``MIN_SEGMENT_S``, runs ``extract_pose`` in this process. ``progress`` gets a time that grows
     from the window start to its end as frames are done (segments finish out of order,
     so it is "how far a sequential run would be", not the time of the latest frame).
 
@@ -129,20 +134,21 @@ def extract_pose_parallel(
     if pool not in ("thread", "process"):
         raise ValueError(f"pool must be 'thread' or 'process', not {pool!r}")
     workers = default_workers() if workers is None else max(1, workers)
-    table = frame_time_table(info)
+    packets = read_packet_table(info)
+    table = packets.times
     lo = -np.inf if start_s is None else start_s - 1e-6
     hi = np.inf if end_s is None else end_s + 1e-6
     window = table[(table >= lo) & (table <= hi)]
-    span_s = float(window[-1] - window[0]) if len(window) > 1 else 0.0
-    length_s = segment_s or min(MAX_SEGMENT_S, max(MIN_SEGMENT_S, span_s / (workers * SEGMENTS_PER_WORKER)))
-    n_segments = int(span_s // length_s) if length_s > 0 else 0
-    if workers == 1 or n_segments < 2:
+    n_segments = segment_count(window, workers, segment_s)
+    segments = plan_balanced(packets, start_s, end_s, n_segments,
+                             lead_in_frames(info.fps) if lead_in is None else lead_in) if n_segments >= 2 else []
+    if len(segments) < 2:
         return ParallelResult(extract_pose(info, settings, start_s, end_s, progress=progress,
                                            decoder_threads=decoder_threads))
     limit_malloc_arenas()
-    segments = plan_segments(table, start_s, end_s, n_segments, lead_in_s)
     n_workers = min(workers, len(segments))
-    log.info("pose: %d segments of ~%.1f s on %d %s workers", len(segments), length_s, n_workers, pool)
+    log.info("pose: %d segments (%s frames) on %d %s workers", len(segments),
+             "/".join(str(s.frames) for s in segments), n_workers, pool)
     reporter = _Reporter(segments, window, progress)
     with _sigterm_raises():
         if pool == "thread":
@@ -161,6 +167,28 @@ def extract_pose_parallel(
     return ParallelResult(track, tuple(warnings), len(segments), n_workers)
 
 
+def segment_count(window: np.ndarray, workers: int, segment_s: float | None = None) -> int:
+    """How many segments the window's frame times (s) are cut into (< 2: not worth splitting).
+
+    One per worker: with segments of equal work (see ``plan_balanced``) more of them would
+    only add seams (each ~15 frames of lead-in and a seek); more only when a segment would
+    exceed ``MAX_SEGMENT_S``, never pieces shorter than ``MIN_SEGMENT_S``.
+    """
+    if workers < 2 or len(window) < 2:
+        return 1
+    steps = np.diff(window)
+    span_s = float(window[-1] - window[0] + np.median(steps))
+    if segment_s:
+        return int(span_s // segment_s)
+    wanted = max(workers, int(np.ceil(span_s / MAX_SEGMENT_S)))
+    return min(wanted, int(span_s // MIN_SEGMENT_S))
+
+
+def tilt_samples(n_segments: int) -> int:
+    """Camera-tilt samples each segment takes: the single run's 12 shared out (each ~30 ms of Hough lines)."""
+    return max(3, -(-TILT_MAX_SAMPLES // max(1, n_segments)))
+
+
 # ---------------------------------------------------------------- parent side
 
 
@@ -171,6 +199,7 @@ class _Reporter:
         self._ctx = multiprocessing.get_context("spawn")
         self.started = self._ctx.RawArray(ctypes.c_int, len(segments))
         self.frames = self._ctx.RawArray(ctypes.c_long, len(segments))
+        self.n_segments = len(segments)
         self._window, self._progress, self._last = window, progress, -1
 
     def report(self) -> None:
@@ -243,7 +272,7 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
                 reporter.frames[segment.index] += 1
 
         return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
-                            pool=graphs, decoder_threads=decoder_threads)
+                            pool=graphs, decoder_threads=decoder_threads, tilt_samples=tilt_samples(len(segments)))
 
     done: dict[int, PoseTrack] = {}
     errors: dict[int, str] = {}
@@ -286,7 +315,8 @@ def _drive(ctx: BaseContext, info: VideoInfo, settings: PoseSettings, groups: li
                                            initargs=(reporter.started, reporter.frames, os.getpid()))
             executors.append(executor)
             for segment in group:
-                futures[executor.submit(_run_segment, info, settings, segment, decoder_threads)] = segment
+                futures[executor.submit(_run_segment, info, settings, segment, decoder_threads,
+                                        tilt_samples(reporter.n_segments))] = segment
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
@@ -380,7 +410,8 @@ def _init_worker(started: Any, frames: Any, parent_pid: int) -> None:
         os._exit(1)
 
 
-def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, decoder_threads: bool) -> PoseTrack:
+def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, decoder_threads: bool,
+                 tilt_samples_each: int = TILT_MAX_SAMPLES) -> PoseTrack:
     """One segment, lead-in included (the parent compares the lead-in across the seam, then drops it)."""
     _STARTED[segment.index] = 1
     _inject_fault(segment.index)
@@ -390,7 +421,7 @@ def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, deco
             _FRAMES[segment.index] += 1
 
     return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
-                        decoder_threads=decoder_threads)
+                        decoder_threads=decoder_threads, tilt_samples=tilt_samples_each)
 
 
 def _inject_fault(index: int) -> None:

@@ -90,6 +90,44 @@ def test_start_end_pick_a_window():
     assert times[0] >= 0.5 - 1e-6 and times[-1] <= 1.0 + 1e-6 and len(times) == pytest.approx(15, abs=1)
 
 
+GYM = Path("/work/shared/data/videos/treadmill_side_gym_portrait_60fps.mp4")  # H.264 with B-frames, keyframes 0 and 4.17 s
+
+
+@pytest.mark.parametrize("start_s", [0.3, 3.44, 5.17])
+def test_skipping_unreferenced_frames_before_a_seek_target_changes_no_frame(start_s):
+    info = probe_video(GYM)
+    plain = list(iter_frames(info, start_s, start_s + 0.4, max_side=960, skip_unneeded=False))
+    fast = list(iter_frames(info, start_s, start_s + 0.4, max_side=960))
+    assert len(fast) == len(plain) >= 24
+    for a, b in zip(plain, fast):
+        assert (a.index, a.time_s, a.damaged) == (b.index, b.time_s, b.damaged)
+        np.testing.assert_array_equal(a.image, b.image)
+
+
+def test_skipping_frames_that_are_not_kept_changes_no_kept_frame():
+    info = probe_video(GYM)
+    wanted = {round(t, 4) for t in (1.0, 1.05, 1.4, 2.5, 4.9)}
+    keep = lambda t: round(t, 4) in wanted  # noqa: E731
+    plain = list(iter_frames(info, 0.9, 5.0, keep=keep, skip_unneeded=False))
+    fast = list(iter_frames(info, 0.9, 5.0, keep=keep))
+    assert [f.time_s for f in fast] == [f.time_s for f in plain] and len(fast) == len(wanted)
+    for a, b in zip(plain, fast):
+        np.testing.assert_array_equal(a.image, b.image)
+
+
+def test_skipping_decodes_fewer_frames_before_the_target():
+    """The decoder only returns frames it decoded: count them with the skip on and off (PyAV, as iter_frames sets it)."""
+    info = probe_video(GYM)
+    counts = {}
+    for skip in ("DEFAULT", "NONREF"):
+        with av.open(info.path) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "NONE"
+            stream.codec_context.skip_frame = skip
+            counts[skip] = sum(1 for packet in container.demux(stream) for _ in packet.decode())
+    assert counts["DEFAULT"] == info.frames and counts["NONREF"] < 0.7 * info.frames
+
+
 def test_long_video_needs_a_window(tmp_path):
     path = tmp_path / "long.mp4"
     with av.open(str(path), "w") as out:
