@@ -32,6 +32,12 @@ from formcheck.kinematics.body import Body
 
 MIN_PROMINENCE_LEGS = 0.12
 MIN_STEP_SPACING_S = 0.15  # a sprinter's step is ~0.22 s; slow motion only lengthens it
+MAX_ONE_STEP_PERIODS = 1.5
+"""Two contacts less than 1.5 step periods apart span one step, not two: a peak between them that
+is lower than both split that step and is dropped. Two real steps span ~2 periods (step times vary
+by a few per cent in steady gait: coefficient of variation ~2-3 % in healthy walking, Hausdorff
+2005, J NeuroEng Rehabil 2:19; a limp alternating 0.8 and 1.2 periods still sums to 2); a split
+step spans 1 (issue 9: a far walker followed by the camera, 0.31 + 0.33 s, period 0.60 s)."""
 MIN_FOOT_SEPARATION_LEGS = 0.3
 """In a step the feet end up ~0.4-1 leg length apart fore-aft; squats keep them side by side."""
 
@@ -82,6 +88,29 @@ def _peaks(values: np.ndarray, times: np.ndarray, period_s: float | None = None)
     return peaks[finite[peaks]]
 
 
+def without_split_steps(peaks: np.ndarray, values: np.ndarray, times: np.ndarray, period_s: float | None) -> np.ndarray:
+    """Drop every peak that splits one step in two (see ``MAX_ONE_STEP_PERIODS``).
+
+    The minimum spacing given to ``find_peaks`` cannot do this alone: a false peak halfway through
+    a step is ~0.5 period from both contacts, only a frame or two closer than 0.6 period at 30 fps
+    (issue 9: 10.7 frames rounded down to 10, the false peak 10 frames from each contact). Judging
+    both neighbours together needs no such margin. Only a peak lower than both neighbours goes: at
+    a contact the heel is farthest ahead (Zeni 2008), so when the middle peak is the higher one the
+    split is not there, and which outer peak is false is not known; such triples are left alone,
+    as is a peak at the end of a pass, which has no neighbour to show a split.
+    """
+    if not period_s or len(peaks) < 3:
+        return peaks
+    kept = [int(peaks[0])]
+    for b, c in zip(peaks[1:-1], peaks[2:]):
+        a = kept[-1]
+        one_step = times[c] - times[a] < MAX_ONE_STEP_PERIODS * period_s
+        if not (one_step and values[b] < min(values[a], values[c])):
+            kept.append(int(b))
+    kept.append(int(peaks[-1]))
+    return np.asarray(kept, dtype=peaks.dtype)
+
+
 def _refined_time(values: np.ndarray, times: np.ndarray, i: int) -> float:
     """Sub-frame peak time by a parabola through the peak and its neighbours.
 
@@ -129,11 +158,11 @@ def side_view_events(body: Body, passes: tuple[Pass, ...]) -> list[FootEvent]:
             warnings.simplefilter("ignore", RuntimeWarning)
             leading, trailing = np.nanmax(heel, axis=0), np.nanmin(toe, axis=0)
         period = step_period_s(leading, times)
-        contacts = _peaks(leading, times, period)
+        contacts = without_split_steps(_peaks(leading, times, period), leading, times, period)
         feet = _assign_feet([int(np.nanargmax(heel[:, i])) for i in contacts])
         for i, foot in zip(contacts, feet):
             events.append(FootEvent(foot, "contact", p.start + int(i), _refined_time(leading, times, int(i)), p_index))
-        for i in _peaks(-trailing, times, period):
+        for i in without_split_steps(_peaks(-trailing, times, period), -trailing, times, period):
             raw = int(np.nanargmin(toe[:, i]))
             events.append(FootEvent(raw, "toe_off", p.start + int(i), _refined_time(-trailing, times, int(i)), p_index))
     return sorted(events, key=lambda e: (e.time_s, e.kind))
