@@ -12,7 +12,10 @@ One change for 2D video: BlazePose sometimes swaps the left and right leg in a
 side view (the far leg is hidden), so events are found on the *leading* heel
 (the foremost of the two) and the *trailing* toe, which do not depend on the
 labels; steps alternate feet, so each contact gets the foot of the parity that
-agrees best with the model's labels.
+agrees best with the model's labels. A pose glitch mid-step (both heels put
+on one foot for a few frames) can make a false peak between two contacts; a
+peak lower than both neighbours, which are under 1.5 step periods apart, is
+dropped (``without_split_steps``).
 
 Front/back view (no fore-aft axis in the image): a foot is in stance while it
 is the lower one, so the alternation of the two ankles' heights gives one
