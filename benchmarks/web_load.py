@@ -46,8 +46,10 @@ def _free_port() -> int:
 
 
 def _rss_mb(pid: int) -> float:
+    """RSS of the server: the supervised child of the process started (``formcheck.supervisor``), if it has one."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for line in Path(f"/proc/{children[0] if children else pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     except OSError:

@@ -1,4 +1,4 @@
-"""Runs queued checks on background threads of the server process, a bounded number at once.
+"""Runs queued checks from background threads of the server process, a bounded number at once.
 
 Why threads in the server and not a separate queue service: one runner on a
 laptop should need one command.  The pose model already uses every core for one
@@ -11,6 +11,14 @@ interrupts the running check at its next progress report, discards its
 half-written output (the check's folder is atomic) and puts it back in the
 queue, to be re-run from its stored uploads on the next start.
 
+Each check itself runs in a child process (:mod:`formcheck.web.job_process`),
+which reports its progress and outcome to its thread here; all writes to the
+jobs table stay in this process.  A native crash of the child (SIGSEGV in the
+decoder or the pose model, an abort, the out-of-memory killer) fails that job
+with one line; its temporary folders are removed, and the server and the
+other jobs carry on -- the job is failed, not re-queued, so a clip that
+crashes cannot crash-loop the next server either.
+
 One failing job never affects another: every exception of a job (a user's bad
 file, or a bug) is caught here and stored as that job's error.
 """
@@ -18,16 +26,25 @@ file, or a bug) is caught here and stored as that job's error.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import shutil
+import signal
+import tempfile
 import threading
 import time
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from formcheck import inflight
 from formcheck.errors import FormcheckError, StoreError
+from formcheck.web.job_process import Interrupted, JobSpec, child_main, job_context
+from formcheck.web.job_process import ready as _ready_child
 from formcheck.web.jobs import Job, JobQueue
-from formcheck.web.runner import build_request, forget_check, names_of
+from formcheck.web.runner import forget_check, names_of
 from formcheck.web.settings import WebSettings
 from formcheck.web.wording import for_web
 
@@ -36,10 +53,9 @@ log = logging.getLogger(__name__)
 # Share of the whole bar each stage of run_check fills (the pose model dominates a check with a clip).
 STAGE_WEIGHTS = {"starting": 0.0, "import": 0.1, "analyse": 0.7, "context": 0.05, "findings": 0.05, "report": 0.1}
 _REPORT_EVERY_S = 0.5
-
-
-class Interrupted(Exception):
-    """Raised inside run_check's progress callback: the server is stopping or the job was deleted."""
+STOP_GRACE_S = 15.0
+"""After SIGTERM, how long a job's process gets to reach its next progress report and clean up before SIGKILL."""
+_CRASH_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT})
 
 
 class Worker:
@@ -56,11 +72,13 @@ class Worker:
         self.ready = threading.Event()  # set once the check pipeline is imported (health says so)
 
     def _warm_up(self) -> None:
-        """Import the check pipeline (pose model, plots: seconds of CPU) once, before the first job, not during it."""
+        """Start the fork server, which imports the check pipeline (seconds of CPU) once, before the first job."""
         try:
-            import formcheck.check.service  # noqa: F401
+            process = job_context().Process(target=_ready_child, name="formcheck-warm-up")
+            process.start()
+            process.join()
         except Exception:  # a broken install shows up as the first job's error instead
-            log.exception("could not import the check pipeline")
+            log.exception("could not start the process that runs checks")
         self.ready.set()
 
     def start(self) -> None:
@@ -121,35 +139,155 @@ class Worker:
         progress = _Progress(self, job, owner, names)
         try:
             progress("starting", 1.0, "loading the pose model and reading the uploads")
-            from formcheck.check.service import run_check  # heavy (pose model, plots): first use only
-
             forget_check(self.queue.store, folder / "out")  # a check stored by an interrupted earlier attempt
-            outcome = run_check(build_request(job, folder, self.settings), progress)
+            outcome, exitcode = self._run_in_child(job, folder, progress)
         except Interrupted:
+            outcome, exitcode = ("interrupted",), 0
+        except Exception as error:  # could not even start the child: keep the server going, say so plainly
+            log.exception("job %s could not be started", job.id)
+            outcome, exitcode = ("bug", type(error).__name__, ""), 0
+        self._record(job, owner, folder, names, outcome, exitcode)
+
+    def _run_in_child(self, job: Job, folder: Path, progress: "_Progress") -> tuple[tuple[Any, ...] | None, int]:
+        """Run the check in a child process; its outcome message (None if it sent none) and its exit code.
+
+        Progress messages go to ``progress``; when that says stop (the server
+        stopping, the lease lost), the child gets SIGTERM, then SIGKILL after
+        :data:`STOP_GRACE_S`. The child's unfinished temporary folders are
+        removed here whatever happened (only a native death leaves any).
+        """
+        context = job_context()
+        ledger_fd, ledger = tempfile.mkstemp(prefix="formcheck-job-inflight-", suffix=".txt")
+        log_fd, crash_log = tempfile.mkstemp(prefix="formcheck-job-crash-", suffix=".log")
+        os.close(ledger_fd)
+        os.close(log_fd)
+        receiver, sender = context.Pipe(duplex=False)
+        spec = JobSpec(job=job, settings=self.settings, folder=folder, env=dict(os.environ), cwd=os.getcwd(),
+                       ledger=ledger, crash_log=crash_log)  # fmt: skip
+        process = context.Process(target=child_main, args=(spec, sender), name=f"formcheck-job-{job.id[:8]}")
+        outcome: tuple[Any, ...] | None = None
+        stopped_at: float | None = None
+        listening = True  # until the child's end of the pipe is closed
+
+        def drain() -> None:
+            nonlocal outcome, stopped_at, listening
+            while listening and receiver.poll():
+                try:
+                    message = receiver.recv()
+                except (EOFError, OSError):
+                    listening = False
+                    return
+                if message[0] != "progress":
+                    outcome = message
+                elif stopped_at is None:
+                    try:
+                        progress(*message[1:])
+                    except Interrupted:
+                        stopped_at = _stop(process)
+
+        try:
+            process.start()
+            sender.close()
+            while True:
+                ready = wait([process.sentinel, *([receiver] if listening else [])], timeout=0.5)
+                drain()
+                if process.sentinel in ready:
+                    drain()
+                    break
+                if stopped_at is None and self._stop.is_set():
+                    stopped_at = _stop(process)
+                elif stopped_at is not None and time.monotonic() - stopped_at > STOP_GRACE_S:
+                    log.warning("job %s: its process did not stop within %.0f s; killed", job.id, STOP_GRACE_S)
+                    process.kill()
+            process.join()
+            exitcode = process.exitcode if process.exitcode is not None else 0
+            if outcome is None and stopped_at is not None:
+                outcome = ("interrupted",)  # ended by our SIGTERM/SIGKILL before it could say so
+            if outcome is None and exitcode < 0:
+                _log_crash(job, exitcode, Path(crash_log))
+            return outcome, exitcode
+        finally:
+            if process.is_alive():  # only on an error in this thread: never leave a check running unwatched
+                process.kill()
+                process.join()
+            receiver.close()
+            kept = inflight.remove_leftovers(ledger)
+            if kept:
+                log.warning("job %s: could not remove %s", job.id, ", ".join(map(str, kept)))
+            for path in (ledger, crash_log):
+                Path(path).unlink(missing_ok=True)
+
+    def _record(self, job: Job, owner: str, folder: Path, names: dict[str, str], outcome: tuple[Any, ...] | None,
+                exitcode: int) -> None:  # fmt: skip
+        """Store what came of the job: done, failed with one line, or back in the queue."""
+        kind = outcome[0] if outcome else "died"
+        if kind == "done":
+            if not self.queue.finish(job.id, owner, outcome[1]):  # type: ignore[index]
+                forget_check(self.queue.store, folder / "out")  # deleted in the last moment: drop what it wrote
+                shutil.rmtree(folder, ignore_errors=True)
+            return
+        if kind == "interrupted":
             if self._stop.is_set() and self.queue.release(job.id, owner):
                 log.info("job %s interrupted by the server stopping: queued again", job.id)
             elif self.queue.get(job.id) is None:  # deleted while running: leave nothing behind
                 forget_check(self.queue.store, folder / "out")
                 shutil.rmtree(folder, ignore_errors=True)
             return  # else the lease was handed on: the job runs again from its uploads
-        except StoreError as error:
-            if "locked" in error.message and job.attempts < self.settings.max_attempts:
+        if kind == "error":
+            _, message, settings, is_store = outcome  # type: ignore[misc]
+            error = (StoreError if is_store else FormcheckError)(message, settings=tuple(settings))
+            if is_store and "locked" in message and job.attempts < self.settings.max_attempts:
                 log.warning("job %s: the store was locked; queued again", job.id)  # transient: the check saved nothing
                 self.queue.release(job.id, owner, count=True)
-            else:
-                self.queue.fail(job.id, owner, for_web(error.message, names, str(self.settings.data_dir)))
-            return
-        except FormcheckError as error:
-            self.queue.fail(job.id, owner, for_web(error.message, names, str(self.settings.data_dir)))
-            return
-        except Exception as error:  # a bug: keep the server and the other jobs going, say so plainly
-            log.exception("job %s failed", job.id)
-            self.queue.fail(job.id, owner, f"formcheck failed unexpectedly ({type(error).__name__}); "
-                                           "the server log has the details.")  # fmt: skip
-            return
-        if not self.queue.finish(job.id, owner, outcome.check_id):
-            forget_check(self.queue.store, folder / "out")  # deleted in the last moment: drop what it wrote
+                return
+            text = for_web(error, names, str(self.settings.data_dir))
+        elif kind == "bug":
+            _, type_name, details = outcome  # type: ignore[misc]
+            log.error("job %s failed:\n%s", job.id, details or type_name)
+            text = f"formcheck failed unexpectedly ({type_name}); the server log has the details."
+        else:
+            text = died_message(job, exitcode)
+        if not self.queue.fail(job.id, owner, text) and self.queue.get(job.id) is None:
+            forget_check(self.queue.store, folder / "out")  # deleted while it failed: leave nothing behind
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop(process: Any) -> float:
+    """Ask a job's process to stop at its next progress report; when it was asked."""
+    try:
+        process.terminate()
+    except OSError:
+        pass
+    return time.monotonic()
+
+
+def died_message(job: Job, exitcode: int) -> str:
+    """The job's one-line error when its process ended without a word: a native crash, a kill, an odd exit."""
+    videos = [str(item.get("shown") or item["name"]) for item in job.inputs if item["kind"] == "video"]
+    where = f"while analysing {', '.join(videos)}" if videos else "while running this check"
+    if exitcode >= 0:
+        return f"formcheck failed unexpectedly {where} (its process exited with code {exitcode}); the server log has the details."
+    signum = -exitcode
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = f"signal {signum}"
+    if signum == signal.SIGKILL:
+        return (f"formcheck was stopped by the system {where} ({name}), most likely for lack of memory; "
+                "the other checks are not affected. Try a shorter clip.")  # fmt: skip
+    if signum in _CRASH_SIGNALS:
+        return (f"formcheck crashed inside a native library {where} ({name}); the other checks are not affected. "
+                "Please report it.")  # fmt: skip
+    return f"formcheck's process for this check ended {where} ({name}); the other checks are not affected."
+
+
+def _log_crash(job: Job, exitcode: int, crash_log: Path) -> None:
+    """Put the dead child's fault stacks (faulthandler) in the server log, where the message says to look."""
+    try:
+        stacks = crash_log.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        stacks = ""
+    log.error("job %s: its process died (exit code %d)%s", job.id, exitcode, f":\n{stacks}" if stacks else "")
 
 
 class _Progress:

@@ -82,9 +82,11 @@ class Server:
                 self.kill()
 
     def rss_kb(self) -> int:
-        """Resident memory of the server process (the pose model runs inside it)."""
+        """Resident memory of the server process: the supervised child of the process started (formcheck.supervisor)."""
         assert self.process is not None
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for line in Path(f"/proc/{children[0] if children else pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         return 0
