@@ -16,6 +16,7 @@ from typing import Any
 
 from formcheck.answers.model import Answers
 from formcheck.findings.model import FindingsResult
+from formcheck.asking import FrontEnd
 
 Progress = Callable[[str, float, str | None], None]
 """``progress(stage, fraction 0-1 of that stage, detail)``; stages: analyse, import, context, findings, report."""
@@ -39,6 +40,9 @@ class CheckRequest:
     workers: int | None = None
     shown_names: Mapping[str, str] = field(default_factory=dict)
     """File name -> the name the person knows it by (the web app stores uploads under its own names)."""
+    front_end: FrontEnd = "cli"
+    """Who will read the report: it says where to give a missing answer in that front end's words
+    (``formcheck ask`` / answers.toml, or the web app's questionnaire); findings.json is the same for both."""
 
     def shown(self, path: Path) -> str:
         """The name to show for an input file in the report and messages."""

@@ -123,7 +123,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
             result = _with_notes(assess(inputs), clips, training)
         meta = ReportMeta(created_at=dt.datetime.now(dt.timezone.utc), formcheck_version=__version__,
                           runner=request.runner, symptom_date=training.symptom_date, run_label=training.run_label,
-                          inputs=_inputs_used(request), timings_s=dict(clock.timings))  # fmt: skip
+                          inputs=_inputs_used(request), timings_s=dict(clock.timings),
+                          front_end=request.front_end)  # fmt: skip
         with clock.stage("report"):
             doc = write_report(tmp, result, inputs, artifacts, meta)
             findings = doc.get("findings") or []

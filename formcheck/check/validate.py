@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from formcheck.asking import FRONT_ENDS
 from formcheck.check.request import CheckRequest
 from formcheck.errors import InputFileError, UsageError
 from formcheck.output_dir import check_output_dir
@@ -71,6 +72,8 @@ def validate_request(request: CheckRequest) -> None:
                          settings=("height_cm",))
     if request.workers is not None and request.workers < 1:
         raise UsageError("the number of pose workers must be at least 1.", settings=("workers",))
+    if request.front_end not in FRONT_ENDS:
+        raise UsageError(f"the report's front end must be one of {', '.join(FRONT_ENDS)}, not {request.front_end!r}.")
     if not request.runner.strip():
         raise UsageError("the runner's name may not be empty.", settings=("runner",))
     check_output_dir(request.out_dir, inputs=(*request.videos, *request.runs, *request.lifts,

@@ -101,7 +101,7 @@ def inputs_report(inputs: CheckInputs) -> tuple[list[str], list[str]]:
     if a.red_flags.answered():
         used.append(f"answers to {a.red_flags.answered()} red-flag questions")
     else:
-        missing.append("the red-flag questions (formcheck ask): answer them so that serious causes are ruled out first")
+        missing.append("the red-flag questions: answer them so that serious causes are ruled out first")
     sections = {
         "runner": (a.runner.running_months, a.runner.runs_per_week, a.runner.age),
         "symptom": (a.symptom.date, a.symptom.minute_into_run, a.symptom.lasted_min, a.symptom.kind),
@@ -126,5 +126,5 @@ def inputs_report(inputs: CheckInputs) -> tuple[list[str], list[str]]:
     if inputs.journal:
         used.append(f"{len(inputs.journal)} journaled runs")
     else:
-        missing.append("a symptom journal (formcheck journal add after each run): it shows which factors come with the pumps")
+        missing.append("a symptom journal (a line after each run): it shows which factors come with the pumps")
     return used, missing

@@ -144,7 +144,7 @@ class CheckInputs:
     lifts: tuple[LiftSet, ...] = ()  # the runner's lift sets, any dates
     lumbar_class: Mapping[str, str | None] = field(default_factory=dict)  # exercise -> none|moderate|heavy|None
     journal: tuple[JournalEntry, ...] = ()
-    symptom_date: dt.date | None = None  # the day that hurt: --date, else answers, else the run's date
+    symptom_date: dt.date | None = None  # the day that hurt: the check's date, else answers, else the run's date
     lift_tz: dt.tzinfo | None = None  # zone of wall-clock lift times, when known
 
     @property
@@ -197,7 +197,12 @@ class NotAssessed:
 
     cause: str
     title: str
-    needs: str  # "give X to assess it"
+    needs: str  # "give X to assess it", in domain words: no command, file or form named
+    asks: tuple[str, ...] = ()
+    """Where X is given, as data: a questionnaire section or field by its ``Answers`` name ("endurance",
+    "history.injuries"), "date" (the check's date of the run that hurt) or "journal".  Each front end words
+    how to give it (:mod:`formcheck.asking`): ``formcheck ask`` and answers.toml for the CLI's user,
+    the questionnaire of the New check page for the web app's."""
 
 
 @dataclass(frozen=True)

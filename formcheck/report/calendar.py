@@ -79,7 +79,7 @@ def _run_label(sport: str, distance_m: float | None, duration_s: float) -> str:
 def calendar_days(inputs: CheckInputs, end: dt.date | None) -> tuple[list[Day] | None, str | None]:
     """The 14 days ending on the symptom day (oldest first), or (None, why not)."""
     if end is None:
-        return None, "no date for the run that hurt (give --date, the symptom date in answers.toml, or a run)"
+        return None, "no date for the run that hurt: give its date, or its GPS track"
     if not inputs.lifts and not inputs.history and inputs.run is None:
         return None, "no training logs were given (give a run export and a Strong, Hevy or FitNotes export)"
     start = end - dt.timedelta(days=DAYS - 1)

@@ -12,6 +12,7 @@ lives in ``templates/report.html.j2``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from formcheck.findings.model import CheckInputs, Finding, FindingsResult
 from formcheck.findings.thresholds import load_thresholds
 from formcheck.errors import FormcheckError
 from formcheck.report import plots
+from formcheck.asking import where_to_give, with_where
 from formcheck.report.assets import KeyFrames, read_keyframes, read_strides
 from formcheck.report.calendar import calendar_days, symptom_day
 from formcheck.report.model import ReportMeta, VideoArtifacts
@@ -183,6 +185,8 @@ def report_context(
     answered = inputs.answers.red_flags.answered()
     end = symptom_day(inputs, meta.symptom_date)
     days, days_reason = calendar_days(inputs, end)
+    if end is None and days_reason:  # the one reason the runner fixes by answering: where, in their front end
+        days_reason = with_where(days_reason, ("date", "symptom.date"), meta.front_end)
     thresholds, thresholds_reason = _thresholds()
     plan_titles = {p.id: p.title for p in result.plan}
     return {
@@ -196,11 +200,14 @@ def report_context(
         "answer_detail": top[0].evidence[0] if top and top[0].evidence else None,
         "top": top,
         "others": others,
-        "not_assessed": result.not_assessed,
+        "not_assessed": [dataclasses.replace(n, needs=with_where(n.needs, n.asks, meta.front_end))
+                         for n in result.not_assessed],  # fmt: skip
+        "where_red_flags": where_to_give(("red_flags",), meta.front_end),
+        "where_journal": where_to_give(("journal",), meta.front_end),
         "plan": result.plan,
         "plan_titles": plan_titles,
         "clips": [_clip_view(v) for v in videos],
-        "run_chart": plots.run_chart(inputs.run, inputs.answers.symptom.minute_into_run),
+        "run_chart": plots.run_chart(inputs.run, inputs.answers.symptom.minute_into_run, meta.front_end),
         "run_facts": _run_facts(inputs),
         "days": days,
         "days_reason": days_reason,
@@ -218,10 +225,14 @@ def report_context(
     }
 
 
-def inline_code(text: Any) -> markupsafe.Markup:
-    """A sentence for the page: capitalised, escaped, then the engine's `backticked` commands shown as code."""
+def inline_code(text: Any, capitalise: bool = True) -> markupsafe.Markup:
+    """A sentence for the page: capitalised, escaped, then the engine's `backticked` commands shown as code.
+
+    ``capitalise=False`` (the ``code_in`` filter) for a phrase set inside a sentence of the template.
+    """
     text = str(text)
-    text = text[:1].upper() + text[1:]  # sentences from the rules may start lower-case ("the foot landed ...")
+    if capitalise:
+        text = text[:1].upper() + text[1:]  # sentences from the rules may start lower-case ("the foot landed ...")
     escaped = str(markupsafe.escape(text))
     return markupsafe.Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped))
 
@@ -235,6 +246,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["code"] = inline_code
+    env.filters["code_in"] = lambda text: inline_code(text, capitalise=False)
     env.filters["pct"] = lambda x: f"{100 * float(x):.0f} %"
     env.filters["score_pct"] = lambda x: f"{max(0.0, min(1.0, float(x))) * 100:.0f}"
     env.filters["confidence_word"] = lambda x: "high" if x >= 0.75 else "medium" if x >= 0.4 else "low"

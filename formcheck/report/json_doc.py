@@ -139,7 +139,8 @@ def findings_to_dict(
         "formcheck_version": meta.formcheck_version,
         "red_flags": [{"id": f.id, "message": f.message, "urgency": f.urgency} for f in result.red_flags],
         "findings": [finding_to_dict(f, rank) for rank, f in enumerate(result.findings, start=1)],
-        "not_assessed": [{"cause": n.cause, "title": n.title, "needs": n.needs} for n in result.not_assessed],
+        "not_assessed": [{"cause": n.cause, "title": n.title, "needs": n.needs, "asks": list(n.asks)}
+                         for n in result.not_assessed],  # fmt: skip
         "plan": [
             {"id": p.id, "title": p.title, "steps": list(p.steps), "why": list(p.why), "caveat": p.caveat}
             for p in result.plan

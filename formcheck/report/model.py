@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.findings.model import VideoMeasures
+from formcheck.asking import FrontEnd
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,5 @@ class ReportMeta:
     run_label: str | None = None  # e.g. "run 12, 2015-05-31 07:42, 8.4 km"
     inputs: dict[str, list[str]] = field(default_factory=dict)  # kind -> file names used
     timings_s: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    front_end: FrontEnd = "cli"
+    """Who reads this report: it says where to give a missing answer in that front end's words (see asking)."""

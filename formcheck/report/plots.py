@@ -30,6 +30,7 @@ from formcheck.context.features import RunContext  # noqa: E402
 from formcheck.context.track import to_grid  # noqa: E402
 from formcheck.render.keyframe_plan import fifth_size  # noqa: E402
 from formcheck.render.plots import EARLY_COLOUR, LATE_COLOUR  # noqa: E402
+from formcheck.asking import FrontEnd, with_where  # noqa: E402
 from formcheck.report.assets import StrideRow, data_uri  # noqa: E402
 
 ACCENT = "#2457a6"
@@ -200,8 +201,11 @@ def _onsets(ctx: RunContext, minute_into_run: float | None) -> list[tuple[float,
     return out
 
 
-def run_chart(ctx: RunContext | None, minute_into_run: float | None = None) -> Chart:
-    """Pace and elevation over the run, walk breaks shaded, the likely symptom onset marked."""
+def run_chart(ctx: RunContext | None, minute_into_run: float | None = None, front_end: FrontEnd = "cli") -> Chart:
+    """Pace and elevation over the run, walk breaks shaded, the likely symptom onset marked.
+
+    ``front_end`` words where the runner gives the minute the pump started, when the chart cannot tell it.
+    """
     if ctx is None:
         return Chart(None, "no run was given for the day it hurt (give a GPX, FIT or TCX file)")
     grid = to_grid(ctx.run)
@@ -242,7 +246,8 @@ def run_chart(ctx: RunContext | None, minute_into_run: float | None = None) -> C
     caption = f"Pace is plotted faster-up. {n} walk break{'s' if n != 1 else ''} shaded"
     caption += "." if not onsets else "; dashed: " + " and ".join(label for _, label, _ in onsets) + "."
     if not onsets and n:
-        caption += " No break could be called the symptom onset (see the run's warnings); the minute you felt it, in answers.toml, would mark it."
+        caption += " No break could be called the symptom onset (see the run's warnings); " + with_where(
+            "the minute into the run you felt it would mark it", ("symptom.minute_into_run",), front_end) + "."
     if not grid.has_elevation:
         caption += " No elevation in this file."
     return _chart(draw, caption)

@@ -17,6 +17,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from formcheck.asking import with_where
+
 URGENCY_WORD = {"emergency": "EMERGENCY", "today": "TODAY", "soon": "SOON"}
 SHOW_CAUSES = 5
 EVIDENCE_LINES = 2
@@ -59,8 +61,9 @@ def print_summary(console: Console, doc: Mapping[str, Any], out_dir: Path | None
     missing = doc.get("not_assessed") or []
     if missing:
         console.print(Text("Not assessed:", style="bold"))
-        for item in missing:
-            console.print(Text.assemble("  ", (str(item["title"]), "bold"), f": {item['needs']}"))
+        for item in missing:  # the CLI's user: where to give it is `formcheck ask` / answers.toml
+            needs = with_where(str(item["needs"]), item.get("asks") or (), "cli").replace("`", "")
+            console.print(Text.assemble("  ", (str(item["title"]), "bold"), f": {needs}"))
     plan = doc.get("plan") or []
     if plan:
         console.print(Text("Plan:", style="bold"))

@@ -34,7 +34,7 @@ def build_request(job: Job, folder: Path, settings: WebSettings) -> CheckRequest
     day = dt.date.fromisoformat(options["date"]) if options.get("date") else None
     return CheckRequest(out_dir=folder / "out", videos=paths("video"), runs=paths("runs"), lifts=paths("lifts"),
                         answers=answers, date=day, db=settings.db, runner=job.runner, units=options.get("units"),
-                        tz=options.get("tz"), use_cache=settings.use_cache,
+                        tz=options.get("tz"), use_cache=settings.use_cache, front_end="web",
                         shown_names={item["name"]: item["shown"] for item in job.inputs})  # fmt: skip
 
 

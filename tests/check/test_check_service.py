@@ -162,3 +162,29 @@ def test_inputs_are_shown_by_the_names_the_person_knows(shared, tmp_path, store_
     assert doc["inputs"]["files"]["runs"] == ["sunday.tcx"]
     with Store.open(store_url) as store:
         assert [row[1] for row in video_analyses(store, "default")] == ["my treadmill run.mp4"]
+
+
+@pytest.mark.parametrize(("front_end", "says", "never"), [
+    ("cli", ("<code>formcheck ask</code>", "in answers.toml"), ("New check page",)),
+    ("web", ("the questionnaire on the New check page",), ("formcheck ask", "answers.toml")),
+])  # fmt: skip
+def test_the_report_says_where_to_answer_in_its_front_ends_words(tmp_path, store_url, front_end, says, never):
+    """The same check (no red flags, no endurance answered) for each front end: only the 'where' differs."""
+    from formcheck.answers.model import Answers, Symptom
+
+    outcome = run_check(CheckRequest(out_dir=tmp_path / "out", answers=Answers(symptom=Symptom(kind="pump")),
+                                     db=store_url, front_end=front_end))  # fmt: skip
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert all(words in html for words in says), front_end
+    assert not any(words in html for words in never), front_end
+    endurance = next(n for n in outcome.findings["not_assessed"] if n["cause"] == "trunk_endurance")
+    assert endurance["asks"] == ["endurance"] and "formcheck" not in endurance["needs"]  # findings.json: one for both
+
+
+def test_an_unknown_front_end_is_refused_before_any_work(tmp_path, store_url):
+    from formcheck.errors import UsageError
+
+    with pytest.raises(UsageError, match="front end"):
+        run_check(CheckRequest(out_dir=tmp_path / "out", answers=load_answers(SAMPLES / "answers.toml"), db=store_url,
+                               front_end="email"))  # type: ignore[arg-type]  # fmt: skip
+    assert not (tmp_path / "out").exists()

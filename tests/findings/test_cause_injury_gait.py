@@ -69,7 +69,7 @@ def test_injury_without_a_video_asks_for_one() -> None:
 def test_no_injury_and_no_video_is_not_assessed() -> None:
     result = assess()
     assert isinstance(result, NotAssessed)
-    assert "[history] injuries" in result.needs and "running video" in result.needs
+    assert "past injuries" in result.needs and "running video" in result.needs and result.asks == ("history.injuries",)
 
 
 def test_unmeasurable_asymmetry_without_injury_is_not_assessed_with_the_reason() -> None:

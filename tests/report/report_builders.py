@@ -77,8 +77,8 @@ def make_result(*, red_flags: bool = True) -> FindingsResult:
         red_flags=flags if red_flags else (),
         findings=findings,
         not_assessed=(
-            NotAssessed("trunk_endurance", "Low trunk endurance", "give the four hold times in answers.toml [endurance] to assess it"),
-            NotAssessed("substances", "Substances", "answer [substances] taken in answers.toml to assess it"),
+            NotAssessed("trunk_endurance", "Low trunk endurance", "give the four hold times to assess it", asks=("endurance",)),
+            NotAssessed("substances", "Substances", "answer what you take to assess it", asks=("substances.taken",)),
         ),
         plan=(
             PlanItem("schedule", "Space heavy hinges and hard runs", ("Put deadlift and squat days at least 48-72 h before a hard run.",),
@@ -92,7 +92,7 @@ def make_result(*, red_flags: bool = True) -> FindingsResult:
         ),
         journal_note="15 journaled runs.",
         inputs_used=("video treadmill_side_gym_portrait_60fps.mp4", "run 2015-05-31", "FitNotes export"),
-        inputs_missing=("answers.toml: endurance times would assess trunk endurance",),
+        inputs_missing=("your trunk endurance answers: add them to assess your trunk endurance ratios",),
     )
 
 

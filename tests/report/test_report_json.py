@@ -24,7 +24,7 @@ def test_schema_keys_exactly() -> None:
     assert doc["schema"] == SCHEMA == "formcheck.findings/1"
     assert all(set(f) == FINDING_KEYS for f in doc["findings"])
     assert [set(f) for f in doc["red_flags"]] == [{"id", "message", "urgency"}] * 2
-    assert set(doc["not_assessed"][0]) == {"cause", "title", "needs"}
+    assert set(doc["not_assessed"][0]) == {"cause", "title", "needs", "asks"}
     assert set(doc["plan"][0]) == {"id", "title", "steps", "why", "caveat"}
     assert set(doc["journal"]) == {"note", "correlations"}
     assert {"used", "missing", "files"} <= set(doc["inputs"])

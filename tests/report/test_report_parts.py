@@ -68,3 +68,15 @@ def test_keyframes_with_captions(analysis_dir: Path, tmp_path: Path) -> None:
         (copy / name).write_bytes((analysis_dir / "keyframes" / name).read_bytes())
     pair, reason = read_keyframes(tmp_path)
     assert reason is None and pair.combined_uri.startswith("data:image/jpeg") and pair.captions == ()
+
+
+def test_where_to_give_an_answer_for_each_front_end() -> None:
+    from formcheck.asking import where_to_give, with_where
+
+    assert where_to_give(("endurance",), "cli") == "`formcheck ask`, or [endurance] in answers.toml"
+    assert where_to_give(("endurance",), "web") == 'the questionnaire on the New check page: "Trunk endurance tests (McGill)"'
+    assert where_to_give(("symptom.date", "date"), "cli") == "`--date`, or `formcheck ask`, or [symptom] date in answers.toml"
+    assert where_to_give(("symptom.date", "date"), "web") == 'the questionnaire on the New check page: "The run that hurt"'
+    assert where_to_give(("journal",), "web") == "the Journal page"
+    assert with_where("give X to assess it", (), "web") == "give X to assess it"
+    assert with_where("give X", ("history.injuries",), "cli") == "give X (`formcheck ask`, or [history] injuries in answers.toml)"

@@ -80,3 +80,19 @@ def test_stopping_the_server_puts_the_running_job_back(make_client, settings: We
         assert job.status == "queued" and job.attempts == 0 and job.detail == "interrupted; queued again"
         assert (settings.jobs_dir / job_id / "uploads" / "runs-1.gpx").is_file()
         assert not (settings.jobs_dir / job_id / "out").exists()
+
+
+def test_the_web_report_says_where_to_answer_in_the_browser(make_client) -> None:  # noqa: ANN001
+    """A web check's report points at the New check page's questionnaire, never at `formcheck ask` or answers.toml."""
+    client = make_client(run_worker=True, poll_s=0.1)
+    job_id = client.post("/api/checks", data={"symptom.kind": "pump"}).json()["id"]
+    assert wait_done(lambda: client.get(f"/api/checks/{job_id}").json(), 120)["status"] == "done"
+    html = client.get(f"/checks/{job_id}/report").text
+    for cli_words in ("formcheck ask", "answers.toml", "formcheck journal", "<code>--"):
+        assert cli_words not in html, cli_words
+    assert 'the questionnaire on the New check page: &#34;Trunk endurance tests (McGill)&#34;' in html
+    assert "Answer them (the questionnaire on the New check page: &#34;Warning signs&#34;)" in html
+    assert "(the Journal page)" in html
+    endurance = next(n for n in client.get(f"/api/checks/{job_id}/findings").json()["not_assessed"]
+                     if n["cause"] == "trunk_endurance")  # fmt: skip
+    assert endurance["asks"] == ["endurance"] and "answers.toml" not in endurance["needs"]  # the same for every front end

@@ -43,7 +43,7 @@ def _the_break(breaks: tuple[WalkBreak, ...], minute: float | None, tolerance_mi
         return breaks[0], ""
     if breaks:
         return None, (f"{len(breaks)} walk breaks and none stands out as the pump: give the minute it started "
-                      "([symptom] minute_into_run) to look at what came before it.")
+                      "(with your answers about the run that hurt) to look at what came before it.")
     return None, ""
 
 

@@ -20,7 +20,8 @@ from formcheck.findings.thresholds import Thresholds
 CAUSE_ID = "injury_gait"
 TITLE = "Gait after an injury"
 FILM = "a running video of 10 s or more (side or front view)"
-ASK = "your past injuries (answers.toml [history] injuries: part, side, months_ago)"
+ASK = "your past injuries (body part, side, how many months ago)"
+ASKS = ("history.injuries",)  # where they are given: each front end says how (formcheck.asking)
 
 
 def _describe(injury: Injury) -> str:
@@ -46,10 +47,10 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     asym = None if video is None else video.metric("step_time_asymmetry_pct")
     if not relevant and asym is None:
         if video is None:
-            return NotAssessed(CAUSE_ID, TITLE, f"{inputs.no_running_note()}give {ASK} or add {FILM} to assess it")
+            return NotAssessed(CAUSE_ID, TITLE, f"{inputs.no_running_note()}give {ASK} or add {FILM} to assess it", asks=ASKS)
         reason = video.why_not("step_time_asymmetry_pct")
         return NotAssessed(CAUSE_ID, TITLE, f"left/right step times not measurable in {video.name}: {reason}; "
-                                            f"add {FILM} and give {ASK} to assess it")  # fmt: skip
+                                            f"add {FILM} and give {ASK} to assess it", asks=ASKS)  # fmt: skip
 
     for injury in relevant:  # one sentence per injury, the weight once
         r.fire("injury_reported", f"reported injury: {_describe(injury)}")

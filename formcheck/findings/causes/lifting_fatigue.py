@@ -28,7 +28,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     day = day_that_hurt(inputs)
     lumbar = lumbar_before(inputs)
     if day is None or lumbar is None:
-        return NotAssessed(CAUSE_ID, TITLE, "give the date of the run that hurt ([symptom] date or --date) or its GPS track to assess it")
+        return NotAssessed(CAUSE_ID, TITLE, "give the date of the run that hurt or its GPS track to assess it",
+                           asks=("symptom.date", "date"))  # fmt: skip
 
     r = Rules(th, CAUSE_ID)
     window_h = float(r.value("window_h"))
@@ -43,7 +44,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
 
     session = lumbar.last_session
     rule_out = (
-        "Pumps on runs with no lumbar-loading lifting in the 4 days before (journal each run: formcheck journal add).",
+        "Pumps on runs with no lumbar-loading lifting in the 4 days before (a symptom journal of every run shows it).",
         "No pump on a run 24-48 h after a heavy deadlift or squat session.",
     )
     if session is None:

@@ -88,7 +88,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     had_answers = _answers(r, inputs)
     had_logs = _spike(r, inputs)
     if not had_answers and not had_logs:
-        return NotAssessed(CAUSE_ID, TITLE, "give how long you have run and how often ([runner] in answers.toml) or the run's GPS track with your earlier runs to assess it")
+        return NotAssessed(CAUSE_ID, TITLE, "give how long you have run and how often, or the run's GPS track with your "
+                                            "earlier runs, to assess it", asks=("runner",))  # fmt: skip
     return r.finding(
         CAUSE_ID, TITLE, available=had_answers + had_logs, expected=2,
         rule_out=("Pumps on runs no longer than your usual ones, after months of regular running.",),

@@ -21,7 +21,8 @@ LORE = "Forum theory; no study of warm-ups and lower-back pumps was found (EVIDE
 def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     warmup = inputs.answers.warmup
     if warmup.done is None and warmup.minutes is None:
-        return NotAssessed(CAUSE_ID, TITLE, "answer whether you warmed up ([warmup] done and minutes) to assess it")
+        return NotAssessed(CAUSE_ID, TITLE, "answer whether you warmed up, and for how many minutes, to assess it",
+                           asks=("warmup",))  # fmt: skip
     r = Rules(th, CAUSE_ID)
     r.cite(LORE)
     short = float(r.value("short_min"))

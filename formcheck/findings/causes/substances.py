@@ -53,7 +53,7 @@ _SENTENCES = {
 def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     taken = set(inputs.answers.substances.taken)
     if not taken:
-        return NotAssessed(CAUSE_ID, TITLE, "answer what you take ([substances] taken, or \"none\") to assess it")
+        return NotAssessed(CAUSE_ID, TITLE, "answer what you take (or \"none\") to assess it", asks=("substances.taken",))
     r = Rules(th, CAUSE_ID)
     washout = r.value("creatine_washout_days")
     r.measures["taken"] = sorted(taken - {"none"})

@@ -27,7 +27,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     times = {"extensor": e.extensor_s, "flexor": e.flexor_s, "left": e.side_bridge_left_s, "right": e.side_bridge_right_s}
     given = {k: v for k, v in times.items() if v is not None}
     if not given:
-        return NotAssessed(CAUSE_ID, TITLE, "give your four trunk endurance hold times ([endurance] in answers.toml; formcheck ask shows each test) to assess it")
+        return NotAssessed(CAUSE_ID, TITLE, "give your four trunk endurance hold times (the questionnaire shows each test) "
+                                            "to assess it", asks=("endurance",))  # fmt: skip
     r = Rules(th, CAUSE_ID)
     r.cite(NORMS)
     r.measures.update({f"{k}_s": v for k, v in times.items()})
