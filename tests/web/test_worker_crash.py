@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from web_support import SHORT_CLIP, TRACK, wait_done
+from web_support import GYM_CLIP, SHORT_CLIP, TRACK, wait_done
 
 from formcheck.web.jobs import Job
 from formcheck.web.settings import WebSettings
@@ -82,3 +82,21 @@ def test_died_message_wording() -> None:
     no_video = Job(**{**job.__dict__, "inputs": [{"kind": "runs", "name": "runs-1.gpx", "shown": "a.gpx"}]})
     assert died_message(no_video, -signal.SIGBUS).startswith(
         "formcheck crashed inside a native library while running this check (SIGBUS)")
+
+
+def test_deleting_a_check_stops_its_process_and_leaves_nothing(make_client, settings: WebSettings) -> None:  # noqa: ANN001
+    client = make_client(run_worker=True, poll_s=0.1, use_cache=False)
+    files = [("video", ("gym.mp4", GYM_CLIP.read_bytes()))]  # 6.5 s: its pose takes far longer than a stop
+    job_id = client.post("/api/checks", files=files).json()["id"]
+    deadline = time.monotonic() + 120
+    while (client.get(f"/api/checks/{job_id}").json()["progress"] or 0) < 0.15:  # inside the pose model
+        assert time.monotonic() < deadline, "the check never reached the pose model"
+        time.sleep(0.05)
+    assert client.delete(f"/api/checks/{job_id}").status_code == 200
+    deleted = time.monotonic()
+    # One job at a time: the next check can only run once the deleted one's process has stopped.
+    track_only = client.post("/api/checks", files=[("runs", ("run.gpx", TRACK.read_bytes()))]).json()["id"]
+    done = wait_done(lambda: client.get(f"/api/checks/{track_only}").json(), 60)
+    assert done["status"] == "done" and time.monotonic() - deleted < 8.0, time.monotonic() - deleted
+    assert not (settings.jobs_dir / job_id).exists()  # nothing of the deleted check came back
+    assert [c["job_id"] for c in client.get("/api/history").json()["checks"]] == [track_only]
