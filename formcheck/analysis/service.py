@@ -2,24 +2,43 @@
 
 Validates options first (cheap) so that a wrong flag fails before minutes of
 pose inference; then probe -> pose (cached, parallel) -> analysis -> files.
+
+The analysis modules are not imported before the pose starts: through SciPy
+they take ~1.5 s of CPU, as long as the pose of a 2-s clip, and a user waits
+for all of it. They are imported on a helper thread once the first frame is
+through (MediaPipe's own imports are done by then, so the two never import
+the same modules at once), where it mostly uses what the pose workers leave
+idle, and the main thread finds them loaded when the pose ends.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from formcheck.analysis.outputs import check_output_dir, write_analysis
-from formcheck.analysis.pipeline import Analysis, AnalysisOptions, analyze_track
 from formcheck.errors import NoPersonError, UsageError, VideoError
+from formcheck.output_dir import check_output_dir
 from formcheck.pose import cache
 from formcheck.pose.blazepose import PoseSettings
 from formcheck.pose.track import PoseTrack
 from formcheck.video.probe import VideoInfo, probe_video
 
+if TYPE_CHECKING:
+    from formcheck.analysis.pipeline import Analysis
+
 log = logging.getLogger(__name__)
+
+ANALYSIS_MODULES = ("formcheck.analysis.outputs",)
+"""Imported while the pose runs (``outputs`` imports the pipeline, and with it SciPy)."""
+WARMUP_SWITCH_INTERVAL_S = 0.001
+"""While the helper imports, threads hand the GIL over every 1 ms instead of 5 ms, so a pose
+worker coming back from the model is not kept waiting by the importer."""
 
 TRUNCATED_FRACTION = 0.9
 """Fewer decodable frames than this share of the container's count means a cut-off copy."""
@@ -101,6 +120,32 @@ def pose_track_for(job: VideoJob, info: VideoInfo, progress: Callable[[float], N
     return result.track, result.warnings, False
 
 
+class _ImportAhead:
+    """Imports ``modules`` on a daemon thread, started at most once; the importer's errors are left
+    for the main thread's own import to raise (a failed import is retried there)."""
+
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        self._modules = modules
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is not None or all(name in sys.modules for name in self._modules):
+            return
+        self._thread = threading.Thread(target=self._run, name="formcheck-import-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(min(previous, WARMUP_SWITCH_INTERVAL_S))
+        try:
+            for name in self._modules:
+                importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the main thread imports again and reports
+            log.debug("importing ahead failed", exc_info=True)
+        finally:
+            sys.setswitchinterval(previous)
+
+
 def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None,
                   on_probe: Callable[[VideoInfo], None] | None = None,
                   extra_outputs: Callable[[Path, VideoResult], None] | None = None) -> VideoResult:
@@ -114,7 +159,17 @@ def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None
     check_enough_video(job, info)
     if on_probe is not None:
         on_probe(info)
-    track, pose_warnings, from_cache = pose_track_for(job, info, progress)
+    ahead = _ImportAhead(ANALYSIS_MODULES)
+
+    def on_frame(time_s: float) -> None:
+        ahead.start()
+        if progress is not None:
+            progress(time_s)
+
+    track, pose_warnings, from_cache = pose_track_for(job, info, on_frame)
+    from formcheck.analysis.outputs import write_analysis
+    from formcheck.analysis.pipeline import AnalysisOptions, analyze_track
+
     whole = job.start_s is None and job.end_s is None
     if whole and info.frames > 10 and track.n_frames < TRUNCATED_FRACTION * info.frames:
         raise VideoError(

@@ -25,9 +25,12 @@ def analyze(
     """Measure cadence, trunk lean, head angle, oscillation, overstride and their drift from a video."""
     from formcheck.analysis.service import VideoJob, VideoResult, analyze_video
     from formcheck.commands.analyze_view import ProgressView, print_summary
-    from formcheck.export import check_kinds, write_exports
 
-    kinds = check_kinds(export or [])  # a typo fails now, not after minutes of pose work
+    kinds: tuple[str, ...] = ()
+    if export:  # formcheck.export imports the analysis (SciPy, ~1.5 s): not before the pose unless asked
+        from formcheck.export import check_kinds
+
+        kinds = check_kinds(export)  # a typo fails now, not after minutes of pose work
 
     job = VideoJob(video=video, out_dir=out, height_cm=height_cm, capture_fps=capture_fps, start_s=start,
                    end_s=end, workers=workers, use_cache=not no_cache)  # fmt: skip
@@ -38,6 +41,8 @@ def analyze(
 
         written.extend(write_visual_outputs(tmp, partial, overlay_video=overlay_video, height_cm=height_cm))
         if kinds:
+            from formcheck.export import write_exports
+
             exported = write_exports(tmp, partial.track, partial.analysis, height_cm, kinds, stem=video.stem)
             written.extend(path.relative_to(tmp) for path in exported)
 

@@ -69,9 +69,17 @@ def _empty(ax: plt.Axes, reason: str) -> None:
 
 
 def _save(fig: plt.Figure, folder: Path, stem: str) -> list[Path]:
+    """PNG then SVG of one figure, laid out once.
+
+    The constrained layout is computed while drawing the PNG and then kept for the
+    SVG (its margins are in inches and points, so they fit both): laying it out
+    again took ~15 % of the plots' time. zlib level 1 for the PNG: a few percent
+    larger, a third of the compression time.
+    """
     paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
     try:
-        fig.savefig(paths[0], dpi=DPI)
+        fig.savefig(paths[0], dpi=DPI, pil_kwargs={"compress_level": 1})
+        fig.set_layout_engine("none")
         fig.savefig(paths[1], metadata={"Date": None})
     except OSError as error:
         raise OutputError(f"could not write {folder}/{stem}: {error.strerror}.") from None
