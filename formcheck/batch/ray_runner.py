@@ -19,7 +19,15 @@ worker logs on the terminal) and stops it afterwards; ``auto`` or
 ``ray://host:port`` connects to an existing cluster and only disconnects; and
 when this process has already called ``ray.init`` (tests, notebooks) that
 connection is used and left open. On a cluster the workers must have
-formcheck installed and the clips and ``--out`` on a shared filesystem.
+formcheck installed and the clips and ``--out`` on a shared filesystem; a
+cluster that checks tokens (Ray's default) needs ``RAY_AUTH_MODE=token`` and
+its token on the driver's machine, which the connection error says.
+
+A private instance costs ~6-9 s to start and stop on this 2-core machine
+(Ray's API server and raylet start-up, then ``ray.shutdown``; none of
+``ray.init``'s options measurably shortens it), where joining a running one
+costs ~0.5 s: a clinic keeps one up (``ray start --head``) and points every
+batch at it.
 
 Ctrl-C cancels every task not yet finished (a running one gets
 ``KeyboardInterrupt``, so its temporary folder is removed by the atomic write),
@@ -58,8 +66,19 @@ def _connect(address: str, num_cpus: int) -> bool:
         else:
             ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
     except (ConnectionError, ValueError, RuntimeError) as error:
-        raise UsageError(f"cannot connect to the Ray cluster at {address}: {str(error).splitlines()[0]}") from None
+        raise UsageError(f"cannot connect to the Ray cluster at {address}: {str(error).splitlines()[0]}"
+                         f"{AUTH_HINT if _refused_token(error) else ''}") from None
     return True
+
+
+AUTH_HINT = ("; the cluster asks for its authentication token: set RAY_AUTH_MODE=token here and give this machine "
+             "the cluster's token (~/.ray/auth_token or RAY_AUTH_TOKEN)")  # fmt: skip
+"""Ray clusters check a token by default (Ray 2.5x), but a driver only sends one when told to."""
+
+
+def _refused_token(error: BaseException) -> bool:
+    cause = error.__cause__ or error.__context__
+    return any(type(e).__name__ == "AuthenticationError" or "InvalidAuthToken" in str(e) for e in (error, cause) if e)
 
 
 def _outcome_of(ref: Any, task: VideoTask) -> VideoOutcome:

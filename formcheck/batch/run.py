@@ -122,8 +122,9 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
         # Biggest files first (longest-processing-time-first): the long clips start at once instead of
         # leaving one core busy at the end while the others idle; bytes are a free proxy for frames.
         ordered = sorted(todo.values(), key=lambda v: -_size(v.item.path))
+        shares = _shares_cores(options, workers, len(ordered))
         tasks = [VideoTask(v.index, str(v.item.path.absolute()), str(v.out_dir), v.item.path.name, v.height_cm,
-                           options.use_cache, fault) for v in ordered]  # fmt: skip
+                           options.use_cache, fault, shares_cores=shares) for v in ordered]  # fmt: skip
         last_csv = [0.0]
 
         def flush(force: bool = False) -> None:
@@ -166,6 +167,16 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
             flush(force=True)
     ordered = tuple(rows[i] for i in sorted(rows))
     return BatchReport(ordered, time.perf_counter() - started, progress.frames, csv_path)
+
+
+def _shares_cores(options: BatchOptions, workers: int, clips: int) -> bool:
+    """Whether a worker has neighbours on its cores: more than one running here, or any Ray cluster.
+
+    A cluster fills each node with one task a CPU; a local run starts at most one worker a clip.
+    """
+    from formcheck.batch.ray_runner import LOCAL
+
+    return options.ray not in (None, LOCAL) or min(workers, clips) > 1
 
 
 def _run(tasks: list[VideoTask], arrived: Callable[[VideoOutcome], None], options: BatchOptions, workers: int) -> None:

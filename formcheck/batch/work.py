@@ -11,6 +11,11 @@ shared filesystem but no file ever travels back through the scheduler.
 Each worker analyses one clip with one pose graph (``workers=1``): a batch
 has more clips than cores, so clip-level parallelism keeps every core busy
 without the segment seams, lead-ins and hand-offs of the single-video split.
+When every core runs a worker (``VideoTask.shares_cores``), a worker also keeps
+its native libraries to one thread each (FFmpeg's decoder, OpenCV): their
+extra threads would only contend with the neighbouring workers for the same
+cores. A batch of one worker keeps them, so the 1-worker baseline is the
+fastest single worker there is, not a handicapped one.
 
 A clip that cannot be analysed (damaged, not a video, nobody in it) becomes
 an outcome with a one-line error; an unexpected exception (a bug) too, with
@@ -49,6 +54,7 @@ class VideoTask:
     use_cache: bool = True
     fault: str = ""
     attempt: int = 0
+    shares_cores: bool = False  # other workers run on the same machine's cores: one decoder/OpenCV thread each
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,18 @@ def _fault(task: VideoTask, when: str) -> None:
             time.sleep(float(arg or 30))
 
 
+def one_thread_each() -> None:
+    """Keep OpenCV to the calling thread in this process (a worker sharing the cores with others).
+
+    OpenCV's resizes and filters otherwise split across a thread per core; with
+    a worker on every core those threads can only take time from the other
+    workers. Process-wide and idempotent, so each task may call it.
+    """
+    import cv2
+
+    cv2.setNumThreads(1)
+
+
 def _one_line(error: BaseException) -> str:
     text = str(getattr(error, "message", None) or error).strip().splitlines()
     return text[0] if text else type(error).__name__
@@ -93,8 +111,10 @@ def analyse_task(task: VideoTask) -> VideoOutcome:
 
     started = time.perf_counter()
     _fault(task, "start")
+    if task.shares_cores:
+        one_thread_each()
     job = VideoJob(video=Path(task.video), out_dir=Path(task.out_dir), height_cm=task.height_cm, workers=1,
-                   use_cache=task.use_cache)  # fmt: skip
+                   use_cache=task.use_cache, decoder_threads=not task.shares_cores)  # fmt: skip
 
     def visuals(tmp: Path, partial: VideoResult) -> None:
         from formcheck.render import write_visual_outputs

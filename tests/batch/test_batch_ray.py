@@ -87,3 +87,34 @@ def test_long_clip_split_into_segment_tasks_gives_the_same_result(ray_instance: 
     for name, tolerance in (("cadence_spm", 1.0), ("trunk_lean_deg", 0.5)):
         a, b = split.summary["metrics"][name]["value"], whole.summary["metrics"][name]["value"]
         assert (a is None and b is None) or abs(a - b) <= tolerance, (name, a, b)
+
+
+def test_a_batch_pointed_at_a_running_instance_joins_it(ray_instance: None, clip_folder: Path, tmp_path: Path) -> None:
+    """``formcheck batch --ray ADDRESS`` from another process: as a clinic points batches at its kept-up cluster.
+
+    The instance checks tokens (Ray's default, which ``ray.init`` notes as ``RAY_AUTH_MODE=token`` in this
+    process): a driver that does not send its token gets one line saying what to set, then the batch runs.
+    """
+    import os
+    import subprocess
+    import sys
+
+    import ray
+
+    folder = tmp_path / "in" / "anna"
+    folder.mkdir(parents=True)
+    (folder / "grass.mp4").symlink_to((clip_folder / "anna" / "grass.mp4").resolve())
+    address = ray.get_runtime_context().gcs_address
+    args = [sys.executable, "-m", "formcheck.cli", "batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+            "--db", f"sqlite:///{tmp_path / 's.db'}", "--ray", address, "--quiet"]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "RAY_AUTH_MODE"}
+    if os.environ.get("RAY_AUTH_MODE") == "token":
+        refused = subprocess.run(args, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.strip().startswith(f"error: cannot connect to the Ray cluster at {address}")
+        assert "set RAY_AUTH_MODE=token" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+        env["RAY_AUTH_MODE"] = "token"
+    joined = subprocess.run(args, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+    assert joined.returncode == 0, joined.stderr[-2000:]
+    assert (tmp_path / "out" / "anna" / "grass" / "summary.json").is_file()
+    assert ray.is_initialized() and ray.cluster_resources().get("CPU") == 2.0  # the instance outlives the batch
