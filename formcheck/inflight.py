@@ -14,33 +14,52 @@ forked does not: its folders are its own runner's business), one ``O_APPEND``
 line per folder, so nothing is lost if the process dies between two writes.
 A folder that was renamed into place is no longer at the noted path, so
 removing "what still exists" never touches finished results.
+
+The ledger (like the crash log) is an unlinked temporary file shared by file
+descriptor (:func:`anonymous_file`): it never outlives the processes that use
+it, even when both are killed.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 _ledger: tuple[int, int] | None = None  # (pid that opened it, file descriptor)
 
 
-def open_ledger(path: str | os.PathLike[str]) -> None:
-    """Note this process's temporary folders in ``path`` from now on (called in the supervised process)."""
+def anonymous_file(prefix: str) -> int:
+    """A new private (0600) temporary file with no name left on disk: its descriptor (not inherited by exec)."""
+    fd, path = tempfile.mkstemp(prefix=prefix)
+    os.unlink(path)
+    return fd
+
+
+def read_all(fd: int) -> bytes:
+    """Everything written to ``fd`` so far, from its start (the writer has ended, or only appends)."""
+    chunks: list[bytes] = []
+    offset = 0
+    while chunk := os.pread(fd, 1 << 16, offset):
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def open_ledger(fd: int) -> None:
+    """Note this process's temporary folders in the ledger ``fd`` from now on (called in the supervised process)."""
+    import fcntl  # POSIX only, like the supervisors that call this
+
     global _ledger
     close_ledger()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
     _ledger = (os.getpid(), fd)
 
 
 def close_ledger() -> None:
-    """Stop noting folders (the supervised work is over)."""
+    """Stop noting folders (the supervised work is over); the descriptor stays its owner's to close."""
     global _ledger
-    if _ledger is not None and _ledger[0] == os.getpid():
-        try:
-            os.close(_ledger[1])
-        except OSError:
-            pass
     _ledger = None
 
 
@@ -54,10 +73,10 @@ def note(folder: Path) -> None:
         pass  # a full disk must not fail the run; the folder is then only removed by Python exit paths
 
 
-def leftovers(path: str | os.PathLike[str]) -> list[Path]:
-    """The folders noted in the ledger ``path`` that still exist as real folders (not links)."""
+def leftovers(fd: int) -> list[Path]:
+    """The folders noted in the ledger ``fd`` that still exist as real folders (not links)."""
     try:
-        lines = Path(path).read_bytes().decode("utf-8", "surrogateescape").splitlines()
+        lines = read_all(fd).decode("utf-8", "surrogateescape").splitlines()
     except OSError:
         return []
     found: list[Path] = []
@@ -68,10 +87,10 @@ def leftovers(path: str | os.PathLike[str]) -> list[Path]:
     return found
 
 
-def remove_leftovers(path: str | os.PathLike[str]) -> list[Path]:
+def remove_leftovers(fd: int) -> list[Path]:
     """Delete the noted folders that still exist; returns those that could not be removed."""
     kept: list[Path] = []
-    for folder in leftovers(path):
+    for folder in leftovers(fd):
         shutil.rmtree(folder, ignore_errors=True)
         if folder.exists():
             kept.append(folder)

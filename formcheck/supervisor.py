@@ -93,19 +93,17 @@ def supervise(argv: list[str]) -> None:
 
 def _fork_and_watch(argv: list[str]) -> None:
     """Return in the child; in the parent wait for it and exit as it did (see the module docstring)."""
-    import tempfile
+    from formcheck.inflight import anonymous_file
 
     try:
-        log_fd, log_path = tempfile.mkstemp(prefix="formcheck-crash-", suffix=".log")
+        log_fd = anonymous_file("formcheck-crash-")
     except OSError:
         return  # no writable temp folder: run unsupervised rather than not at all
     try:
-        ledger_fd, ledger_path = tempfile.mkstemp(prefix="formcheck-inflight-", suffix=".txt")
+        ledger_fd = anonymous_file("formcheck-inflight-")
     except OSError:
         os.close(log_fd)
-        _unlink(log_path)
         return
-    os.close(ledger_fd)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()  # or the child would print the parent's buffered text a second time
@@ -118,18 +116,16 @@ def _fork_and_watch(argv: list[str]) -> None:
     except OSError:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
         os.close(log_fd)
-        for path in (log_path, ledger_path):
-            _unlink(path)
+        os.close(ledger_fd)
         return
     if pid == 0:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
-        _start_child(parent_pid, log_fd, ledger_path)
+        _start_child(parent_pid, log_fd, ledger_fd)
         return
-    os.close(log_fd)
-    _watch(pid, argv, Path(log_path), Path(ledger_path), previous_mask)
+    _watch(pid, argv, log_fd, ledger_fd, previous_mask)
 
 
-def _start_child(parent_pid: int, log_fd: int, ledger_path: str) -> None:
+def _start_child(parent_pid: int, log_fd: int, ledger_fd: int) -> None:
     """In the child: die with the parent, send fault stacks to the crash log, note temporary folders."""
     global _crash_log
     import faulthandler
@@ -146,7 +142,7 @@ def _start_child(parent_pid: int, log_fd: int, ledger_path: str) -> None:
         os._exit(EXIT_KILLED)  # the parent died before prctl took effect
     _crash_log = os.fdopen(log_fd, "w", encoding="utf-8", errors="backslashreplace")
     faulthandler.enable(file=_crash_log, all_threads=True)
-    inflight.open_ledger(ledger_path)
+    inflight.open_ledger(ledger_fd)
 
 
 def _forward(pid: int) -> object:
@@ -159,7 +155,7 @@ def _forward(pid: int) -> object:
     return handler
 
 
-def _watch(pid: int, argv: list[str], log_path: Path, ledger_path: Path, mask: set[signal.Signals]) -> None:
+def _watch(pid: int, argv: list[str], log_fd: int, ledger_fd: int, mask: set[signal.Signals]) -> None:
     """In the parent: wait for the child, clean up after it, report a crash, exit as it did. Never returns."""
     from formcheck import inflight
 
@@ -177,21 +173,16 @@ def _watch(pid: int, argv: list[str], log_path: Path, ledger_path: Path, mask: s
         except ChildProcessError:  # cannot happen unless someone reaped it for us
             status = 0
             break
-    kept = inflight.remove_leftovers(ledger_path)
-    _unlink(ledger_path)
+    kept = inflight.remove_leftovers(ledger_fd)
     code = os.waitstatus_to_exitcode(status)
     if code >= 0:
-        _unlink(log_path)
         _exit(code)
     signum = -code
     command = _command_name(argv)
     if signum in CRASH_SIGNALS or signum == signal.SIGKILL:
-        details = _keep_crash_log(log_path, argv, signum) if signum != signal.SIGKILL else None
-        if details is None:
-            _unlink(log_path)
+        details = _keep_crash_log(log_fd, argv, signum) if signum != signal.SIGKILL else None
         _say(crash_line(signum, command, _outcome(argv, kept), details))
         _exit(EXIT_CRASHED if signum != signal.SIGKILL else EXIT_KILLED)
-    _unlink(log_path)
     _die_like(signum)
 
 
@@ -224,29 +215,41 @@ def _outcome(argv: list[str], kept: list[Path]) -> str:
     return "nothing was written"
 
 
-def _keep_crash_log(log_path: Path, argv: list[str], signum: int) -> Path | None:
-    """Move a non-empty crash log to the user's cache folder (``crashes/``), with what was run; its new path."""
-    try:
-        if log_path.stat().st_size == 0:
-            return None
-        from formcheck import __version__
+def _keep_crash_log(log_fd: int, argv: list[str], signum: int) -> Path | None:
+    """Save the child's fault stacks, with what was run, in the user's cache folder (``crashes/``); its path.
 
-        with open(log_path, "a", encoding="utf-8", errors="backslashreplace") as log:
-            log.write(f"\nformcheck {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
-                      f"command: formcheck {' '.join(argv)}\nended by: {signal.Signals(signum).name}\n")  # fmt: skip
+    None when faulthandler wrote nothing (then the line names no file).
+    """
+    from formcheck import __version__
+    from formcheck.inflight import read_all
+
+    try:
+        stacks = read_all(log_fd).decode("utf-8", "backslashreplace")
     except OSError:
         return None
+    if not stacks.strip():
+        return None
+    text = (f"{stacks.rstrip()}\n\nformcheck {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
+            f"command: formcheck {' '.join(argv)}\nended by: {signal.Signals(signum).name}\n")  # fmt: skip
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    try:
-        folder = _cache_dir() / "crashes"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target = folder / f"crash-{stamp}-{os.getpid()}.log"
-        import shutil
+    name = f"crash-{stamp}-{os.getpid()}.log"
+    for folder in (_cache_dir() / "crashes", Path(_temp_dir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            target = folder / name
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as out:
+                out.write(text)
+            return target
+        except OSError:
+            continue
+    return None
 
-        shutil.move(str(log_path), target)
-        return target
-    except OSError:
-        return log_path  # still in the temp folder, and still worth reporting
+
+def _temp_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
 
 
 def _cache_dir() -> Path:
@@ -292,10 +295,3 @@ def _exit(code: int) -> None:
         except (OSError, ValueError, AttributeError):
             pass
     os._exit(code)
-
-
-def _unlink(path: str | Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

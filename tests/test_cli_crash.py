@@ -114,7 +114,7 @@ def test_crash_hook_spec() -> None:
 
 
 def test_the_ledger_notes_only_this_process_and_removes_only_what_still_exists(tmp_path: Path) -> None:
-    ledger = tmp_path / "ledger.txt"
+    ledger = inflight.anonymous_file("formcheck-test-ledger-")
     written, renamed, other = tmp_path / ".a.tmp-1", tmp_path / ".b.tmp-2", tmp_path / ".c.tmp-3"
     for folder in (written, renamed, other):
         folder.mkdir()
@@ -132,5 +132,7 @@ def test_the_ledger_notes_only_this_process_and_removes_only_what_still_exists(t
         inflight.close_ledger()
     renamed.rename(tmp_path / "b")  # finished: moved into place, no longer at the noted path
     inflight.note(other)  # no ledger open: ignored
+    assert inflight.leftovers(ledger) == [written]
     assert inflight.remove_leftovers(ledger) == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".c.tmp-3", "b", "ledger.txt"]
+    os.close(ledger)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".c.tmp-3", "b"]

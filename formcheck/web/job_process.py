@@ -51,6 +51,27 @@ class Interrupted(Exception):
     """Raised inside run_check's progress callback: the server is stopping or the job was deleted."""
 
 
+class InheritedFd:
+    """A file descriptor handed to a job's process: multiprocessing duplicates it into the child, like a Pipe's end.
+
+    Why descriptors and not paths: the ledger and the crash log are unlinked
+    temporary files (:func:`formcheck.inflight.anonymous_file`), so nothing is
+    left in the temp folder even when the server and the job are both killed.
+    """
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        from multiprocessing import reduction
+
+        return (_rebuild_fd, (reduction.DupFd(self.fd),))
+
+
+def _rebuild_fd(duplicate: Any) -> InheritedFd:
+    return InheritedFd(duplicate.detach())
+
+
 @dataclass(frozen=True)
 class JobSpec:
     """What the child needs (all picklable): the job, where things are, and the server's current environment.
@@ -65,8 +86,8 @@ class JobSpec:
     folder: Path
     env: dict[str, str]
     cwd: str
-    ledger: str
-    crash_log: str
+    ledger: InheritedFd
+    crash_log: InheritedFd
 
 
 def job_context() -> BaseContext:
@@ -138,9 +159,9 @@ def _arm_crash_reporting(spec: JobSpec) -> None:
     from formcheck import crash_hook, inflight
 
     global _crash_log_file
-    _crash_log_file = open(spec.crash_log, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+    _crash_log_file = os.fdopen(spec.crash_log.fd, "w", encoding="utf-8", errors="backslashreplace")
     faulthandler.enable(file=_crash_log_file, all_threads=True)
-    inflight.open_ledger(spec.ledger)
+    inflight.open_ledger(spec.ledger.fd)
     crash_hook.install_from_env()  # FORMCHECK_CRASH_AT, for tests: see formcheck.crash_hook
 
 

@@ -30,7 +30,6 @@ import os
 import secrets
 import shutil
 import signal
-import tempfile
 import threading
 import time
 from multiprocessing.connection import wait
@@ -41,7 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from formcheck import inflight
 from formcheck.errors import FormcheckError, StoreError
-from formcheck.web.job_process import Interrupted, JobSpec, child_main, job_context
+from formcheck.web.job_process import InheritedFd, Interrupted, JobSpec, child_main, job_context
 from formcheck.web.job_process import ready as _ready_child
 from formcheck.web.jobs import Job, JobQueue
 from formcheck.web.runner import forget_check, names_of
@@ -157,13 +156,11 @@ class Worker:
         removed here whatever happened (only a native death leaves any).
         """
         context = job_context()
-        ledger_fd, ledger = tempfile.mkstemp(prefix="formcheck-job-inflight-", suffix=".txt")
-        log_fd, crash_log = tempfile.mkstemp(prefix="formcheck-job-crash-", suffix=".log")
-        os.close(ledger_fd)
-        os.close(log_fd)
+        ledger = inflight.anonymous_file("formcheck-job-inflight-")
+        crash_log = inflight.anonymous_file("formcheck-job-crash-")
         receiver, sender = context.Pipe(duplex=False)
         spec = JobSpec(job=job, settings=self.settings, folder=folder, env=dict(os.environ), cwd=os.getcwd(),
-                       ledger=ledger, crash_log=crash_log)  # fmt: skip
+                       ledger=InheritedFd(ledger), crash_log=InheritedFd(crash_log))  # fmt: skip
         process = context.Process(target=child_main, args=(spec, sender), name=f"formcheck-job-{job.id[:8]}")
         outcome: tuple[Any, ...] | None = None
         stopped_at: float | None = None
@@ -204,7 +201,7 @@ class Worker:
             if outcome is None and stopped_at is not None:
                 outcome = ("interrupted",)  # ended by our SIGTERM/SIGKILL before it could say so
             if outcome is None and exitcode < 0:
-                _log_crash(job, exitcode, Path(crash_log))
+                _log_crash(job, exitcode, crash_log)
             return outcome, exitcode
         finally:
             if process.is_alive():  # only on an error in this thread: never leave a check running unwatched
@@ -214,8 +211,8 @@ class Worker:
             kept = inflight.remove_leftovers(ledger)
             if kept:
                 log.warning("job %s: could not remove %s", job.id, ", ".join(map(str, kept)))
-            for path in (ledger, crash_log):
-                Path(path).unlink(missing_ok=True)
+            os.close(ledger)
+            os.close(crash_log)
 
     def _record(self, job: Job, owner: str, folder: Path, names: dict[str, str], outcome: tuple[Any, ...] | None,
                 exitcode: int) -> None:  # fmt: skip
@@ -281,10 +278,10 @@ def died_message(job: Job, exitcode: int) -> str:
     return f"formcheck's process for this check ended {where} ({name}); the other checks are not affected."
 
 
-def _log_crash(job: Job, exitcode: int, crash_log: Path) -> None:
+def _log_crash(job: Job, exitcode: int, crash_log: int) -> None:
     """Put the dead child's fault stacks (faulthandler) in the server log, where the message says to look."""
     try:
-        stacks = crash_log.read_text(encoding="utf-8", errors="replace").strip()
+        stacks = inflight.read_all(crash_log).decode("utf-8", "replace").strip()
     except OSError:
         stacks = ""
     log.error("job %s: its process died (exit code %d)%s", job.id, exitcode, f":\n{stacks}" if stacks else "")
