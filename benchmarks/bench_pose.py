@@ -291,12 +291,14 @@ def _timed(fn, *args):  # type: ignore[no-untyped-def]
 def speed_runs(clips: list[tuple[str, Path]], args: argparse.Namespace, cores: int) -> dict[str, dict[str, float]]:
     """Each path on each clip ``--repeat`` times, alternating (a, b, c on clip 1, then clip 2, ...)."""
     runs: dict[str, dict[str, list[dict[str, float]]]] = {name: {"a": [], "b": [], "c": []} for name, _ in clips}
-    for _ in range(max(1, args.repeat)):
+    for i in range(max(1, args.repeat)):
         for name, clip in clips:
             runs[name]["a"].append(_timed(measure_naive, clip))
             runs[name]["b"].append(_timed(measure_analyze, clip, args.workers, args.workdir))
             if args.stages:
                 runs[name]["c"].append(_timed(measure_split, clip, cores))
+            walls = ", ".join(f"{k} {v[-1]['wall_s']:.1f} s" for k, v in runs[name].items() if v)
+            print(f"  run {i + 1} on {name}: {walls} (load {os.getloadavg()[0]:.1f})", flush=True)
     medians: dict[str, dict[str, float]] = {}
     for name, clip in clips:
         r = runs[name]
@@ -332,6 +334,7 @@ def speed_runs(clips: list[tuple[str, Path]], args: argparse.Namespace, cores: i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clip", type=Path, help="time only this clip (default: the short, 3-s and 1-min clips)")
+    parser.add_argument("--only", default="short,3-s,long", help="which of the default clips to time (comma-separated)")
     parser.add_argument("--workers", type=int, default=None, help="formcheck workers (default: usable cores)")
     parser.add_argument("--repeat", type=int, default=2, help="alternating runs of each path (median is used)")
     parser.add_argument("--quick", action="store_true", help="memory check with 2 min instead of 10 min")
@@ -351,6 +354,7 @@ def main() -> None:
         clips = [(args.clip.stem[:8], args.clip)]
     else:
         clips = [("short", GYM), ("3-s", build_cut(args.workdir / "gym_first_3s.mp4", GYM, 3.0)), ("long", one_min)]
+        clips = [(name, clip) for name, clip in clips if name in args.only.split(",")]
     fast: dict[str, dict[str, float]] = {}
     if not args.memory_only:
         fast = speed_runs(clips, args, cores)

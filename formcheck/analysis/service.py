@@ -134,16 +134,26 @@ class _ImportAhead:
         self._thread = threading.Thread(target=self._run, name="formcheck-import-ahead", daemon=True)
         self._thread.start()
 
+    _lock = threading.Lock()
+    _running = 0
+    _previous_interval = 0.005
+
     def _run(self) -> None:
-        previous = sys.getswitchinterval()
-        sys.setswitchinterval(min(previous, WARMUP_SWITCH_INTERVAL_S))
+        with _ImportAhead._lock:  # the interval is process-wide: the first importer sets it, the last restores it
+            if _ImportAhead._running == 0:
+                _ImportAhead._previous_interval = sys.getswitchinterval()
+                sys.setswitchinterval(min(_ImportAhead._previous_interval, WARMUP_SWITCH_INTERVAL_S))
+            _ImportAhead._running += 1
         try:
             for name in self._modules:
                 importlib.import_module(name)
         except Exception:  # noqa: BLE001 - the main thread imports again and reports
             log.debug("importing ahead failed", exc_info=True)
         finally:
-            sys.setswitchinterval(previous)
+            with _ImportAhead._lock:
+                _ImportAhead._running -= 1
+                if _ImportAhead._running == 0:
+                    sys.setswitchinterval(_ImportAhead._previous_interval)
 
 
 def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None,

@@ -80,7 +80,7 @@ def collect_keyframes(info: VideoInfo, track: PoseTrack, analysis: Analysis,
     for cluster in _clusters(sorted(by_row), track.time_s):
         wanted = {row: by_row.pop(row) for row in cluster}
         start_s, end_s = clock.window(cluster)
-        for frame in iter_frames(info, start_s, end_s, keep=lambda t: clock.row_at(t) in wanted):
+        for frame in iter_frames(info, start_s, end_s, keep=lambda t: clock.row_at(t) in wanted, decoder_threads=False):
             row = clock.row_at(frame.time_s)
             if row is None or row not in wanted:
                 continue
