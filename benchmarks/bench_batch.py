@@ -17,6 +17,13 @@ machine a second worker only helps if a second core is free, and the CPU
 seconds show whether the work itself grew. ``--copies`` repeats the
 clip list under new names (the same bytes are analysed again: the store's
 skip only looks at what was done before the batch started).
+
+On a machine shared with other work, ``--repeat N`` runs the configurations
+in turn N times (interleaved, so a burst of someone else's load hits all of
+them alike), waits before each run until the machine is nearly idle (at most
+``--settle`` seconds), prints the CPU seconds *other* processes used during
+each run (``others``: 0 means the run had the machine to itself) and reports
+each configuration's best and median run; the ratios use the best runs.
 """
 
 from __future__ import annotations
@@ -28,13 +35,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import statistics
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 VIDEOS = REPO.parent / "shared" / "data" / "videos"
 DEFAULT_CLIPS = ("outdoor_side_grass_short.mp4", "outdoor_legs_only_closeup.mp4", "outdoor_front_jog_portrait.mp4",
                  "negative_squat_front_portrait.mp4", "negative_walking_side_far.avi", "outdoor_side_far_elevated.avi")  # fmt: skip
+
+
+RAY_NOTE = " (Ray's workers are not children of the batch: their CPU counts as others')"
 
 
 def usable_cores() -> int:
@@ -62,6 +76,23 @@ def make_source(root: Path, clips: list[str], copies: int) -> tuple[Path, int]:
     return source.parent, frames
 
 
+def machine_busy_s() -> float:
+    """CPU seconds every process on the machine has used since boot (``/proc/stat``, idle and iowait excluded)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(max_wait_s: float, idle_cores: float = 0.25) -> float:
+    """Wait (at most ``max_wait_s``) until the machine uses under ``idle_cores`` over 3 s; returns the last reading."""
+    deadline = time.monotonic() + max_wait_s
+    while True:
+        before = machine_busy_s()
+        time.sleep(3.0)
+        busy = (machine_busy_s() - before) / 3.0
+        if busy < idle_cores or time.monotonic() >= deadline:
+            return busy
+
+
 def children_cpu_s() -> float:
     """User + system CPU seconds of every waited-for descendant so far (pool workers are joined, so counted)."""
     import resource
@@ -70,34 +101,83 @@ def children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_batch(source: Path, root: Path, label: str, workers: int, ray: bool, cache: bool) -> tuple[float, int, int, float]:
-    """Wall seconds, clips analysed, clips failed and CPU seconds of one ``formcheck batch`` process."""
+@dataclass(frozen=True)
+class Run:
+    """One ``formcheck batch`` process: wall and CPU seconds, clips analysed and failed, others' CPU seconds."""
+
+    seconds: float
+    analysed: int
+    failed: int
+    cpu_s: float
+    others_cpu_s: float
+
+
+def run_batch(source: Path, root: Path, label: str, workers: int, ray: str | None, cache: bool) -> Run:
+    """Run one ``formcheck batch`` process into a fresh output folder and store."""
     out = root / f"out-{label}"
+    shutil.rmtree(out, ignore_errors=True)
+    (root / f"{label}.db").unlink(missing_ok=True)
     args = [sys.executable, "-m", "formcheck.cli", "batch", str(source), "--out", str(out), "--db",
             f"sqlite:///{root / f'{label}.db'}", "--workers", str(workers), "--quiet"]  # fmt: skip
     if not cache:
         args.append("--no-cache")
-    if ray:
+    if ray == "local":
         args.append("--ray")
-    env = {**os.environ, "RAY_TMPDIR": str(root / f"ray-{label}"), "RAY_USAGE_STATS_ENABLED": "0"}
-    cpu_before, started = children_cpu_s(), time.perf_counter()
+    elif ray:
+        args += ["--ray", ray]
+    tmp = root / (f"ray-{label}" if ray in (None, "local") else "ray-kept")  # a kept instance's token lives there
+    env = {**os.environ, "RAY_TMPDIR": str(tmp), "RAY_USAGE_STATS_ENABLED": "0"}
+    if ray not in (None, "local"):
+        env["RAY_AUTH_MODE"] = "token"  # the kept instance checks the token (~/.ray/auth_token) as a cluster would
+    cpu_before, busy_before, started = children_cpu_s(), machine_busy_s(), time.perf_counter()
     done = subprocess.run(args, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     seconds, cpu = time.perf_counter() - started, children_cpu_s() - cpu_before
+    others = machine_busy_s() - busy_before - cpu
     if done.returncode not in (0, 1):
         raise SystemExit(f"{label}: formcheck batch failed ({done.returncode}): {done.stderr[-2000:]}")
     with (out / "batch.csv").open() as handle:
         statuses = [row["status"] for row in csv.DictReader(handle)]
-    return seconds, statuses.count("analysed"), statuses.count("failed"), cpu
+    return Run(seconds, statuses.count("analysed"), statuses.count("failed"), cpu, others)
 
 
-def ray_start_stop_s() -> float:
-    """A local Ray instance started and stopped with nothing run on it: the fixed cost of ``--ray``."""
-    code = ("import logging, ray; ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, "
-            "logging_level=logging.WARNING); ray.shutdown()")  # fmt: skip
+def ray_start_stop_s(cores: int, root: Path) -> float:
+    """A local Ray instance started (as ``formcheck batch --ray`` starts it) and stopped with nothing run on it."""
+    code = (f"import ray; from formcheck.batch.ray_runner import _connect; _connect('local', {cores}); "
+            "ray.shutdown()")  # fmt: skip
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
-                   env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"})  # fmt: skip
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=REPO,
+                   env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_TMPDIR": str(root / "ray-fixed")})  # fmt: skip
     return time.perf_counter() - started
+
+
+@contextmanager
+def running_ray(cores: int, root: Path) -> Iterator[str]:
+    """A Ray instance kept up by a helper process of ours (as a clinic keeps its cluster up): its GCS address.
+
+    Not ``ray start``/``ray stop``: ``ray stop`` would stop every Ray instance on the machine, others'
+    included. The instance lives in a private ``RAY_TMPDIR``, so no other ``ray.init()`` finds it, and
+    stops when the helper's stdin closes.
+    """
+    code = ("import logging, sys, ray; info = ray.init(num_cpus=int(sys.argv[1]), include_dashboard=False, "
+            "log_to_driver=False, logging_level=logging.WARNING); print(info.address_info['gcs_address'], flush=True); "
+            "sys.stdin.read(); ray.shutdown()")  # fmt: skip
+    helper = subprocess.Popen([sys.executable, "-c", code, str(cores)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True,
+                              env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_TMPDIR": str(root / "ray-kept")})  # fmt: skip
+    try:
+        assert helper.stdout is not None
+        address = helper.stdout.readline().strip()
+        if not address:
+            raise SystemExit("could not start a Ray instance to keep running")
+        yield address
+    finally:
+        if helper.stdin is not None:
+            helper.stdin.close()
+        try:
+            helper.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            helper.kill()
+            helper.wait()
 
 
 def main() -> None:
@@ -106,36 +186,66 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1, help="repeat the clip list this many times")
     parser.add_argument("--cache", action="store_true", help="take poses from the cache (default: recompute)")
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray runs")
+    parser.add_argument("--ray-running", action="store_true",
+                        help="also run on a Ray instance started beforehand (--ray ADDRESS), as on a kept-up cluster")
+    parser.add_argument("--repeat", type=int, default=1, help="run the configurations in turn this many times")
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="before each run, wait up to this many seconds for the machine to be nearly idle")
     options = parser.parse_args()
     cores = usable_cores()
     root = Path(tempfile.mkdtemp(prefix="fcbb-"))
     try:
-        source, frames = make_source(root, options.clips, options.copies)
-        count = len(options.clips) * options.copies
-        print(f"{count} clips, {frames} frames, {cores} usable cores, poses {'cached' if options.cache else 'recomputed'}, "
-              f"load average before: {load_average()}")  # fmt: skip
-        runs = [("pool-1", 1, False), (f"pool-{cores}", cores, False)]
+        with ExitStack() as stack:
+            source, frames = make_source(root, options.clips, options.copies)
+            count = len(options.clips) * options.copies
+            print(f"{count} clips, {frames} frames, {cores} usable cores, poses {'cached' if options.cache else 'recomputed'}, "
+                  f"load average before: {load_average()}")  # fmt: skip
+            configs: list[tuple[str, int, str | None]] = [("pool-1", 1, None), (f"pool-{cores}", cores, None)]
+            if not options.no_ray:
+                configs.append((f"ray-{cores}", cores, "local"))
+            if options.ray_running:
+                configs.append((f"ray-up-{cores}", cores, stack.enter_context(running_ray(cores, root))))
+            results = measure(configs, source, root, frames, options)
+        report(results, cores, count, options.repeat)
         if not options.no_ray:
-            runs.append((f"ray-{cores}", cores, True))
-        results: dict[str, tuple[float, int, int, float]] = {}
-        for label, workers, ray in runs:
-            results[label] = run_batch(source, root, label, workers, ray, options.cache)
-            seconds, analysed, failed, cpu = results[label]
-            print(f"  {label:8s} {seconds:7.1f} s  {analysed} analysed, {failed} failed  "
-                  f"{60 * analysed / seconds:6.1f} videos/min  {frames / seconds:6.1f} frames/s  "
-                  f"CPU {cpu:6.1f} s = {cpu / seconds:.2f} cores{' (Ray daemons partly uncounted)' if ray else ''}  "
+            print(f"  a local Ray instance's start + stop alone (no task): {ray_start_stop_s(cores, root):.1f} s "
                   f"(load {load_average()})")
-        base = results["pool-1"][0]
-        pool = results[f"pool-{cores}"][0]
-        print(f"speed-up 1 -> {cores} workers (local pool): {base / pool:.2f}x (goal >= 1.8x on 2 cores)")
-        if not options.no_ray:
-            ray_s = results[f"ray-{cores}"][0]
-            print(f"speed-up 1 -> {cores} workers (Ray):        {base / ray_s:.2f}x")
-            print(f"Ray vs local pool, same cores: {ray_s / pool:.2f}x the time ({100 * (ray_s / pool - 1):+.0f} %; goal within 10 %)")
-            fixed = ray_start_stop_s()
-            print(f"  of which a local Ray instance's start + stop alone: {fixed:.1f} s")
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def measure(configs: list[tuple[str, int, str | None]], source: Path, root: Path, frames: int,
+            options: argparse.Namespace) -> dict[str, list[Run]]:  # fmt: skip
+    """Every configuration ``options.repeat`` times, interleaved, each run printed as it ends."""
+    results: dict[str, list[Run]] = {label: [] for label, _, _ in configs}
+    for _ in range(options.repeat):
+        for label, workers, ray in configs:
+            idle = settle(options.settle) if options.settle > 0 else None
+            run = run_batch(source, root, label, workers, ray, options.cache)
+            results[label].append(run)
+            print(f"  {label:9s} {run.seconds:7.1f} s  {run.analysed} analysed, {run.failed} failed  "
+                  f"{60 * run.analysed / run.seconds:6.1f} videos/min  {frames / run.seconds:6.1f} frames/s  "
+                  f"CPU {run.cpu_s:6.1f} s = {run.cpu_s / run.seconds:.2f} cores  others {run.others_cpu_s:5.1f} CPU s"
+                  f"{RAY_NOTE if ray else ''}"
+                  f"{'' if idle is None else f', {idle:.2f} cores busy before'}  (load {load_average()})", flush=True)
+    return results
+
+
+def report(results: dict[str, list[Run]], cores: int, count: int, repeat: int) -> None:
+    """Best (and median) of each configuration, and the ratios of the best runs."""
+    best = {label: min(r.seconds for r in runs) for label, runs in results.items()}
+    if repeat > 1:
+        for label, runs in results.items():
+            median = statistics.median(r.seconds for r in runs)
+            print(f"  {label:9s} best {best[label]:6.1f} s ({60 * count / best[label]:.1f} videos/min), "
+                  f"median {median:6.1f} s ({60 * count / median:.1f} videos/min) of {len(runs)}")
+    base, pool = best["pool-1"], best[f"pool-{cores}"]
+    print(f"speed-up 1 -> {cores} workers (local pool): {base / pool:.2f}x (goal >= 1.8x on 2 cores)")
+    for label, what in ((f"ray-{cores}", "Ray, started for the batch"), (f"ray-up-{cores}", "Ray, already running")):
+        if label in best:
+            ray_s = best[label]
+            print(f"speed-up 1 -> {cores} workers ({what}): {base / ray_s:.2f}x; vs the local pool: {ray_s / pool:.2f}x "
+                  f"the time ({100 * (ray_s / pool - 1):+.0f} %; goal within 10 %)")
 
 
 if __name__ == "__main__":
