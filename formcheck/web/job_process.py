@@ -15,16 +15,19 @@ imports the pipeline once (:data:`PRELOAD`) and forks a ready child per job.
 The child only computes: it runs ``run_check`` and sends its progress and its
 outcome to the job's thread through a pipe; every write to the jobs table
 stays in the server (leases, re-queueing and deletion work as before). The
-child turns SIGTERM (the server stopping, the job deleted) into
-:class:`Interrupted` at the next progress report, so the check's atomic folder
-is removed on the way out; it ignores SIGINT (Ctrl-C on ``formcheck serve``
-reaches the whole process group, and the server decides); and it dies with
-the fork server, which ends when the server does (``PR_SET_PDEATHSIG``).
+server stops the child with :data:`STOP_SIGNAL` (the server stopping, the job
+deleted), which the child turns into :class:`Interrupted` at its next progress
+report, so the check's atomic folder is removed on the way out. The fork
+server and its children live in a process group of their own
+(:mod:`formcheck.web.fork_server`): Ctrl-C on ``formcheck serve`` and a
+service manager's stop reach the server, which decides what becomes of its
+jobs (re-queued, not half-interrupted behind its back). When the server is
+gone (killed), the child's next progress report finds the pipe closed and
+stops the same way.
 """
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import signal
@@ -39,11 +42,13 @@ from typing import Any
 from formcheck.web.jobs import Job
 from formcheck.web.settings import WebSettings
 
-PRELOAD = ["formcheck.web.job_process", "formcheck.check.service", "formcheck.cli"]
-"""Imported once by the fork server, so that a job's child starts with the pipeline loaded (and with the
-CLI's modules: a child re-runs the main module, ``formcheck.cli`` under ``formcheck serve``)."""
+PRELOAD = ["formcheck.web.fork_server", "formcheck.web.job_process", "formcheck.check.service", "formcheck.cli"]
+"""Imported once by the fork server: first :mod:`formcheck.web.fork_server` (a process group of its own), then
+the pipeline, so that a job's child starts with it loaded, and the CLI's modules (a child re-runs the main
+module, ``formcheck.cli`` under ``formcheck serve``)."""
 
-_PR_SET_PDEATHSIG = 1
+STOP_SIGNAL = signal.SIGUSR1
+"""How the server asks a job's process to stop at its next progress report (SIGTERM still ends it at once)."""
 _context_lock = threading.Lock()
 
 
@@ -112,15 +117,8 @@ def child_main(spec: JobSpec, conn: Connection) -> None:
     A native crash sends nothing: the parent reads the exit status.
     """
     stopping = threading.Event()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: stopping.set())
-    parent = os.getppid()
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM))
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the fork server's own choice; only the server stops a job
+    signal.signal(STOP_SIGNAL, lambda _signum, _frame: stopping.set())
     os.environ.clear()
     os.environ.update(spec.env)
     os.chdir(spec.cwd)
@@ -128,7 +126,10 @@ def child_main(spec: JobSpec, conn: Connection) -> None:
     def progress(stage: str, fraction: float, detail: str | None) -> None:
         if stopping.is_set():
             raise Interrupted("stopping")
-        conn.send(("progress", stage, fraction, detail))
+        try:
+            conn.send(("progress", stage, fraction, detail))
+        except OSError:  # the server is gone (killed): nobody wants this check any more
+            raise Interrupted("server gone") from None
 
     outcome: tuple[Any, ...]
     try:

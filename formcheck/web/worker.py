@@ -40,7 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from formcheck import inflight
 from formcheck.errors import FormcheckError, StoreError
-from formcheck.web.job_process import InheritedFd, Interrupted, JobSpec, child_main, job_context
+from formcheck.web.job_process import STOP_SIGNAL, InheritedFd, Interrupted, JobSpec, child_main, job_context
 from formcheck.web.job_process import ready as _ready_child
 from formcheck.web.jobs import Job, JobQueue
 from formcheck.web.runner import forget_check, names_of
@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 STAGE_WEIGHTS = {"starting": 0.0, "import": 0.1, "analyse": 0.7, "context": 0.05, "findings": 0.05, "report": 0.1}
 _REPORT_EVERY_S = 0.5
 STOP_GRACE_S = 15.0
-"""After SIGTERM, how long a job's process gets to reach its next progress report and clean up before SIGKILL."""
+"""After the stop signal, how long a job's process gets to reach its next progress report and clean up before SIGKILL."""
 _CRASH_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT})
 
 
@@ -151,7 +151,7 @@ class Worker:
         """Run the check in a child process; its outcome message (None if it sent none) and its exit code.
 
         Progress messages go to ``progress``; when that says stop (the server
-        stopping, the lease lost), the child gets SIGTERM, then SIGKILL after
+        stopping, the lease lost), the child gets STOP_SIGNAL, then SIGKILL after
         :data:`STOP_GRACE_S`. The child's unfinished temporary folders are
         removed here whatever happened (only a native death leaves any).
         """
@@ -199,7 +199,7 @@ class Worker:
             process.join()
             exitcode = process.exitcode if process.exitcode is not None else 0
             if outcome is None and stopped_at is not None:
-                outcome = ("interrupted",)  # ended by our SIGTERM/SIGKILL before it could say so
+                outcome = ("interrupted",)  # ended by our stop signal or SIGKILL before it could say so
             if outcome is None and exitcode < 0:
                 _log_crash(job, exitcode, crash_log)
             return outcome, exitcode
@@ -252,8 +252,9 @@ class Worker:
 def _stop(process: Any) -> float:
     """Ask a job's process to stop at its next progress report; when it was asked."""
     try:
-        process.terminate()
-    except OSError:
+        if process.pid is not None:
+            os.kill(process.pid, STOP_SIGNAL)
+    except OSError:  # already gone
         pass
     return time.monotonic()
 

@@ -7,6 +7,7 @@ what a SIGSEGV in MediaPipe or FFmpeg would do to ``formcheck serve``.
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from pathlib import Path
@@ -100,3 +101,61 @@ def test_deleting_a_check_stops_its_process_and_leaves_nothing(make_client, sett
     assert done["status"] == "done" and time.monotonic() - deleted < 8.0, time.monotonic() - deleted
     assert not (settings.jobs_dir / job_id).exists()  # nothing of the deleted check came back
     assert [c["job_id"] for c in client.get("/api/history").json()["checks"]] == [track_only]
+
+
+def test_a_stop_sent_to_the_whole_process_group_puts_the_running_check_back(tmp_path: Path) -> None:
+    """A service manager's SIGTERM reaches the whole process group: the server re-queues the running check
+    (attempt not counted) instead of its fork server dying first and every job looking dead."""
+    import sqlite3
+    import subprocess
+
+    from web_support import PYTHON, REPO, free_port
+
+    port = free_port()
+    env = {**os.environ, "FORMCHECK_CACHE_DIR": str(tmp_path / "pose-cache")}  # cold: the pose model runs
+    command = [str(PYTHON), "-m", "formcheck.cli", "serve", "--port", str(port), "--db", f"sqlite:///{tmp_path / 's.db'}",
+               "--data-dir", str(tmp_path / "data")]  # fmt: skip
+    with open(tmp_path / "server.log", "wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO,
+                                  start_new_session=True)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert time.monotonic() < deadline and server.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                if httpx.get(f"{url}/api/health", timeout=1).json()["worker"] == "ready":
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        files = [("video", ("gym.mp4", GYM_CLIP.read_bytes()))]
+        job_id = httpx.post(f"{url}/api/checks", files=files, timeout=60).json()["id"]
+        while (httpx.get(f"{url}/api/checks/{job_id}", timeout=10).json()["progress"] or 0) < 0.15:
+            assert time.monotonic() < deadline, "the check never reached the pose model"
+            time.sleep(0.1)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(60)
+        while left := _processes_with(str(tmp_path)):
+            assert time.monotonic() < deadline, left  # the server, its fork server and the job's process all end
+            time.sleep(0.2)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        row = db.execute("select status, attempts, detail from jobs where id = ?", (job_id,)).fetchone()
+    assert row == ("queued", 0, "interrupted; queued again"), row
+    assert sorted(p.name for p in (tmp_path / "data" / "jobs" / job_id).iterdir()) == ["uploads"]
+
+
+def _processes_with(text: str) -> list[int]:
+    """Processes whose environment mentions ``text`` (a test's private folder): what a server left running."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if text.encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
