@@ -23,9 +23,10 @@ formcheck installed and the clips and ``--out`` on a shared filesystem; a
 cluster that checks tokens (Ray's default) needs ``RAY_AUTH_MODE=token`` and
 its token on the driver's machine, which the connection error says.
 
-A private instance costs ~6-9 s to start and stop on this 2-core machine
-(Ray's API server and raylet start-up, then ``ray.shutdown``; none of
-``ray.init``'s options measurably shortens it), where joining a running one
+A private instance costs 6-10 s to start and stop on this 2-core machine
+(``ray.init`` waits ~3 s for Ray's API server even without the dashboard,
+then for the raylet; ``ray.shutdown`` ~1.4 s; ``num_gpus=0``, a small object
+store or no token changed nothing measurable), where joining a running one
 costs ~0.5 s: a clinic keeps one up (``ray start --head``) and points every
 batch at it.
 
