@@ -56,8 +56,17 @@ def describe_url(url: str) -> str:
         return "<unparsable URL>"
 
 
+LOCK_WAIT_MS = 30_000
+"""How long a SQLite connection waits for another writer's lock before "database is locked".
+
+Why 30 s, not the driver's 5 s: the web server's job processes, its progress
+reports and a CLI import may write to one file at once; on a loaded machine a
+commit's fsync alone has taken seconds, and a check failing (or being queued
+again) for a wait that would have ended is worse than a longer wait."""
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    """Foreign keys on, and let SQLAlchemy (not the driver) open transactions, so DDL is transactional.
+    """Foreign keys on, locks waited for (:data:`LOCK_WAIT_MS`), and SQLAlchemy (not the driver) opens transactions, so DDL is transactional.
 
     Python's sqlite3 driver opens a transaction only before INSERT/UPDATE/DELETE
     and runs ``CREATE TABLE`` outside one; with ``isolation_level = None`` it
@@ -66,6 +75,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
     cursor.close()
     dbapi_connection.isolation_level = None
 

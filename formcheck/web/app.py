@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -77,7 +76,7 @@ def create_app(settings: WebSettings) -> FastAPI:
 
 
 def _sqlite_for_a_server(store: Store) -> None:
-    """Put a SQLite store in WAL mode and let this app's connections wait up to 30 s for a lock.
+    """Put a SQLite store in WAL mode (every SQLite connection already waits 30 s for a lock: store.engine).
 
     Why: in SQLite's default (rollback journal) mode every status poll holds a
     read lock that blocks a writer's commit; with twenty clients polling, the
@@ -90,10 +89,6 @@ def _sqlite_for_a_server(store: Store) -> None:
     if store.engine.url.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
         return
 
-    def wait_for_locks(dbapi_connection: object, _record: object) -> None:
-        dbapi_connection.execute("PRAGMA busy_timeout = 30000")  # type: ignore[attr-defined]
-
-    event.listen(store.engine, "connect", wait_for_locks)
     raw = store.engine.raw_connection()
     try:
         raw.driver_connection.execute("PRAGMA journal_mode = WAL")  # type: ignore[union-attr]

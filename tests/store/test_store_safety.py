@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,22 @@ def test_require_store_creates_nothing(tmp_path: Path) -> None:
     with Store.open(f"sqlite:///{tmp_path / 'real.db'}"):
         pass
     store_engine.require_store(f"sqlite:///{tmp_path / 'real.db'}")  # a store: no error
+
+
+def test_a_writer_waits_for_another_writers_lock_instead_of_failing(tmp_path: Path) -> None:
+    """The driver's 5 s failed a web check whose commit met a progress report's lock under load: 6 s is waited out."""
+    path = tmp_path / "store.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == store_engine.LOCK_WAIT_MS
+        holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        release = threading.Timer(6.0, holder.execute, args=("COMMIT",))
+        release.start()
+        try:
+            with store.engine.begin() as connection:  # waits ~6 s for the lock, then writes
+                connection.exec_driver_sql("CREATE TABLE waited (x INTEGER)")
+        finally:
+            release.join()
+            holder.close()
+    assert "waited" in inspect(create_engine(f"sqlite:///{path}")).get_table_names()
