@@ -71,10 +71,15 @@ def plan_clip(task: VideoTask, split_above_s: float) -> tuple[Any, list[Any], An
 
 
 def segment_task(info: Any, segment: Any, settings: Any) -> Any:
-    """One segment's pose, lead-in included (the stitch compares the lead-in across the seam, then drops it)."""
-    from formcheck.pose.extract import extract_pose
+    """One segment's pose, lead-in included (the stitch compares the lead-in across the seam, then drops it).
 
-    return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, decoder_threads=False)
+    It searches for level lines in the frames of the whole clip's tilt grid that it owns, so the
+    stitched camera tilt is the one a single machine finds."""
+    from formcheck.pose.extract import TiltGrid, extract_pose
+
+    return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, decoder_threads=False,
+                        tilt_grid=TiltGrid.for_window(info, None, None),
+                        tilt_own=(segment.own_start_s, segment.own_end_s))
 
 
 def finish_task(task: VideoTask, info: Any, segments: list[Any], table: Any, refs: list[Any]) -> VideoOutcome:

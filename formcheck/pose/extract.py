@@ -8,7 +8,9 @@ frame, so downsizing for speed does not change any angle.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -41,6 +43,56 @@ TILT_SAMPLE_EVERY_S = 1.0
 TILT_MAX_SAMPLES = 12
 
 
+@dataclass(frozen=True)
+class TiltGrid:
+    """Which frames are searched for level lines: the first frame of each of ``samples`` slots.
+
+    The slots are fixed by the whole analysed window (``origin_s``, one every
+    ``every_s``), and whether a frame is the first of its slot depends only on
+    its own time and the frame before it. So a clip cut into parallel segments
+    (each decoding a lead-in before the part it owns) searches the very frames
+    a single pass does, and the camera-tilt estimate, the warning it raises and
+    the pose cache entry do not depend on how many workers ran.
+    """
+
+    origin_s: float
+    every_s: float
+    samples: int = TILT_MAX_SAMPLES
+
+    @classmethod
+    def for_window(cls, info: VideoInfo, start_s: float | None, end_s: float | None) -> "TiltGrid":
+        """One slot a second for short clips, spread evenly over longer ones (a tilt is the whole clip's)."""
+        origin = start_s or 0.0
+        end = end_s if end_s is not None else info.duration_s
+        return cls(origin, max(TILT_SAMPLE_EVERY_S, (end - origin) / TILT_MAX_SAMPLES))
+
+    def slot(self, time_s: float) -> int | None:
+        """The slot ``time_s`` falls in, or None outside the grid."""
+        k = math.floor((time_s - self.origin_s) / self.every_s + 1e-9)
+        return k if 0 <= k < self.samples else None
+
+
+class TiltSampler:
+    """Says, frame by frame in decoding order, whether to search this frame for level lines.
+
+    ``own``: the times this decoder owns (a parallel segment: its lead-in is
+    decoded but sampled by the segment before it). ``decode_start_s``: where
+    decoding begins; a segment with no lead-in takes the slot just before it as
+    already sampled, so a slot cut by a seam is still sampled once.
+    """
+
+    def __init__(self, grid: TiltGrid, own: tuple[float, float] | None, decode_start_s: float | None) -> None:
+        self._grid = grid
+        self._own = own or (-math.inf, math.inf)
+        self._last = grid.slot((decode_start_s or 0.0) - 1e-6)
+
+    def wants(self, time_s: float) -> bool:
+        slot = self._grid.slot(time_s)
+        first_of_slot = slot is not None and slot != self._last
+        self._last = slot
+        return first_of_slot and self._own[0] <= time_s < self._own[1]
+
+
 def extract_pose(
     info: VideoInfo,
     settings: PoseSettings = PoseSettings(),
@@ -50,22 +102,24 @@ def extract_pose(
     stats: DecodeStats | None = None,
     pool: GraphPool | None = None,
     decoder_threads: bool = True,
-    tilt_samples: int = TILT_MAX_SAMPLES,
+    tilt_grid: TiltGrid | None = None,
+    tilt_own: tuple[float, float] | None = None,
 ) -> PoseTrack:
     """Run BlazePose over ``info``'s frames between ``start_s`` and ``end_s``.
 
     ``pool`` lends graphs reused across calls (parallel segments); without it the
     graphs are built for this call and closed at its end. ``decoder_threads=False``
-    when every core already runs a pose worker (see ``iter_frames``). ``tilt_samples``:
-    at most this many frames (one a second) are searched for level lines; a parallel
-    segment takes its share of the whole clip's ``TILT_MAX_SAMPLES``.
+    when every core already runs a pose worker (see ``iter_frames``). A parallel
+    segment passes the whole window's ``tilt_grid`` and the times it owns
+    (``tilt_own``, lead-in excluded), so that the segments together search the
+    frames one pass over the window would (see ``TiltGrid``).
     """
     follower = PersonFollower(settings, pool)
     cuts = SceneCutDetector()
     rows: list[_Row] = []
     tilt_dev: list[np.ndarray] = []
     tilt_len: list[np.ndarray] = []
-    next_tilt_s = start_s or 0.0
+    sampler = TiltSampler(tilt_grid or TiltGrid.for_window(info, start_s, end_s), tilt_own, start_s)
     scale: tuple[float, float] | None = None
     frames = prefetched(iter_frames(info, start_s, end_s, max_side=settings.max_side_px, stats=stats,
                                     decoder_threads=decoder_threads))
@@ -79,18 +133,16 @@ def extract_pose(
                 follower.reset()
             landmarks, rejected = follower.step(frame.image, frame.time_s)
             rows.append(_Row(frame.index, frame.time_s, landmarks, cut, rejected, frame.damaged))
-            if frame.time_s >= next_tilt_s and len(tilt_dev) < tilt_samples:
+            if sampler.wants(frame.time_s):
                 dev, length = line_deviations(frame.image, _body_box(landmarks))
                 tilt_dev.append(dev)
                 tilt_len.append(length)
-                next_tilt_s = frame.time_s + TILT_SAMPLE_EVERY_S
             if progress is not None:
                 progress(frame.time_s)
     finally:
         frames.close()  # stops the decoding helper now, even when leaving on an exception
         follower.close()
-    tilt = estimate_tilt(tilt_dev, tilt_len)
-    return _assemble(rows, info, settings, scale or (1.0, 1.0), tilt.tilt_deg, tilt.lines)
+    return _assemble(rows, info, settings, scale or (1.0, 1.0), tilt_dev, tilt_len)
 
 
 def _body_box(landmarks: np.ndarray | None) -> tuple[float, float, float, float] | None:
@@ -103,8 +155,10 @@ def _body_box(landmarks: np.ndarray | None) -> tuple[float, float, float, float]
 
 
 def _assemble(rows: list[_Row], info: VideoInfo,
-              settings: PoseSettings, scale: tuple[float, float], tilt_deg: float | None, tilt_lines: int) -> PoseTrack:
+              settings: PoseSettings, scale: tuple[float, float],
+              tilt_dev: list[np.ndarray], tilt_len: list[np.ndarray]) -> PoseTrack:
     n, k = len(rows), len(LANDMARK_NAMES)
+    tilt = estimate_tilt(tilt_dev, tilt_len)
     xy = np.full((n, k, 2), np.nan)
     z = np.full((n, k), np.nan)
     visibility = np.zeros((n, k))
@@ -129,6 +183,7 @@ def _assemble(rows: list[_Row], info: VideoInfo,
         height=info.height,
         fps=info.fps,
         model=settings.model_name,
-        tilt_deg=tilt_deg,
-        tilt_lines=tilt_lines,
+        tilt_deg=tilt.tilt_deg,
+        tilt_lines=tilt.lines,
+        level_lines=(np.concatenate(tilt_dev), np.concatenate(tilt_len)) if tilt_dev else (np.empty(0), np.empty(0)),
     )

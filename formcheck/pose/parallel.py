@@ -49,7 +49,7 @@ import numpy as np
 
 from formcheck.native_memory import limit_malloc_arenas
 from formcheck.pose.blazepose import GraphPool, PoseSettings
-from formcheck.pose.extract import TILT_MAX_SAMPLES, ProgressFn, extract_pose
+from formcheck.pose.extract import ProgressFn, TiltGrid, extract_pose
 from formcheck.pose.balance import lead_in_frames, plan_balanced, read_packet_table
 from formcheck.pose.segments import Segment, stitch
 from formcheck.pose.track import PoseTrack
@@ -150,11 +150,12 @@ def extract_pose_parallel(
     log.info("pose: %d segments (%s frames) on %d %s workers", len(segments),
              "/".join(str(s.frames) for s in segments), n_workers, pool)
     reporter = _Reporter(segments, window, progress)
+    grid = TiltGrid.for_window(info, start_s, end_s)  # the whole window's: the segments search one pass's frames
     with _sigterm_raises():
         if pool == "thread":
-            outputs, failures = _run_all_threads(info, settings, segments, n_workers, reporter, decoder_threads)
+            outputs, failures = _run_all_threads(info, settings, segments, n_workers, reporter, grid, decoder_threads)
         else:
-            outputs, failures = _run_all(info, settings, segments, n_workers, reporter)
+            outputs, failures = _run_all(info, settings, segments, n_workers, reporter, grid)
     track, seam_warnings = stitch(info, segments, outputs, table, settings.model_name)
     reporter.finish()
     warnings = [
@@ -182,11 +183,6 @@ def segment_count(window: np.ndarray, workers: int, segment_s: float | None = No
         return int(span_s // segment_s)
     wanted = max(workers, int(np.ceil(span_s / MAX_SEGMENT_S)))
     return min(wanted, int(span_s // MIN_SEGMENT_S))
-
-
-def tilt_samples(n_segments: int) -> int:
-    """Camera-tilt samples each segment takes: the single run's 12 shared out (each ~30 ms of Hough lines)."""
-    return max(3, -(-TILT_MAX_SAMPLES // max(1, n_segments)))
 
 
 # ---------------------------------------------------------------- parent side
@@ -219,7 +215,7 @@ class _Reporter:
 
 
 def _run_all(info: VideoInfo, settings: PoseSettings, segments: list[Segment], n_workers: int,
-             reporter: _Reporter) -> tuple[dict[int, PoseTrack], dict[int, str]]:
+             reporter: _Reporter, grid: TiltGrid) -> tuple[dict[int, PoseTrack], dict[int, str]]:
     """Every segment, each either a track or a failure reason; re-runs the segments a dead worker took down."""
     ctx = multiprocessing.get_context("spawn")
     outputs: dict[int, PoseTrack] = {}
@@ -227,7 +223,7 @@ def _run_all(info: VideoInfo, settings: PoseSettings, segments: list[Segment], n
     queue = list(segments)
     while queue:
         reporter.reset(queue)
-        done, errors, lost = _drive(ctx, info, settings, [queue], [n_workers], reporter)
+        done, errors, lost = _drive(ctx, info, settings, [queue], [n_workers], reporter, grid)
         outputs.update(done)
         failures.update(errors)
         if not lost:
@@ -237,7 +233,8 @@ def _run_all(info: VideoInfo, settings: PoseSettings, segments: list[Segment], n
         log.warning("a pose worker process died; re-running segments %s one per process",
                     ", ".join(str(s.index + 1) for s in suspects))
         reporter.reset(suspects)
-        done, errors, died = _drive(ctx, info, settings, [[s] for s in suspects], [1] * len(suspects), reporter)
+        done, errors, died = _drive(ctx, info, settings, [[s] for s in suspects], [1] * len(suspects), reporter,
+                                     grid)
         outputs.update(done)
         failures.update(errors)
         failures.update({s.index: "its worker process died" for s in died})
@@ -249,7 +246,7 @@ class _Stopped(Exception):
 
 
 def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Segment], n_workers: int,
-                     reporter: _Reporter, allow_decoder_threads: bool = True
+                     reporter: _Reporter, grid: TiltGrid, allow_decoder_threads: bool = True
                      ) -> tuple[dict[int, PoseTrack], dict[int, str]]:
     """Every segment on a thread pool; an exception in one segment becomes that segment's failure.
 
@@ -272,7 +269,8 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
                 reporter.frames[segment.index] += 1
 
         return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
-                            pool=graphs, decoder_threads=decoder_threads, tilt_samples=tilt_samples(len(segments)))
+                            pool=graphs, decoder_threads=decoder_threads, tilt_grid=grid,
+                            tilt_own=(segment.own_start_s, segment.own_end_s))
 
     done: dict[int, PoseTrack] = {}
     errors: dict[int, str] = {}
@@ -301,7 +299,7 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
 
 
 def _drive(ctx: BaseContext, info: VideoInfo, settings: PoseSettings, groups: list[list[Segment]],
-           sizes: list[int], reporter: _Reporter) -> tuple[dict[int, PoseTrack], dict[int, str], list[Segment]]:
+           sizes: list[int], reporter: _Reporter, grid: TiltGrid) -> tuple[dict[int, PoseTrack], dict[int, str], list[Segment]]:
     """Run each group of segments in its own pool; results, errors, and segments lost to a broken pool."""
     executors: list[ProcessPoolExecutor] = []
     futures: dict[Future[PoseTrack], Segment] = {}
@@ -315,8 +313,7 @@ def _drive(ctx: BaseContext, info: VideoInfo, settings: PoseSettings, groups: li
                                            initargs=(reporter.started, reporter.frames, os.getpid()))
             executors.append(executor)
             for segment in group:
-                futures[executor.submit(_run_segment, info, settings, segment, decoder_threads,
-                                        tilt_samples(reporter.n_segments))] = segment
+                futures[executor.submit(_run_segment, info, settings, segment, decoder_threads, grid)] = segment
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
@@ -411,7 +408,7 @@ def _init_worker(started: Any, frames: Any, parent_pid: int) -> None:
 
 
 def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, decoder_threads: bool,
-                 tilt_samples_each: int = TILT_MAX_SAMPLES) -> PoseTrack:
+                 grid: TiltGrid) -> PoseTrack:
     """One segment, lead-in included (the parent compares the lead-in across the seam, then drops it)."""
     _STARTED[segment.index] = 1
     _inject_fault(segment.index)
@@ -421,7 +418,7 @@ def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, deco
             _FRAMES[segment.index] += 1
 
     return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
-                        decoder_threads=decoder_threads, tilt_samples=tilt_samples_each)
+                        decoder_threads=decoder_threads, tilt_grid=grid, tilt_own=(segment.own_start_s, segment.own_end_s))
 
 
 def _inject_fault(index: int) -> None:

@@ -33,6 +33,7 @@ from formcheck.pose.landmarks import LANDMARK_NAMES
 from formcheck.pose.track import PoseTrack
 from formcheck.video.frames import open_video_stream
 from formcheck.video.probe import VideoInfo
+from formcheck.video.tilt import estimate_tilt
 
 TIME_TOLERANCE_S = 1e-6
 """Same tolerance as ``iter_frames`` uses for window edges."""
@@ -244,7 +245,14 @@ def stitch(info: VideoInfo, segments: list[Segment], outputs: dict[int, PoseTrac
         owned.append(part)
     arrays = _concat(owned)
     arrays["frame_index"] = ordinals(arrays["time_s"], arrays["frame_index"], table)
-    tilt_deg, tilt_lines = combine_tilt([(t.tilt_deg, t.tilt_lines) for t in outputs.values()])
+    level_lines = None
+    if outputs and all(t.level_lines is not None for t in outputs.values()):
+        parts = [outputs[k].level_lines for k in sorted(outputs)]  # type: ignore[index]
+        level_lines = (np.concatenate([dev for dev, _ in parts]), np.concatenate([px for _, px in parts]))
+        tilt = estimate_tilt([level_lines[0]], [level_lines[1]])
+        tilt_deg, tilt_lines = tilt.tilt_deg, tilt.lines
+    else:  # tracks that kept no lines: the next best thing
+        tilt_deg, tilt_lines = combine_tilt([(t.tilt_deg, t.tilt_lines) for t in outputs.values()])
     track = PoseTrack(**arrays, width=info.width, height=info.height, fps=info.fps, model=model,
-                      tilt_deg=tilt_deg, tilt_lines=tilt_lines)
+                      tilt_deg=tilt_deg, tilt_lines=tilt_lines, level_lines=level_lines)
     return track, warnings

@@ -28,6 +28,8 @@ class PoseTrack:
     - ``found`` (n,): the followed person was detected in that frame
     - ``scene_cut`` (n,): a hard cut happens just before this frame (a break in every signal)
     - ``identity_rejected`` (n,): a detection was dropped because it jumped to someone else
+    - ``level_lines``: (deviation deg, length px) of every scene line behind ``tilt_deg``, so that
+      parallel segments combine into exactly the estimate one pass gives (None: not kept)
     - ``damaged`` (n,): the file's data for this frame was damaged (the decoder flagged it, or the
       packet before it failed): it was decoded with concealed errors, so its pose is less sure
     """
@@ -48,6 +50,7 @@ class PoseTrack:
     tilt_deg: float | None = None
     tilt_lines: int = 0
     damaged: np.ndarray | None = None  # None -> no frame damaged (tracks built before it was recorded)
+    level_lines: tuple[np.ndarray, np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.time_s)
@@ -101,6 +104,7 @@ class PoseTrack:
             "visibility": self.visibility, "found": self.found, "scene_cut": self.scene_cut,
             "identity_rejected": self.identity_rejected, "damaged": self.damaged, "meta": meta,
             "model": np.array(self.model), "landmark_names": np.array(self.landmark_names),
+            **({"level_line_deg": self.level_lines[0], "level_line_px": self.level_lines[1]} if self.level_lines else {}),
         }  # fmt: skip
 
     @classmethod
@@ -114,5 +118,6 @@ class PoseTrack:
             landmark_names=tuple(str(n) for n in data["landmark_names"]),
             tilt_deg=None if np.isnan(tilt) else float(tilt), tilt_lines=int(tilt_lines),
             damaged=data["damaged"].astype(bool) if "damaged" in data else None,
+            level_lines=(data["level_line_deg"], data["level_line_px"]) if "level_line_deg" in data else None,
         )  # fmt: skip
 

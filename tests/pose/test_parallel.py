@@ -14,13 +14,14 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from formcheck.pose.blazepose import PoseSettings
 from formcheck.pose.cache import cache_path, load_cached, store
-from formcheck.pose.extract import extract_pose
+from formcheck.pose.extract import TiltGrid, TiltSampler, extract_pose
 from formcheck.pose.parallel import FAULT_ENV, ParallelResult, extract_pose_parallel, segment_count
 from formcheck.pose.balance import PacketTable, lead_in_frames, plan_balanced, read_packet_table
 from formcheck.pose.segments import combine_tilt, frame_time_table, ordinals, plan_segments, seam_rejections, stitch
@@ -164,6 +165,40 @@ def test_tilt_is_the_line_weighted_median() -> None:
     assert combine_tilt([(None, 2)]) == (None, 2)
 
 
+def _tilt_frames(times: np.ndarray, grid: TiltGrid, decode: tuple[float | None, float | None],
+                 own: tuple[float, float] | None) -> list[float]:
+    """The frame times one decoder (one pass, or one segment with its lead-in) searches for lines."""
+    lo = -np.inf if decode[0] is None else decode[0] - 1e-6
+    hi = np.inf if decode[1] is None else decode[1] + 1e-6
+    sampler = TiltSampler(grid, own, decode[0])
+    return [float(t) for t in times[(times >= lo) & (times <= hi)] if sampler.wants(float(t))]
+
+
+@pytest.mark.parametrize("window", [(None, None), (1.0, 4.0)])
+@pytest.mark.parametrize("lead_in_s", [0.0, 0.5, 1.0])
+def test_segments_search_exactly_the_frames_one_pass_searches_for_tilt(
+        info: VideoInfo, window: tuple[float | None, float | None], lead_in_s: float) -> None:
+    """The tilt (and its warning) once depended on the worker count: 2.2 deg in one pass, 1.5 in segments."""
+    times = frame_time_table(info)
+    grid = TiltGrid.for_window(info, *window)
+    one_pass = _tilt_frames(times, grid, window, None)
+    assert len(one_pass) == min(12, int(((window[1] or info.duration_s) - (window[0] or 0.0)) // 1.0) + 1)
+    assert np.diff(one_pass) == pytest.approx(1.0, abs=1.5 / info.fps)  # one a second on a short clip
+    for n in (2, 3, 5):
+        segments = plan_segments(times, *window, n, lead_in_s)
+        together = [t for s in segments
+                    for t in _tilt_frames(times, grid, (s.decode_start_s, s.decode_end_s), (s.own_start_s, s.own_end_s))]
+        assert sorted(together) == one_pass
+
+
+def test_a_long_clip_s_tilt_frames_spread_over_the_whole_clip() -> None:
+    info = SimpleNamespace(duration_s=600.0)
+    grid = TiltGrid.for_window(info, None, None)  # type: ignore[arg-type]
+    times = np.arange(0, 600, 1 / 30)
+    picked = _tilt_frames(times, grid, (None, None), None)
+    assert len(picked) == 12 and picked[0] == 0.0 and picked[-1] == pytest.approx(550.0, abs=0.04)
+
+
 def test_all_segments_failed_still_gives_the_window_as_not_found(info: VideoInfo) -> None:
     times = frame_time_table(info)
     segments = plan_segments(times, 1.0, 4.0, 3, 1.0)
@@ -248,8 +283,10 @@ def test_parallel_matches_single_process(info: VideoInfo, single: PoseTrack,
     assert np.median(error) < 1.5
     assert np.percentile(per_frame, 95) < 4.0
     assert per_frame.max() < 10.0
+    # the same frames are searched for level lines (TiltGrid); only the runner's box, which masks
+    # lines, moves by the few pixels above. It was 1.5 vs 2.2 deg (the warning lost) before.
     assert track.tilt_deg is not None and single.tilt_deg is not None
-    assert abs(track.tilt_deg - single.tilt_deg) < 1.0
+    assert abs(track.tilt_deg - single.tilt_deg) < 0.2 and abs(track.tilt_lines - single.tilt_lines) <= 2
 
 
 @pytest.mark.slow
@@ -374,3 +411,5 @@ def test_parallel_track_gives_the_same_analysis_as_one_worker(
     assert lean_one is not None and lean_many is not None and abs(lean_many - lean_one) < 0.3
     assert (one.orientation.view, one.orientation.facing) == (many.orientation.view, many.orientation.facing)
     assert one.activity.activity == many.activity.activity == "running"
+    tilt_one = [w for w in one.warnings if "off level" in w]  # the gym clip's camera is ~2.1 deg off level
+    assert tilt_one and tilt_one == [w for w in many.warnings if "off level" in w]
