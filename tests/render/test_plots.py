@@ -50,3 +50,31 @@ def test_slow_motion_clip_gets_a_titled_empty_cadence_plot(videos_dir, pose_trac
     assert "mean " not in text  # no made-up numbers
     _, lean = svg_paths_and_comments(tmp_path / "plots" / "lean_per_stride.svg")
     assert "file clock: slow motion suspected" in lean  # posture is fine, but time is labelled as file time
+
+
+@pytest.mark.parametrize("clip", ["treadmill_side_gym_portrait_60fps.mp4", "outdoor_front_jog_portrait.mp4",
+                                  "track_sprint_broadcast_multi.mp4", "outdoor_side_far_elevated.avi"])
+def test_every_label_title_and_tick_lies_inside_the_fixed_margins(videos_dir, pose_track_of, tmp_path, monkeypatch,
+                                                                   clip):  # fmt: skip
+    """The margins are fixed (no constrained layout, 40 % of the plots' time): nothing may be cut off.
+
+    Real clips with a measured, an empty (front view) and a sprinter's plot, each with the second
+    axis in centimetres (a height is given)."""
+    from formcheck.render import plots
+
+    checked: list[str] = []
+    real_save = plots._save
+
+    def save_checked(fig, folder, stem):
+        fig.canvas.draw()
+        drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches: every text and line actually drawn
+        width, height = fig.get_size_inches()
+        assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01, (stem, drawn)
+        assert drawn.x1 <= width + 0.01 and drawn.y1 <= height + 0.01, (stem, drawn)
+        checked.append(stem)
+        return real_save(fig, folder, stem)
+
+    monkeypatch.setattr(plots, "_save", save_checked)
+    _, track = pose_track_of(videos_dir / clip)
+    plots.write_plots(tmp_path, track, analyze_track(track), clip, height_cm=178)
+    assert checked == list(STEMS)
