@@ -75,11 +75,9 @@ def segment_task(info: Any, segment: Any, settings: Any) -> Any:
 
     It searches for level lines in the frames of the whole clip's tilt grid that it owns, so the
     stitched camera tilt is the one a single machine finds."""
-    from formcheck.pose.extract import TiltGrid, extract_pose
+    from formcheck.pose.extract import TiltGrid, extract_segment
 
-    return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, decoder_threads=False,
-                        tilt_grid=TiltGrid.for_window(info, None, None),
-                        tilt_own=(segment.own_start_s, segment.own_end_s))
+    return extract_segment(info, settings, segment, TiltGrid.for_window(info, None, None), decoder_threads=False)
 
 
 def finish_task(task: VideoTask, info: Any, segments: list[Any], table: Any, refs: list[Any]) -> VideoOutcome:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from formcheck.pose.blazepose import GraphPool, PoseSettings
 from formcheck.pose.follow import PersonFollower
 from formcheck.pose.landmarks import LANDMARK_NAMES
+from formcheck.pose.segments import Segment
 from formcheck.pose.track import PoseTrack
 from formcheck.video.frames import DecodeStats, iter_frames, prefetched
 from formcheck.video.probe import VideoInfo
@@ -145,6 +146,19 @@ def extract_pose(
     return _assemble(rows, info, settings, scale or (1.0, 1.0), tilt_dev, tilt_len)
 
 
+def extract_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, tilt_grid: TiltGrid,
+                    **options: Any) -> PoseTrack:
+    """One parallel segment's pose, lead-in included (the stitch compares it across the seam, then drops it).
+
+    The one place the thread pool, the process pool and Ray's segment tasks turn a
+    ``Segment`` into an ``extract_pose`` call: its decode range, and the frames of
+    the whole window's ``tilt_grid`` it owns. ``options``: ``progress``, ``pool``,
+    ``decoder_threads``.
+    """
+    return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, tilt_grid=tilt_grid,
+                        tilt_own=(segment.own_start_s, segment.own_end_s), **options)
+
+
 def _body_box(landmarks: np.ndarray | None) -> tuple[float, float, float, float] | None:
     if landmarks is None:
         return None
@@ -158,7 +172,8 @@ def _assemble(rows: list[_Row], info: VideoInfo,
               settings: PoseSettings, scale: tuple[float, float],
               tilt_dev: list[np.ndarray], tilt_len: list[np.ndarray]) -> PoseTrack:
     n, k = len(rows), len(LANDMARK_NAMES)
-    tilt = estimate_tilt(tilt_dev, tilt_len)
+    level_lines = (np.concatenate(tilt_dev), np.concatenate(tilt_len)) if tilt_dev else (np.empty(0), np.empty(0))
+    tilt = estimate_tilt([level_lines[0]], [level_lines[1]])
     xy = np.full((n, k, 2), np.nan)
     z = np.full((n, k), np.nan)
     visibility = np.zeros((n, k))
@@ -185,5 +200,5 @@ def _assemble(rows: list[_Row], info: VideoInfo,
         model=settings.model_name,
         tilt_deg=tilt.tilt_deg,
         tilt_lines=tilt.lines,
-        level_lines=(np.concatenate(tilt_dev), np.concatenate(tilt_len)) if tilt_dev else (np.empty(0), np.empty(0)),
+        level_lines=level_lines,
     )

@@ -49,7 +49,7 @@ import numpy as np
 
 from formcheck.native_memory import limit_malloc_arenas
 from formcheck.pose.blazepose import GraphPool, PoseSettings
-from formcheck.pose.extract import ProgressFn, TiltGrid, extract_pose
+from formcheck.pose.extract import ProgressFn, TiltGrid, extract_pose, extract_segment
 from formcheck.pose.balance import lead_in_frames, plan_balanced, read_packet_table
 from formcheck.pose.segments import Segment, stitch
 from formcheck.pose.track import PoseTrack
@@ -268,9 +268,8 @@ def _run_all_threads(info: VideoInfo, settings: PoseSettings, segments: list[Seg
             if segment.own_start_s <= time_s < segment.own_end_s:
                 reporter.frames[segment.index] += 1
 
-        return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
-                            pool=graphs, decoder_threads=decoder_threads, tilt_grid=grid,
-                            tilt_own=(segment.own_start_s, segment.own_end_s))
+        return extract_segment(info, settings, segment, grid, progress=on_frame, pool=graphs,
+                               decoder_threads=decoder_threads)
 
     done: dict[int, PoseTrack] = {}
     errors: dict[int, str] = {}
@@ -417,8 +416,7 @@ def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, deco
         if segment.own_start_s <= time_s < segment.own_end_s:
             _FRAMES[segment.index] += 1
 
-    return extract_pose(info, settings, segment.decode_start_s, segment.decode_end_s, progress=on_frame,
-                        decoder_threads=decoder_threads, tilt_grid=grid, tilt_own=(segment.own_start_s, segment.own_end_s))
+    return extract_segment(info, settings, segment, grid, progress=on_frame, decoder_threads=decoder_threads)
 
 
 def _inject_fault(index: int) -> None:

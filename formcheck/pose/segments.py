@@ -92,18 +92,6 @@ def plan_segments(times: np.ndarray, start_s: float | None, end_s: float | None,
     return segments
 
 
-def combine_tilt(estimates: list[tuple[float | None, int]]) -> tuple[float | None, int]:
-    """Per-segment tilt estimates -> one: median weighted by how many lines backed each."""
-    usable = [(tilt, lines) for tilt, lines in estimates if tilt is not None and lines > 0]
-    total_lines = int(sum(lines for _, lines in estimates))
-    if not usable:
-        return None, total_lines
-    usable.sort()
-    cumulative = np.cumsum([lines for _, lines in usable])
-    median = usable[int(np.searchsorted(cumulative, cumulative[-1] / 2.0))][0]
-    return round(float(median), 2), total_lines
-
-
 def _placeholder(times: np.ndarray, segment: Segment, info: VideoInfo, model: str) -> PoseTrack:
     """Not-found frames at the table times a failed segment owned (ordinals filled in by ``stitch``)."""
     keep = segment.owns(times)
@@ -245,14 +233,11 @@ def stitch(info: VideoInfo, segments: list[Segment], outputs: dict[int, PoseTrac
         owned.append(part)
     arrays = _concat(owned)
     arrays["frame_index"] = ordinals(arrays["time_s"], arrays["frame_index"], table)
-    level_lines = None
-    if outputs and all(t.level_lines is not None for t in outputs.values()):
-        parts = [outputs[k].level_lines for k in sorted(outputs)]  # type: ignore[index]
-        level_lines = (np.concatenate([dev for dev, _ in parts]), np.concatenate([px for _, px in parts]))
-        tilt = estimate_tilt([level_lines[0]], [level_lines[1]])
-        tilt_deg, tilt_lines = tilt.tilt_deg, tilt.lines
-    else:  # tracks that kept no lines: the next best thing
-        tilt_deg, tilt_lines = combine_tilt([(t.tilt_deg, t.tilt_lines) for t in outputs.values()])
+    # every segment's level lines, one median over all: the estimate one pass over the window gives
+    parts = [outputs[k].level_lines or (np.empty(0), np.empty(0)) for k in sorted(outputs)]
+    level_lines = (np.concatenate([np.empty(0)] + [dev for dev, _ in parts]),
+                   np.concatenate([np.empty(0)] + [px for _, px in parts]))
+    tilt = estimate_tilt([level_lines[0]], [level_lines[1]])
     track = PoseTrack(**arrays, width=info.width, height=info.height, fps=info.fps, model=model,
-                      tilt_deg=tilt_deg, tilt_lines=tilt_lines, level_lines=level_lines)
+                      tilt_deg=tilt.tilt_deg, tilt_lines=tilt.lines, level_lines=level_lines)
     return track, warnings

@@ -24,7 +24,7 @@ from formcheck.pose.cache import cache_path, load_cached, store
 from formcheck.pose.extract import TiltGrid, TiltSampler, extract_pose
 from formcheck.pose.parallel import FAULT_ENV, ParallelResult, extract_pose_parallel, segment_count
 from formcheck.pose.balance import PacketTable, lead_in_frames, plan_balanced, read_packet_table
-from formcheck.pose.segments import combine_tilt, frame_time_table, ordinals, plan_segments, seam_rejections, stitch
+from formcheck.pose.segments import frame_time_table, ordinals, plan_segments, seam_rejections, stitch
 from formcheck.pose.landmarks import HIPS, SHOULDERS
 from formcheck.pose.track import PoseTrack
 from formcheck.video.probe import VideoInfo, probe_video
@@ -158,11 +158,6 @@ def test_ordinals_follow_the_packet_table_and_never_repeat() -> None:
     table = np.arange(10) / 30.0
     assert ordinals(table[3:7], np.array([9, 9, 9, 9]), table).tolist() == [3, 4, 5, 6]
     assert ordinals(np.array([0.5, 0.5001]), np.array([4, 4]), table).tolist() == [4, 5]
-
-
-def test_tilt_is_the_line_weighted_median() -> None:
-    assert combine_tilt([(1.0, 10), (5.0, 1), (None, 0)]) == (1.0, 11)
-    assert combine_tilt([(None, 2)]) == (None, 2)
 
 
 def _tilt_frames(times: np.ndarray, grid: TiltGrid, decode: tuple[float | None, float | None],
