@@ -24,9 +24,12 @@ from formcheck.video.probe import VideoInfo
 
 LEAD_IN_FRAMES = 15
 LEAD_IN_MIN_S = 0.25
-SKIP_COST = 0.2
-"""A frame only decoded (before a segment's lead-in) relative to one decoded, converted and inferred:
-measured 3.7-6.3 ms (non-reference frames skipped or not, see ``iter_frames``) against ~30 ms."""
+SKIP_COST = 0.06
+"""A frame only decoded (before a segment's lead-in) relative to one decoded, converted and inferred,
+measured with every core busy (what the segments' wall times depend on): ~4.5 ms (non-reference
+frames skipped, see ``iter_frames``) against 73-78 ms a frame inferred on two threads at once. With
+0.2 (a guess against ~30 ms a frame) the second segment of the gym clip and of its first 3 s ended
+2.2 s and 0.8 s before the first, with one core idle meanwhile."""
 RELAX_SWEEPS = 4
 
 

@@ -23,7 +23,7 @@ from formcheck.pose.blazepose import PoseSettings
 from formcheck.pose.cache import cache_path, load_cached, store
 from formcheck.pose.extract import TiltGrid, TiltSampler, extract_pose
 from formcheck.pose.parallel import FAULT_ENV, ParallelResult, extract_pose_parallel, segment_count
-from formcheck.pose.balance import PacketTable, lead_in_frames, plan_balanced, read_packet_table
+from formcheck.pose.balance import SKIP_COST, PacketTable, lead_in_frames, plan_balanced, read_packet_table
 from formcheck.pose.segments import frame_time_table, ordinals, plan_segments, seam_rejections, stitch
 from formcheck.pose.landmarks import HIPS, SHOULDERS
 from formcheck.pose.track import PoseTrack
@@ -88,7 +88,7 @@ def test_plan_respects_the_window(info: VideoInfo) -> None:
     assert sum(s.frames for s in segments) == int(((times >= 1.0 - 1e-6) & (times <= 4.0 + 1e-6)).sum())
 
 
-def _cost(segment, table: PacketTable, lead_in: int, skip_cost: float = 0.2) -> float:
+def _cost(segment, table: PacketTable, lead_in: int, skip_cost: float = SKIP_COST) -> float:
     """What the planner balances: inferred frames (lead-in included) + skip_cost x frames only decoded."""
     times = table.times
     own = np.flatnonzero(segment.owns(times))
@@ -107,7 +107,7 @@ def test_balanced_plan_gives_the_segment_that_starts_late_fewer_frames() -> None
     assert (first.frames, second.frames) == (340, 260)
     assert first.decode_start_s is None and second.decode_start_s == pytest.approx((324 + 325) / 2 / 60.0)
     assert first.own_end_s == second.own_start_s == pytest.approx((339 + 340) / 2 / 60.0)
-    assert _cost(first, table, 15) == _cost(second, table, 15) == 340
+    assert _cost(first, table, 15, 0.2) == _cost(second, table, 15, 0.2) == 340
 
 
 def test_balanced_plan_is_never_worse_than_equal_frame_counts_whatever_the_keyframes() -> None:
