@@ -41,7 +41,7 @@ def write_visual_outputs(out_dir: Path, result: "VideoResult", overlay_video: bo
 
 
 def describe_outputs(paths: list[Path]) -> str:
-    """One line for the terminal, e.g. ``keyframes/ (7 png, 1 json), plots/ (3 png, 3 svg), overlay.mp4``."""
+    """One line for the terminal, e.g. ``keyframes/ (7 jpg, 1 json), plots/ (3 png, 3 svg), overlay.mp4``."""
     folders: dict[str, Counter[str]] = {}
     loose: list[str] = []
     for path in paths:
@@ -49,6 +49,6 @@ def describe_outputs(paths: list[Path]) -> str:
             folders.setdefault(path.parts[0], Counter())[path.suffix.lstrip(".")] += 1
         else:
             loose.append(path.name)
-    parts = [f"{name}/ ({', '.join(f'{n} {ext}' for ext, n in sorted(kinds.items(), key=lambda kv: kv[0] != 'png'))})"
+    parts = [f"{name}/ ({', '.join(f'{n} {ext}' for ext, n in sorted(kinds.items(), key=lambda kv: kv[0] not in ('jpg', 'png')))})"
              for name, kinds in folders.items()]  # fmt: skip
     return ", ".join(parts + loose)

@@ -1,8 +1,8 @@
-"""Key-frame PNGs: the skeleton and trunk angle on real frames, early vs late in the run.
+"""Key-frame JPEGs: the skeleton and trunk angle on real frames, early vs late in the run.
 
-Files (under ``DIR/keyframes/``): one PNG per planned frame
-(``early_contact.png`` ... ``late_toe_off.png``, or ``frame_1.png`` ... when no
-strides were measured), ``early_vs_late.png`` (all of them side by side, early
+Files (under ``DIR/keyframes/``): one JPEG per planned frame
+(``early_contact.jpg`` ... ``late_toe_off.jpg``, or ``frame_1.jpg`` ... when no
+strides were measured), ``early_vs_late.jpg`` (all of them side by side, early
 row above late row) and ``index.json`` (what each file shows, for a report).
 
 The planned frames come in clusters (the early stride's three phases lie within
@@ -27,7 +27,7 @@ import numpy as np
 from formcheck.analysis.pipeline import Analysis
 from formcheck.pose.track import PoseTrack
 from formcheck.render.keyframe_plan import KeyFrame, KeyFramePlan, plan_keyframes
-from formcheck.render.skeleton import BANNER_RGB, TEXT_RGB, draw_banner, draw_pose_on, fit_height, write_png
+from formcheck.render.skeleton import BANNER_RGB, TEXT_RGB, draw_banner, draw_pose_on, fit_height, write_jpeg
 from formcheck.render.source import TrackClock
 from formcheck.video.frames import iter_frames
 from formcheck.video.probe import VideoInfo
@@ -38,9 +38,7 @@ MAX_HEIGHT_PX = 960
 SAME_WINDOW_S = 3.0
 """Planned frames closer than this share one streamed window: decoding through a
 3 s gap costs about what a seek (back to the previous keyframe) would."""
-COMBINED_NAME = "early_vs_late.png"
-COMBINED_PNG_LEVEL = 3
-"""The combined picture is embedded in the HTML report: level 3 keeps it within 5 % of level 6's size at 40 % of the time."""
+COMBINED_NAME = "early_vs_late.jpg"
 CAPTION_SCALE = 0.42
 GAP_PX = 4
 
@@ -168,12 +166,12 @@ def write_keyframes(out_dir: Path, info: VideoInfo, track: PoseTrack, analysis: 
     drawn = collect_keyframes(info, track, analysis, plan.frames)
     written = []
     for key in plan.frames:
-        path = folder / f"{key.name}.png"
-        write_png(path, drawn[key.name].image)
+        path = folder / f"{key.name}.jpg"
+        write_jpeg(path, drawn[key.name].image)
         written.append(path)
     clip = Path(info.path).name
     combined = folder / COMBINED_NAME
-    write_png(combined, compose_grid(plan, drawn, analysis, track, clip), level=COMBINED_PNG_LEVEL)
+    write_jpeg(combined, compose_grid(plan, drawn, analysis, track, clip))
     written.append(combined)
     index = folder / "index.json"
     index.write_text(json.dumps(_manifest(plan, track, analysis, clip), indent=2) + "\n")
@@ -193,7 +191,7 @@ def _manifest(plan: KeyFramePlan, track: PoseTrack, analysis: Analysis, clip: st
         "heading": plan.heading,
         "combined": COMBINED_NAME,
         "frames": [{
-            "file": f"{k.name}.png", "group": k.group, "phase": k.phase, "stride": k.stride_number,
+            "file": f"{k.name}.jpg", "group": k.group, "phase": k.phase, "stride": k.stride_number,
             "frame": int(track.frame_index[k.row]), "time_s": round(float(track.time_s[k.row]), 4),
             "trunk_lean_deg": lean(k.row), "title": k.title, "detail": k.detail,
         } for k in plan.frames],

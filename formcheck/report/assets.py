@@ -111,10 +111,11 @@ def read_keyframes(analysis_dir: Path | None) -> tuple[KeyFrames | None, str | N
         index: dict[str, Any] = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         index = {}
-    combined = folder / str(index.get("combined") or "early_vs_late.png")
+    combined = folder / str(index.get("combined") or "early_vs_late.jpg")
     uri = photo_data_uri(combined) if combined.is_file() else None
     if uri is None:  # no combined picture: the early and late contact frames side by side
-        uri = _pair([folder / name for name in ("early_contact.png", "late_contact.png") if (folder / name).is_file()])
+        names = [f"{frame}.{ext}" for frame in ("early_contact", "late_contact") for ext in ("jpg", "png")]  # png: before 2026-12
+        uri = _pair([folder / name for name in names if (folder / name).is_file()])
     if uri is None:
         return None, "no key frames were written for this clip"
     return KeyFrames(uri, index.get("heading"), tuple(_captions(index)), bool(index.get("strides_based"))), None

@@ -22,7 +22,7 @@ class VideoArtifacts:
 
     measures: VideoMeasures
     summary: dict[str, Any]
-    analysis_dir: Path | None = None  # holds strides.csv, keyframes/ (index.json, *.png), plots/
+    analysis_dir: Path | None = None  # holds strides.csv, keyframes/ (index.json, *.jpg), plots/
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def test_clip_logs_and_answers_write_the_report_and_store_the_check(shared, tmp_
     out = tmp_path / "out"
     stem = GYM_CLIP.stem
     for name in ("report.html", "findings.json", f"videos/{stem}/summary.json", f"videos/{stem}/strides.csv",
-                 f"videos/{stem}/keyframes/early_vs_late.png"):  # fmt: skip
+                 f"videos/{stem}/keyframes/early_vs_late.jpg"):  # fmt: skip
         assert (out / name).is_file(), name
         assert Path(name) in outcome.files
     assert Path("videos") not in outcome.files and Path(f"videos/{stem}/.formcheck-manifest.json") in outcome.files

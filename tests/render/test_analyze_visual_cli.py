@@ -15,8 +15,8 @@ from formcheck.render import write_visual_outputs
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "outdoor_side_grass_short.mp4"
 EXPECTED = ({"summary.json", "strides.csv", "frames.csv", "overlay.mp4", ".formcheck-manifest.json"}
-            | {f"keyframes/{g}_{p}.png" for g in ("early", "late") for p in ("contact", "midstance", "toe_off")}
-            | {"keyframes/early_vs_late.png", "keyframes/index.json"}
+            | {f"keyframes/{g}_{p}.jpg" for g in ("early", "late") for p in ("contact", "midstance", "toe_off")}
+            | {"keyframes/early_vs_late.jpg", "keyframes/index.json"}
             | {f"plots/{s}.{e}" for s in ("lean_per_stride", "cadence_per_stride", "vertical_oscillation") for e in ("png", "svg")})  # fmt: skip
 
 
@@ -43,7 +43,7 @@ def test_a_failure_while_rendering_leaves_no_dir(tmp_path):
 
     def render_then_fail(tmp: Path, partial) -> None:
         write_visual_outputs(tmp, partial, overlay_video=True)
-        assert (tmp / "overlay.mp4").exists() and (tmp / "keyframes" / "early_vs_late.png").exists()
+        assert (tmp / "overlay.mp4").exists() and (tmp / "keyframes" / "early_vs_late.jpg").exists()
         raise RuntimeError("disk pulled out")
 
     with pytest.raises(RuntimeError, match="disk pulled out"):

@@ -31,10 +31,10 @@ def test_six_keyframes_and_the_combined_picture_are_written(treadmill_out):
     out, written = treadmill_out
     folder = out / "keyframes"
     for name in NAMES:
-        assert read_rgb(folder / f"{name}.png").shape == (960, 540, 3)  # 1080x1920 portrait, downscaled to 960 tall
-    combined = read_rgb(folder / "early_vs_late.png")
+        assert read_rgb(folder / f"{name}.jpg").shape == (960, 540, 3)  # 1080x1920 portrait, downscaled to 960 tall
+    combined = read_rgb(folder / "early_vs_late.jpg")
     assert 900 <= combined.shape[0] <= 960 and combined.shape[1] > 3 * 200  # three tiles a row, two rows
-    assert {str(p) for p in written} >= {f"keyframes/{n}.png" for n in NAMES} | {"keyframes/early_vs_late.png"}
+    assert {str(p) for p in written} >= {f"keyframes/{n}.jpg" for n in NAMES} | {"keyframes/early_vs_late.jpg"}
 
 
 def test_typical_strides_come_from_the_first_and_last_fifth(treadmill):
@@ -59,9 +59,9 @@ def test_typical_strides_come_from_the_first_and_last_fifth(treadmill):
 def test_skeleton_is_drawn_at_the_hips_and_differs_from_the_raw_frame(treadmill, treadmill_out):
     out, _ = treadmill_out
     index = json.loads((out / "keyframes" / "index.json").read_text())
-    entry = next(f for f in index["frames"] if f["file"] == "early_contact.png")
+    entry = next(f for f in index["frames"] if f["file"] == "early_contact.jpg")
     row = int(np.argmin(np.abs(treadmill.track.time_s - entry["time_s"])))
-    drawn = read_rgb(out / "keyframes" / "early_contact.png")
+    drawn = read_rgb(out / "keyframes" / "early_contact.jpg")
     scale = drawn.shape[0] / treadmill.track.height
     raw = next(f.image for f in iter_frames(treadmill.info, entry["time_s"] - 0.005, entry["time_s"] + 0.005))
     raw = cv2.resize(raw, (drawn.shape[1], drawn.shape[0]), interpolation=cv2.INTER_AREA)
@@ -75,8 +75,8 @@ def test_skeleton_is_drawn_at_the_hips_and_differs_from_the_raw_frame(treadmill,
 
 def test_index_json_says_what_each_picture_shows(treadmill, treadmill_out):
     index = json.loads((treadmill_out[0] / "keyframes" / "index.json").read_text())
-    assert index["strides_based"] and index["combined"] == "early_vs_late.png"
-    assert [f["file"] for f in index["frames"]] == [f"{n}.png" for n in NAMES]
+    assert index["strides_based"] and index["combined"] == "early_vs_late.jpg"
+    assert [f["file"] for f in index["frames"]] == [f"{n}.jpg" for n in NAMES]
     for frame in index["frames"]:
         assert np.min(np.abs(treadmill.track.time_s - frame["time_s"])) < 1e-3
         assert frame["title"].startswith(frame["group"].upper())
@@ -123,5 +123,5 @@ def test_front_view_gets_evenly_spaced_frames_titled_honestly(videos_dir, pose_t
     assert all(track.found[f.row] for f in plan.frames)
     assert all(f.title.startswith("no strides measured (front view)") for f in plan.frames)
     written = keyframes_module.write_keyframes(tmp_path, info, track, analysis)
-    assert sorted(p.name for p in written) == sorted([f"frame_{i}.png" for i in range(1, 7)] + ["early_vs_late.png", "index.json"])
-    assert read_rgb(tmp_path / "keyframes" / "frame_1.png").shape[0] == 960
+    assert sorted(p.name for p in written) == sorted([f"frame_{i}.jpg" for i in range(1, 7)] + ["early_vs_late.jpg", "index.json"])
+    assert read_rgb(tmp_path / "keyframes" / "frame_1.jpg").shape[0] == 960

@@ -64,7 +64,7 @@ def test_keyframes_with_captions(analysis_dir: Path, tmp_path: Path) -> None:
     # without the combined picture, the early and late contact frames are put side by side
     copy = tmp_path / "keyframes"
     copy.mkdir()
-    for name in ("early_contact.png", "late_contact.png"):
+    for name in ("early_contact.jpg", "late_contact.jpg"):
         (copy / name).write_bytes((analysis_dir / "keyframes" / name).read_bytes())
     pair, reason = read_keyframes(tmp_path)
     assert reason is None and pair.combined_uri.startswith("data:image/jpeg") and pair.captions == ()
