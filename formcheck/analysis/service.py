@@ -158,8 +158,13 @@ class _ImportAhead:
 
 def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None,
                   on_probe: Callable[[VideoInfo], None] | None = None,
-                  extra_outputs: Callable[[Path, VideoResult], None] | None = None) -> VideoResult:
-    """Run the video engine for ``job`` and write its files atomically into ``job.out_dir``."""
+                  extra_outputs: Callable[[Path, VideoResult], None] | None = None,
+                  import_ahead: tuple[str, ...] = ()) -> VideoResult:
+    """Run the video engine for ``job`` and write its files atomically into ``job.out_dir``.
+
+    ``import_ahead``: modules ``extra_outputs`` will need, imported while the pose runs
+    (with the analysis's own), so that their import is not waited for after it.
+    """
     job.validate()
     check_output_dir(job.out_dir, inputs=(job.video,))
     info = probe_video(job.video, job.start_s, job.end_s)
@@ -169,7 +174,7 @@ def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None
     check_enough_video(job, info)
     if on_probe is not None:
         on_probe(info)
-    ahead = _ImportAhead(ANALYSIS_MODULES)
+    ahead = _ImportAhead(ANALYSIS_MODULES + tuple(import_ahead))
 
     def on_frame(time_s: float) -> None:
         ahead.start()

@@ -119,11 +119,14 @@ def analyse_task(task: VideoTask) -> VideoOutcome:
     def visuals(tmp: Path, partial: VideoResult) -> None:
         from formcheck.render import write_visual_outputs
 
-        write_visual_outputs(tmp, partial, height_cm=task.height_cm)
+        # every core already runs a batch worker: a forked plot process would only compete with them
+        write_visual_outputs(tmp, partial, height_cm=task.height_cm, fork=False if task.shares_cores else None)
         _fault(task, "write")
 
     try:
-        result = analyze_video(job, extra_outputs=visuals)
+        from formcheck.render import RENDER_MODULES
+
+        result = analyze_video(job, extra_outputs=visuals, import_ahead=RENDER_MODULES)
     except FormcheckError as error:
         return VideoOutcome(task.index, "failed", time.perf_counter() - started, error=_one_line(error),
                             attempts=task.attempt + 1)  # fmt: skip

@@ -91,7 +91,9 @@ def _analyse_one(job: VideoJob, on_fraction: ClipProgress) -> VideoResult:
         on_fraction(POSE_SHARE + 0.05, "key frames and plots")
         write_visual_outputs(tmp, partial, height_cm=job.height_cm)
 
-    return analyze_video(job, progress=advanced, on_probe=probed, extra_outputs=visuals)
+    from formcheck.render import RENDER_MODULES
+
+    return analyze_video(job, progress=advanced, on_probe=probed, extra_outputs=visuals, import_ahead=RENDER_MODULES)
 
 
 def analyse_clip(path: Path, folder: str, check_dir: Path, *, height_cm: float | None, workers: int | None,

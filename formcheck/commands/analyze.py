@@ -46,8 +46,11 @@ def analyze(
             exported = write_exports(tmp, partial.track, partial.analysis, height_cm, kinds, stem=video.stem)
             written.extend(path.relative_to(tmp) for path in exported)
 
+    from formcheck.render import RENDER_MODULES
+
     with ProgressView(enabled=not quiet and not json_out) as view:
-        result = analyze_video(job, progress=view.advance, on_probe=view.start, extra_outputs=visuals)
+        result = analyze_video(job, progress=view.advance, on_probe=view.start, extra_outputs=visuals,
+                               import_ahead=RENDER_MODULES)
     if json_out:
         import json
 

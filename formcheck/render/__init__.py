@@ -10,7 +10,6 @@ re-streams the video; it never changes a measurement.
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,26 +17,40 @@ if TYPE_CHECKING:
     from formcheck.analysis.service import VideoResult
 
 OVERLAY_NAME = "overlay.mp4"
+RENDER_MODULES = ("formcheck.render.keyframes", "formcheck.render.plots")
+"""What ``write_visual_outputs`` imports (matplotlib's axes and figure: ~0.5 s): for ``analyze_video(import_ahead=...)``,
+so the import runs beside the pose and the forked plot process inherits it."""
 
 
 def write_visual_outputs(out_dir: Path, result: "VideoResult", overlay_video: bool = False,
-                         height_cm: float | None = None) -> list[Path]:  # fmt: skip
-    """Key frames and plots always, ``overlay.mp4`` when asked; returns the paths relative to ``out_dir``."""
+                         height_cm: float | None = None, fork: bool | None = None) -> list[Path]:  # fmt: skip
+    """Key frames and plots always, ``overlay.mp4`` when asked; returns the paths relative to ``out_dir``.
+
+    ``fork``: draw the plots in a forked child (None: where that is safe, ``beside.fork_is_safe``).
+    """
+    from formcheck.render.beside import Beside
     from formcheck.render.keyframes import write_keyframes
-    from formcheck.render.plots import write_plots
 
     clip = Path(result.info.path).name
-    # Key frames mostly decode (C, GIL released) while plots mostly run matplotlib (Python):
-    # side by side they take about as long as the slower of the two, not the sum.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="formcheck-keyframes") as pool:
-        keyframes = pool.submit(write_keyframes, out_dir, result.info, result.track, result.analysis)
-        plots = write_plots(out_dir, result.track, result.analysis, clip, height_cm)
-        written = keyframes.result() + plots
+    # Plots (matplotlib: Python, the GIL) in a forked child, key frames (decoding, OpenCV) here:
+    # on two cores they take about as long as the slower of the two (see ``render.beside``).
+    plots = Beside(_plots, out_dir, result, clip, height_cm, name="plots", use_fork=fork)
+    try:
+        written = write_keyframes(out_dir, result.info, result.track, result.analysis) + plots.result()
+    finally:
+        plots.stop()
     if overlay_video:
         from formcheck.render.overlay_video import write_overlay_video
 
         written.append(write_overlay_video(out_dir / OVERLAY_NAME, result.info, result.track, result.analysis))
     return [p.relative_to(out_dir) for p in written]
+
+
+def _plots(out_dir: Path, result: "VideoResult", clip: str, height_cm: float | None) -> list[Path]:
+    """The plots, matplotlib imported here: in the child's time, not before the fork."""
+    from formcheck.render.plots import write_plots
+
+    return write_plots(out_dir, result.track, result.analysis, clip, height_cm)
 
 
 def describe_outputs(paths: list[Path]) -> str:

@@ -1,0 +1,127 @@
+"""``render.beside``: a job run in a forked child (or a thread) returns, raises and dies as promised."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from formcheck.errors import OutputError
+from formcheck.render.beside import Beside, fork_is_safe
+
+LINUX = sys.platform.startswith("linux")
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * 2
+
+
+def _raise_output_error(path: str) -> None:
+    raise OutputError(f"could not write {path}: disk full.")
+
+
+def _die_by_sigkill() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _sleep_then_write(path: Path) -> None:
+    time.sleep(30)
+    path.write_text("too late")
+
+
+def _print_and_return() -> str:
+    print("from the child")
+    sys.stderr.write("also from the child\n")
+    return "done"
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        raise TypeError("no")
+
+
+def _raise_unpicklable() -> None:
+    raise _Unpicklable("a library's own error")
+
+
+@pytest.mark.skipif(not LINUX, reason="the fork path is Linux-only")
+def test_forked_job_runs_in_another_process_and_returns_its_value() -> None:
+    job = Beside(_pid_and, 21)
+    child_pid, doubled = job.result()
+    assert job.forked and child_pid != os.getpid() and doubled == 42
+
+
+def test_thread_job_runs_here() -> None:
+    job = Beside(_pid_and, 21, use_fork=False)
+    assert not job.forked and job.result() == (os.getpid(), 42)
+
+
+@pytest.mark.parametrize("use_fork", [pytest.param(True, marks=pytest.mark.skipif(not LINUX, reason="Linux")), False])
+def test_the_jobs_error_is_raised_in_the_caller_with_its_type_and_message(use_fork: bool) -> None:
+    job = Beside(_raise_output_error, "/x/plots", use_fork=use_fork)
+    with pytest.raises(OutputError, match="could not write /x/plots: disk full."):
+        job.result()
+
+
+@pytest.mark.skipif(not LINUX, reason="the fork path is Linux-only")
+def test_an_error_that_cannot_be_pickled_still_arrives_as_one_sentence() -> None:
+    with pytest.raises(OutputError, match="_Unpicklable: a library's own error"):
+        Beside(_raise_unpicklable, name="plots").result()
+
+
+@pytest.mark.skipif(not LINUX, reason="the fork path is Linux-only")
+def test_a_child_that_dies_is_an_output_error_naming_the_signal() -> None:
+    with pytest.raises(OutputError, match="process drawing the plots was killed by signal SIGKILL"):
+        Beside(_die_by_sigkill, name="plots").result()
+
+
+@pytest.mark.skipif(not LINUX, reason="the fork path is Linux-only")
+def test_stop_kills_and_reaps_a_running_child(tmp_path: Path) -> None:
+    target = tmp_path / "late.txt"
+    job = Beside(_sleep_then_write, target)
+    pid = job._pid
+    assert pid is not None and Path(f"/proc/{pid}").exists()
+    started = time.perf_counter()
+    job.stop()
+    assert time.perf_counter() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left behind
+    assert not target.exists()
+    job.stop()  # twice is harmless
+
+
+@pytest.mark.skipif(not LINUX, reason="the fork path is Linux-only")
+def test_the_child_prints_nothing_to_the_callers_streams(capfd: pytest.CaptureFixture[str]) -> None:
+    assert Beside(_print_and_return).result() == "done"
+    out, err = capfd.readouterr()
+    assert "from the child" not in out and "also from the child" not in err
+
+
+def test_no_fork_in_a_process_connected_to_ray(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", SimpleNamespace(is_initialized=lambda: True))
+    assert not fork_is_safe()
+    monkeypatch.setitem(sys.modules, "ray", SimpleNamespace(is_initialized=lambda: False))
+    assert fork_is_safe() == LINUX
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not fork_is_safe()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not LINUX, reason="the fork path is Linux-only")
+def test_forked_and_threaded_plots_write_the_same_files(treadmill, tmp_path: Path) -> None:
+    from formcheck.render import write_visual_outputs
+
+    forked, threaded = tmp_path / "forked", tmp_path / "threaded"
+    forked.mkdir()
+    threaded.mkdir()
+    written_forked = write_visual_outputs(forked, treadmill, height_cm=178, fork=True)
+    written_threaded = write_visual_outputs(threaded, treadmill, height_cm=178, fork=False)
+    assert sorted(written_forked) == sorted(written_threaded)
+    assert {p.parts[0] for p in written_forked} == {"keyframes", "plots"}
+    for path in written_forked:
+        assert (forked / path).read_bytes() == (threaded / path).read_bytes(), path
