@@ -125,3 +125,54 @@ def test_forked_and_threaded_plots_write_the_same_files(treadmill, tmp_path: Pat
     assert {p.parts[0] for p in written_forked} == {"keyframes", "plots"}
     for path in written_forked:
         assert (forked / path).read_bytes() == (threaded / path).read_bytes(), path
+
+
+_SLOW_PLOTS = """
+import sys, time
+from pathlib import Path
+import formcheck.render as render
+marker = Path(sys.argv[1])
+
+def slow_plots(*args, **kwargs):
+    marker.write_text("plots started")
+    time.sleep(60)
+
+render._plots = slow_plots
+sys.argv = ["formcheck", *sys.argv[2:]]
+from formcheck.cli import main
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not LINUX, reason="the fork path is Linux-only")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_while_the_plots_draw_nothing_is_left(tmp_path: Path, signum: int) -> None:
+    """Ctrl-C (the whole group) or SIGTERM (the command) while the forked plot process runs:
+    exit 130, no output folder, no temporary folder, no process left behind."""
+    import subprocess
+
+    sample = Path(__file__).resolve().parents[2] / "samples" / "outdoor_side_grass_short.mp4"
+    marker, out = tmp_path / "started", tmp_path / "result"
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_PLOTS, str(marker), "analyze", str(sample), "--out", str(out),
+                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, stdin=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300
+        while not marker.exists():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+            time.sleep(0.1)
+        group = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert len(group) == 3, group  # the supervisor, the command and its plot process
+        if signum == signal.SIGINT:
+            os.killpg(proc.pid, signum)
+        else:
+            os.kill(proc.pid, signum)
+        _, stderr = proc.communicate(timeout=20)
+        assert proc.returncode == 130, stderr
+        assert "Traceback" not in stderr
+        assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["started"]
+        assert subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split() == []
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
