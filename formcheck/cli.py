@@ -22,7 +22,7 @@ from rich.markup import escape
 
 from formcheck.commands import register_all
 from formcheck.errors import FormcheckError
-from formcheck.native_memory import limit_malloc_arenas
+from formcheck.native_memory import tune_malloc
 from formcheck.supervisor import supervise
 
 app = typer.Typer(
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run(argv: list[str] | None) -> None:
     """Run one command, ending with ``SystemExit`` on any error (one line on stderr, non-zero code)."""
-    limit_malloc_arenas()  # before any thread allocates: see formcheck.native_memory
+    tune_malloc()  # before any thread allocates: see formcheck.native_memory
     _keep_native_logs_off_the_terminal()
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
     try:

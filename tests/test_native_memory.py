@@ -6,10 +6,10 @@ import platform
 
 import pytest
 
-from formcheck.native_memory import limit_malloc_arenas, return_freed_memory
+from formcheck.native_memory import tune_malloc, return_freed_memory
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc only")
 def test_glibc_accepts_the_arena_limit_and_the_trim():
-    assert limit_malloc_arenas() is True
+    assert tune_malloc() is True
     return_freed_memory()

@@ -51,9 +51,9 @@ def died_message(attempts: int, exitcode: int | None) -> str:
 
 def _worker_main(conn: Connection, parent_pid: int) -> None:
     """A worker's life: take a task, analyse it, send the outcome back, until told to stop."""
-    from formcheck.native_memory import limit_malloc_arenas
+    from formcheck.native_memory import tune_malloc
 
-    limit_malloc_arenas()
+    tune_malloc()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def terminate(signum: int, _frame: Any) -> None:

@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.native_memory import limit_malloc_arenas
+from formcheck.native_memory import tune_malloc
 from formcheck.pose.blazepose import GraphPool, PoseSettings
 from formcheck.pose.extract import ProgressFn, TiltGrid, extract_pose, extract_segment
 from formcheck.pose.balance import lead_in_frames, plan_balanced, read_packet_table
@@ -145,7 +145,7 @@ def extract_pose_parallel(
     if len(segments) < 2:
         return ParallelResult(extract_pose(info, settings, start_s, end_s, progress=progress,
                                            decoder_threads=decoder_threads))
-    limit_malloc_arenas()
+    tune_malloc()
     n_workers = min(workers, len(segments))
     log.info("pose: %d segments (%s frames) on %d %s workers", len(segments),
              "/".join(str(s.frames) for s in segments), n_workers, pool)
@@ -394,7 +394,7 @@ _FRAMES: Any = None
 def _init_worker(started: Any, frames: Any, parent_pid: int) -> None:
     """Runs once in each worker: the parent owns Ctrl-C, and the worker dies with the parent."""
     global _STARTED, _FRAMES
-    limit_malloc_arenas()  # each segment builds and frees a graph here: see formcheck.native_memory
+    tune_malloc()  # each segment builds and frees a graph here: see formcheck.native_memory
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _STARTED, _FRAMES = started, frames
     try:
