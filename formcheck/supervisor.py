@@ -62,7 +62,6 @@ EXIT_CRASHED = 70  # sysexits.h EX_SOFTWARE: an internal software error
 EXIT_KILLED = 128 + signal.SIGKILL  # what a shell reports for a process killed by SIGKILL
 _FORWARDED = (signal.SIGTERM, signal.SIGHUP)
 _BLOCKED_AROUND_FORK = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-_PR_SET_PDEATHSIG = 1
 
 _crash_log = None  # the child's crash-log file object, kept open for faulthandler
 
@@ -138,14 +137,9 @@ def _start_child(parent_pid: int, log_fd: int, ledger_fd: int) -> None:
 
     from formcheck import inflight
 
-    try:
-        import ctypes
+    from formcheck.lifeline import die_with_parent
 
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
-    except (OSError, AttributeError):
-        pass  # not Linux: an orphaned child just runs to its end
-    if os.getppid() != parent_pid:
-        os._exit(EXIT_KILLED)  # the parent died before prctl took effect
+    die_with_parent(signal.SIGKILL, parent_pid, EXIT_KILLED)  # not Linux: an orphaned child runs to its end
     _crash_log = os.fdopen(log_fd, "w", encoding="utf-8", errors="backslashreplace")
     faulthandler.enable(file=_crash_log, all_threads=True)
     inflight.open_ledger(ledger_fd)

@@ -20,7 +20,6 @@ atomic write) before the process ends. They also die with the parent
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import os
@@ -34,6 +33,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from formcheck.batch.work import VideoOutcome, VideoTask, analyse_task
+from formcheck.lifeline import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +60,7 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
 
     signal.signal(signal.SIGTERM, terminate)
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent_pid:
-        os._exit(1)
+    die_with_parent(signal.SIGTERM, parent_pid)
     try:
         while True:
             task = conn.recv()

@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.lifeline import die_with_parent
 from formcheck.native_memory import tune_malloc
 from formcheck.pose.blazepose import GraphPool, PoseSettings
 from formcheck.pose.extract import ProgressFn, TiltGrid, extract_pose, extract_segment
@@ -397,13 +398,7 @@ def _init_worker(started: Any, frames: Any, parent_pid: int) -> None:
     tune_malloc()  # each segment builds and frees a graph here: see formcheck.native_memory
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _STARTED, _FRAMES = started, frames
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the pool's own broken-pipe detection ends the worker after its segment
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
+    die_with_parent(signal.SIGTERM, parent_pid)  # not Linux: the pool's broken pipe ends it after its segment
 
 
 def _run_segment(info: VideoInfo, settings: PoseSettings, segment: Segment, decoder_threads: bool,

@@ -47,7 +47,9 @@ def write_visual_outputs(out_dir: Path, result: "VideoResult", overlay_video: bo
 
 
 def _plots(out_dir: Path, result: "VideoResult", clip: str, height_cm: float | None) -> list[Path]:
-    """The plots, matplotlib imported here: in the child's time, not before the fork."""
+    """The plots (run beside the key frames). The import is usually done already:
+    ``RENDER_MODULES`` are imported beside the pose, so a forked child inherits matplotlib
+    loaded; called on its own (tests, a batch), it imports matplotlib in its own time."""
     from formcheck.render.plots import write_plots
 
     return write_plots(out_dir, result.track, result.analysis, clip, height_cm)

@@ -26,7 +26,6 @@ interrupted parent never removes the output folder under a live writer.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import signal
@@ -37,9 +36,9 @@ from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
 from formcheck.errors import OutputError
+from formcheck.lifeline import die_with_parent
 
 T = TypeVar("T")
-_PR_SET_PDEATHSIG = 1
 
 
 def fork_is_safe() -> bool:
@@ -139,10 +138,7 @@ def _run_child(fn: Callable[..., Any], args: tuple[Any, ...], write_fd: int) -> 
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
+        die_with_parent(signal.SIGKILL)
         devnull = open(os.devnull, "w")  # noqa: SIM115 - lives until os._exit
         sys.stdout = sys.stderr = devnull
         try:
