@@ -7,12 +7,13 @@ many arenas the freed pages stay resident: measured, 100 restarts of one graph
 took RSS from 294 to ~420 MB with the default arenas and kept it at ~285 MB
 with two. Both calls are no-ops where glibc is not the C library.
 
-Large blocks: glibc serves a block over ``M_MMAP_THRESHOLD`` with its own mmap and
-unmaps it on free, but by default the threshold *rises* to the size of any such
-block freed (up to 32 MB), after which full-size decoded frames (1080x1920 RGB:
-6.2 MB, one a frame since the frames are shrunk by OpenCV after FFmpeg's RGB
-conversion) come from the heap and leave it fragmented. A fixed threshold keeps
-them mapped and returned at once.
+Not done: fixing glibc's mmap threshold (``M_MMAP_THRESHOLD``) so that full-size
+decoded frames (6.2 MB) are mapped and unmapped on their own. Measured on the
+10-minute 1080x1920 clip (mallinfo2 sampled every 10 s): with a fixed 4 MiB
+threshold ~17 mapped blocks (209 MB) stayed live through the whole pose and the
+analyze process peaked at 622-661 MB; with glibc's default (dynamic) threshold
+the same run kept 16 MB mapped, 300-320 MB in use on the heap, and peaked at
+560-575 MB.
 """
 
 from __future__ import annotations
@@ -21,12 +22,8 @@ import ctypes
 import functools
 
 M_ARENA_MAX = -8
-M_MMAP_THRESHOLD = -3
-"""``mallopt`` parameter numbers, from glibc's <malloc.h>."""
+"""``mallopt`` parameter number, from glibc's <malloc.h>."""
 ARENAS = 2
-MMAP_THRESHOLD_BYTES = 4 << 20
-"""Blocks of 4 MiB or more are mapped on their own: full-size frames are; the 960-px frames
-(1.5 MB) and everything smaller stay on the heap as before."""
 
 
 @functools.cache
@@ -38,15 +35,14 @@ def _libc() -> ctypes.CDLL | None:
 
 
 def tune_malloc(arenas: int = ARENAS) -> bool:
-    """Cap the number of malloc arenas and fix the mmap threshold; call before worker threads allocate.
+    """Cap the number of malloc arenas; call before worker threads allocate.
 
     Arenas that already exist are kept, so the earlier in the process the better
-    (the CLI calls it first thing). Returns whether glibc accepted both.
+    (the CLI calls it first thing). Returns whether glibc accepted it.
     """
     libc = _libc()
     try:
-        return bool(libc is not None and libc.mallopt(M_ARENA_MAX, int(arenas))
-                    and libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
+        return bool(libc is not None and libc.mallopt(M_ARENA_MAX, int(arenas)))
     except AttributeError:
         return False
 

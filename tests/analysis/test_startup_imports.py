@@ -50,3 +50,13 @@ def test_import_ahead_loads_the_analysis_and_restores_the_switch_interval() -> N
         "                  'scipy': 'scipy.signal' in sys.modules, 'restored': sys.getswitchinterval() == before}))\n"
     )
     assert state == {"loaded": True, "scipy": True, "restored": True}
+
+
+def test_import_ahead_only_for_windows_up_to_two_minutes() -> None:
+    from formcheck.analysis.service import ANALYSIS_MODULES, IMPORT_AHEAD_MAX_S, modules_to_import_ahead
+
+    render = ("formcheck.render.plots",)
+    assert modules_to_import_ahead(6.5, render) == ANALYSIS_MODULES + render
+    assert modules_to_import_ahead(IMPORT_AHEAD_MAX_S, render) == ANALYSIS_MODULES + render
+    assert modules_to_import_ahead(IMPORT_AHEAD_MAX_S + 0.1, render) == ()
+    assert modules_to_import_ahead(600.0) == ()
