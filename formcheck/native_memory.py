@@ -8,12 +8,10 @@ took RSS from 294 to ~420 MB with the default arenas and kept it at ~285 MB
 with two. Both calls are no-ops where glibc is not the C library.
 
 Not done: fixing glibc's mmap threshold (``M_MMAP_THRESHOLD``) so that full-size
-decoded frames (6.2 MB) are mapped and unmapped on their own. Measured on the
-10-minute 1080x1920 clip (mallinfo2 sampled every 10 s): with a fixed 4 MiB
-threshold ~17 mapped blocks (209 MB) stayed live through the whole pose and the
-analyze process peaked at 622-661 MB; with glibc's default (dynamic) threshold
-the same run kept 16 MB mapped, 300-320 MB in use on the heap, and peaked at
-560-575 MB.
+decoded frames (6.2 MB) are mapped and unmapped on their own. Tried on the 10-minute
+1080x1920 clip: the peak was 652-661 MB with it and 669 MB without it (one run each,
+within the run-to-run spread), so it bought nothing and fixing the threshold also turns
+off glibc's own tuning of the trim threshold.
 """
 
 from __future__ import annotations
