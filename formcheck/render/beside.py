@@ -89,10 +89,11 @@ class Beside(Generic[T]):
                 stream.flush()  # or the child's copy of the buffer could be written twice
             except (OSError, ValueError, AttributeError):
                 pass
+        ignores_ctrl_c = signal.getsignal(signal.SIGINT) == signal.SIG_IGN  # a batch worker: its parent decides
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read_fd)
-            _run_child(fn, args, write_fd)
+            _run_child(fn, args, write_fd, ignores_ctrl_c)
         os.close(write_fd)
         self._pid, self._read_fd, self.forked = pid, read_fd, True
 
@@ -110,6 +111,10 @@ class Beside(Generic[T]):
         self._pid = None
         payload = b"".join(chunks)
         if not payload:
+            if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+                # Ctrl-C went to the whole process group: this process got it too, and that is the
+                # outcome (exit 130), not a failed output; its own handler may simply not have run yet.
+                raise KeyboardInterrupt
             how = (f"was killed by signal {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status)
                    else f"exited with code {os.WEXITSTATUS(status)}")  # fmt: skip
             raise OutputError(f"the process drawing the {self._name} {how} before finishing; run the command again.")
@@ -132,11 +137,13 @@ class Beside(Generic[T]):
             self._read_fd = None
 
 
-def _run_child(fn: Callable[..., Any], args: tuple[Any, ...], write_fd: int) -> None:
+def _run_child(fn: Callable[..., Any], args: tuple[Any, ...], write_fd: int, ignores_ctrl_c: bool = False) -> None:
     """In the forked child: run the job, send (ok, value) back, leave without the parent's exit handlers."""
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        # Ctrl-C ends the child at once, unless the parent ignores it (a batch worker, whose own
+        # parent stops the batch): then a Ctrl-C must not turn a finished clip into a failed one.
+        signal.signal(signal.SIGINT, signal.SIG_IGN if ignores_ctrl_c else signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         die_with_parent(signal.SIGKILL)
         devnull = open(os.devnull, "w")  # noqa: SIM115 - lives until os._exit

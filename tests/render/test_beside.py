@@ -176,3 +176,29 @@ def test_interrupted_while_the_plots_draw_nothing_is_left(tmp_path: Path, signum
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _sigint_self() -> None:
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(5)
+
+
+@pytest.mark.skipif(not fork_is_safe(), reason="fork is Linux's here")
+def test_a_child_killed_by_ctrl_c_is_an_interrupt_not_a_failed_output() -> None:
+    with pytest.raises(KeyboardInterrupt):
+        Beside(_sigint_self, use_fork=True).result()
+
+
+@pytest.mark.skipif(not fork_is_safe(), reason="fork is Linux's here")
+def test_a_parent_that_ignores_ctrl_c_has_a_child_that_ignores_it() -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        job = Beside(_sigint_then_value, use_fork=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert job.result() == "survived"
+
+
+def _sigint_then_value() -> str:
+    os.kill(os.getpid(), signal.SIGINT)
+    return "survived"
