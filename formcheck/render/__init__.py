@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 OVERLAY_NAME = "overlay.mp4"
 RENDER_MODULES = ("formcheck.render.keyframes", "formcheck.render.plots")
 """What ``write_visual_outputs`` imports (matplotlib's axes and figure: ~0.5 s): for ``analyze_video(import_ahead=...)``,
-so the import runs beside the pose and the forked plot process inherits it."""
+so the import runs beside the pose (clips up to 2 min) and the forked plot process inherits it."""
 
 
 def write_visual_outputs(out_dir: Path, result: "VideoResult", overlay_video: bool = False,
@@ -48,8 +48,9 @@ def write_visual_outputs(out_dir: Path, result: "VideoResult", overlay_video: bo
 
 def _plots(out_dir: Path, result: "VideoResult", clip: str, height_cm: float | None) -> list[Path]:
     """The plots (run beside the key frames). The import is usually done already:
-    ``RENDER_MODULES`` are imported beside the pose, so a forked child inherits matplotlib
-    loaded; called on its own (tests, a batch), it imports matplotlib in its own time."""
+    ``RENDER_MODULES`` are imported beside the pose of clips up to ``IMPORT_AHEAD_MAX_S``, so a
+    forked child inherits matplotlib loaded; otherwise (long clips, tests, a batch) it imports
+    matplotlib in its own time."""
     from formcheck.render.plots import write_plots
 
     return write_plots(out_dir, result.track, result.analysis, clip, height_cm)
