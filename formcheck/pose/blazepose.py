@@ -82,13 +82,15 @@ class BlazePose:
 
     def __init__(self, settings: PoseSettings, static: bool = False) -> None:
         _quiet_mediapipe()
-        import mediapipe as mp  # imported here: ~1 s, and only pose work needs it
+        from formcheck.pose.mediapipe_import import pose_solution  # only pose work needs MediaPipe
+
+        mp_pose = pose_solution()
 
         self._settings = settings
         self._static = static
         self._warmed_up = False
         with native_stderr_silenced():
-            self._pose = mp.solutions.pose.Pose(
+            self._pose = mp_pose.Pose(
                 static_image_mode=static,
                 model_complexity=settings.model_complexity,
                 smooth_landmarks=not static,
