@@ -61,17 +61,15 @@ def _register_deferred(name: str) -> None:
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         raise ImportError(f"{name} is not an importable package: is mediapipe installed?", name=name)
     package = importlib.util.module_from_spec(spec)
-    state = {"done": False}
     init_lock = threading.RLock()
 
     def complete(attribute: str) -> object:
-        """PEP 562 hook: runs the real ``__init__`` on the first missing attribute, then answers."""
+        """PEP 562 hook: runs the real ``__init__`` on the first missing attribute (the hook removes
+        itself first, so it runs once), then answers."""
         if _loading_pose or (attribute.startswith("__") and attribute.endswith("__") and attribute != "__version__"):
             raise AttributeError(attribute)  # dunder probes (copy, pickle, inspect) must not trigger a big import
         with init_lock:
-            if not state["done"]:
-                state["done"] = True
-                del package.__dict__["__getattr__"]
+            if package.__dict__.pop("__getattr__", None) is not None:
                 spec.loader.exec_module(package)  # type: ignore[union-attr]
         try:
             return package.__dict__[attribute]
