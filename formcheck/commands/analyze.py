@@ -1,4 +1,14 @@
-"""``formcheck analyze VIDEO --out DIR``: the video engine from the command line."""
+"""``formcheck analyze VIDEO --out DIR``: the video engine from the command line.
+
+The measurements (``summary.json``, ``strides.csv``, ``frames.csv``) are always
+written; the pictures (key frames and plots) only with ``--visuals``. Why not by
+default: drawing them (importing matplotlib, decoding the clip again up to the
+last key frame, rasterising three figures twice) took ~1 s of the ~6 s a 3-s
+clip's whole run takes on two cores, more than every other step after the pose
+together, and ``formcheck check``'s HTML report, where a runner looks at
+pictures, asks for the key frames itself and draws its own charts. ``analyze`` is the quick way to the numbers; one flag adds the
+pictures.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +29,7 @@ def analyze(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute the pose even if cached.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary; errors only.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print summary.json to stdout.")] = False,
+    visuals: Annotated[bool, typer.Option("--visuals", help="Also write keyframes/ (skeleton on early and late strides, JPEG) and plots/ (per stride, PNG + SVG).")] = False,
     overlay_video: Annotated[bool, typer.Option("--overlay-video", help="Also write overlay.mp4 (pose drawn on every frame).")] = False,
     export: Annotated[Optional[list[str]], typer.Option("--export", help="Also write OpenSim files: trc (markers), mot (angles). Repeatable.")] = None,
 ) -> None:
@@ -36,10 +47,17 @@ def analyze(
                    end_s=end, workers=workers, use_cache=not no_cache)  # fmt: skip
     written: list[Path] = []
 
-    def visuals(tmp: Path, partial: VideoResult) -> None:
-        from formcheck.render import write_visual_outputs
+    def extras(tmp: Path, partial: VideoResult) -> None:
+        if visuals:
+            from formcheck.render import write_visual_outputs
 
-        written.extend(write_visual_outputs(tmp, partial, overlay_video=overlay_video, height_cm=height_cm))
+            written.extend(write_visual_outputs(tmp, partial, overlay_video=overlay_video, height_cm=height_cm))
+        elif overlay_video:
+            from formcheck.render import OVERLAY_NAME
+            from formcheck.render.overlay_video import write_overlay_video
+
+            path = write_overlay_video(tmp / OVERLAY_NAME, partial.info, partial.track, partial.analysis)
+            written.append(path.relative_to(tmp))
         if kinds:
             from formcheck.export import write_exports
 
@@ -49,8 +67,8 @@ def analyze(
     from formcheck.render import RENDER_MODULES
 
     with ProgressView(enabled=not quiet and not json_out) as view:
-        result = analyze_video(job, progress=view.advance, on_probe=view.start, extra_outputs=visuals,
-                               import_ahead=RENDER_MODULES)
+        result = analyze_video(job, progress=view.advance, on_probe=view.start, extra_outputs=extras,
+                               import_ahead=RENDER_MODULES if visuals else ())
     if json_out:
         import json
 
@@ -58,7 +76,7 @@ def analyze(
 
         typer.echo(json.dumps(result.summary, indent=2, default=json_default))
     elif not quiet:
-        print_summary(result, out, written)
+        print_summary(result, out, written, visuals_hint=not visuals)
 
 
 def register(app: typer.Typer) -> None:

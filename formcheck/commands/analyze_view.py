@@ -50,7 +50,7 @@ class ProgressView:
             self._progress.update(self._task, completed=time_s)
 
 
-def print_summary(result: Any, out: Path, extra_files: list[Path] | None = None) -> None:
+def print_summary(result: Any, out: Path, extra_files: list[Path] | None = None, visuals_hint: bool = False) -> None:
     s = result.summary
     out_console = Console()
     ts = s["time_scale"]
@@ -82,3 +82,5 @@ def print_summary(result: Any, out: Path, extra_files: list[Path] | None = None)
         from formcheck.render import describe_outputs
 
         out_console.print(f"Also written in {out}: {describe_outputs(extra_files)}")
+    if visuals_hint:
+        out_console.print("Add --visuals for key frames (the skeleton on an early and a late stride) and per-stride plots.")

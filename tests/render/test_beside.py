@@ -155,7 +155,7 @@ def test_interrupted_while_the_plots_draw_nothing_is_left(tmp_path: Path, signum
     sample = Path(__file__).resolve().parents[2] / "samples" / "outdoor_side_grass_short.mp4"
     marker, out = tmp_path / "started", tmp_path / "result"
     proc = subprocess.Popen([sys.executable, "-c", _SLOW_PLOTS, str(marker), "analyze", str(sample), "--out", str(out),
-                             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             "--visuals", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, stdin=subprocess.DEVNULL)  # fmt: skip
     try:
         deadline = time.monotonic() + 300

@@ -27,7 +27,7 @@ def test_cjk_file_name_gives_no_glyph_warnings(tmp_path):
     shutil.copy(SAMPLE, clip)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
     result = subprocess.run([sys.executable, "-m", "formcheck.cli", "analyze", str(clip), "--out", str(tmp_path / "out"),
-                             "--quiet"], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=300)  # fmt: skip
+                             "--visuals", "--quiet"], capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=300)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert (tmp_path / "out" / "plots" / "lean_per_stride.png").exists()

@@ -24,7 +24,7 @@ def analysis_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("analysis") / "clip"
     env = {**os.environ, "FORMCHECK_CACHE_DIR": os.environ.get("FORMCHECK_CACHE_DIR", str(REPO / ".cache"))}
     cli = Path(sys.executable).with_name("formcheck")
-    subprocess.run([str(cli), "analyze", str(CLIP), "--out", str(out), "--height-cm", "178", "--workers", "1"],
+    subprocess.run([str(cli), "analyze", str(CLIP), "--out", str(out), "--height-cm", "178", "--workers", "1", "--visuals"],
                    check=True, env=env, capture_output=True, timeout=600)  # fmt: skip
     return out
 
