@@ -6,8 +6,8 @@ default: drawing them (importing matplotlib, decoding the clip again up to the
 last key frame, rasterising three figures twice) took ~1 s of the ~6 s a 3-s
 clip's whole run takes on two cores, more than every other step after the pose
 together, and ``formcheck check``'s HTML report, where a runner looks at
-pictures, asks for the key frames itself and draws its own charts. ``analyze`` is the quick way to the numbers; one flag adds the
-pictures.
+pictures, asks for the key frames itself and draws its own charts. ``analyze``
+is the quick way to the numbers; one flag adds the pictures.
 """
 
 from __future__ import annotations
@@ -48,16 +48,11 @@ def analyze(
     written: list[Path] = []
 
     def extras(tmp: Path, partial: VideoResult) -> None:
-        if visuals:
+        if visuals or overlay_video:
             from formcheck.render import write_visual_outputs
 
-            written.extend(write_visual_outputs(tmp, partial, overlay_video=overlay_video, height_cm=height_cm))
-        elif overlay_video:
-            from formcheck.render import OVERLAY_NAME
-            from formcheck.render.overlay_video import write_overlay_video
-
-            path = write_overlay_video(tmp / OVERLAY_NAME, partial.info, partial.track, partial.analysis)
-            written.append(path.relative_to(tmp))
+            written.extend(write_visual_outputs(tmp, partial, overlay_video=overlay_video, height_cm=height_cm,
+                                                pictures=visuals))  # fmt: skip
         if kinds:
             from formcheck.export import write_exports
 

@@ -23,22 +23,27 @@ so the import runs beside the pose (clips up to 2 min) and the forked plot proce
 
 
 def write_visual_outputs(out_dir: Path, result: "VideoResult", overlay_video: bool = False,
-                         height_cm: float | None = None, fork: bool | None = None) -> list[Path]:  # fmt: skip
-    """Key frames and plots always, ``overlay.mp4`` when asked; returns the paths relative to ``out_dir``.
+                         height_cm: float | None = None, fork: bool | None = None,
+                         pictures: bool = True) -> list[Path]:  # fmt: skip
+    """Key frames and plots (unless ``pictures`` is False), ``overlay.mp4`` when asked; returns the
+    paths relative to ``out_dir``.
 
     ``fork``: draw the plots in a forked child (None: where that is safe, ``beside.fork_is_safe``).
+    ``pictures=False`` (``analyze`` without ``--visuals``) imports neither matplotlib nor the key frames.
     """
-    from formcheck.render.beside import Beside
-    from formcheck.render.keyframes import write_keyframes
+    written: list[Path] = []
+    if pictures:
+        from formcheck.render.beside import Beside
+        from formcheck.render.keyframes import write_keyframes
 
-    clip = Path(result.info.path).name
-    # Plots (matplotlib: Python, the GIL) in a forked child, key frames (decoding, OpenCV) here:
-    # on two cores they take about as long as the slower of the two (see ``render.beside``).
-    plots = Beside(_plots, out_dir, result, clip, height_cm, name="plots", use_fork=fork)
-    try:
-        written = write_keyframes(out_dir, result.info, result.track, result.analysis) + plots.result()
-    finally:
-        plots.stop()
+        clip = Path(result.info.path).name
+        # Plots (matplotlib: Python, the GIL) in a forked child, key frames (decoding, OpenCV) here:
+        # on two cores they take about as long as the slower of the two (see ``render.beside``).
+        plots = Beside(_plots, out_dir, result, clip, height_cm, name="plots", use_fork=fork)
+        try:
+            written = write_keyframes(out_dir, result.info, result.track, result.analysis) + plots.result()
+        finally:
+            plots.stop()
     if overlay_video:
         from formcheck.render.overlay_video import write_overlay_video
 

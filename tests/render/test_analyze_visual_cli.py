@@ -3,12 +3,11 @@ without ``--visuals`` no picture is drawn and matplotlib is never imported."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-
-import json
 
 import pytest
 
