@@ -121,16 +121,20 @@ SESSION = [
     ("changing position?", "y"), ("Fever", "n"), ("Weight loss", ""), ("had cancer?", ""), ("blow to the back?", ""),
     ("Dark urine", "no"), ("would explain?", ""), ("tender to touch", ""),
 ]  # fmt: skip
-EXPECTED = Answers.model_validate({
-    "runner": {"age": 34, "sex": "male", "running_months": 3, "runs_per_week": 3},
-    "symptom": {"date": dt.date.today() - dt.timedelta(days=1), "kind": "pump", "where": "lower_back",
-                "minute_into_run": 12, "forced_walk": True, "severity": 7},
-    "warmup": {"done": False},
-    "history": {"injuries": [{"part": "ankle", "side": "left", "months_ago": 8}]},
-    "substances": {"taken": ["creatine"]},
-    "endurance": {"extensor_s": 62, "side_bridge_left_s": 40, "side_bridge_right_s": 52.5},
-    "red_flags": {"night_pain": True, "fever": False, "dark_urine": False},
-})  # fmt: skip
+
+
+def expected_answers() -> Answers:
+    """What the scripted session should save; "yesterday" is read against today's date when the test runs."""
+    return Answers.model_validate({
+        "runner": {"age": 34, "sex": "male", "running_months": 3, "runs_per_week": 3},
+        "symptom": {"date": dt.date.today() - dt.timedelta(days=1), "kind": "pump", "where": "lower_back",
+                    "minute_into_run": 12, "forced_walk": True, "severity": 7},
+        "warmup": {"done": False},
+        "history": {"injuries": [{"part": "ankle", "side": "left", "months_ago": 8}]},
+        "substances": {"taken": ["creatine"]},
+        "endurance": {"extensor_s": 62, "side_bridge_left_s": 40, "side_bridge_right_s": 52.5},
+        "red_flags": {"night_pain": True, "fever": False, "dark_urine": False},
+    })  # fmt: skip
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -171,7 +175,7 @@ def test_interactive_in_tmux(tmp_path: Path) -> None:
         assert f"wrote {out} (19 of 33 questions answered" in text
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
-    assert load_answers(out) == EXPECTED
+    assert load_answers(out) == expected_answers()
     assert written_by_formcheck(out)
 
 

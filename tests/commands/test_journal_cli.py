@@ -18,7 +18,6 @@ from formcheck.store import Store
 from formcheck.store.journal import add_entry, check_entry, entries, open_existing
 
 REPO = Path(__file__).resolve().parents[2]
-TODAY = dt.date.today()
 
 
 @pytest.fixture(autouse=True)
@@ -50,14 +49,15 @@ def test_add_update_and_list(capsys: pytest.CaptureFixture[str], db: str) -> Non
     code, out, _ = run_cli(capsys, "journal", "add", "--date", "2026-11-30", "--severity", "6", "--db", db)
     assert code == 0 and out.startswith("updated the entry for 2026-11-30: severity 6 (was: severity 7, walked,")
     assert run_cli(capsys, "journal", "add", "--date", "2026-11-25", "-s", "0", "--db", db)[0] == 0
-    assert run_cli(capsys, "journal", "add", "-s", "2", "--db", db)[1] == f"journaled {TODAY}: severity 2\n"
+    today = dt.date.today()  # read when the entry is added, not at import: a suite may cross midnight
+    assert run_cli(capsys, "journal", "add", "-s", "2", "--db", db)[1] == f"journaled {today}: severity 2\n"
 
     code, out, _ = run_cli(capsys, "journal", "list", "--json", "--db", db)
     assert code == 0
     assert json.loads(out) == [
         {"date": "2026-11-25", "severity": 0, "walked": False, "minute": None, "note": ""},
         {"date": "2026-11-30", "severity": 6, "walked": False, "minute": None, "note": ""},
-        {"date": TODAY.isoformat(), "severity": 2, "walked": False, "minute": None, "note": ""},
+        {"date": today.isoformat(), "severity": 2, "walked": False, "minute": None, "note": ""},
     ]
     code, table, _ = run_cli(capsys, "journal", "--db", db)  # alone, it lists
     assert code == 0 and "symptom journal of default" in table and "2026-11-30" in table
@@ -146,7 +146,8 @@ def test_storage_functions(tmp_path: Path) -> None:
 
 
 def test_check_entry_bounds() -> None:
-    check_entry(JournalEntry(TODAY, 0, minute=0.0, note="x" * 2000))
-    check_entry(JournalEntry(TODAY, 10, minute=600.0))
+    today = dt.date(2026, 12, 3)
+    check_entry(JournalEntry(today, 0, minute=0.0, note="x" * 2000), today)
+    check_entry(JournalEntry(today, 10, minute=600.0), today)
     with pytest.raises(UsageError, match="in the future"):
-        check_entry(JournalEntry(TODAY + dt.timedelta(days=1), 3))
+        check_entry(JournalEntry(today + dt.timedelta(days=1), 3), today)
