@@ -33,7 +33,7 @@ class PoseSettings:
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     max_side_px: int = 960  # frames are downsized to this before inference (the model sees 256 px crops)
-    version: str = "mediapipe-0.10.21/follow-v4/rgb-area2/tilt-v2"  # rgb-area2: frames shrunk by cv2 (video.frames._to_rgb); tilt-v2: level lines kept per track, box filtered after Hough
+    version: str = "mediapipe-0.10.21/follow-v4/yuv-area3/tilt-v2"  # yuv-area3: 4:2:0 planes shrunk before the RGB conversion (video.yuv); tilt-v2: level lines kept per track, box filtered after Hough
 
     @property
     def model_name(self) -> str:

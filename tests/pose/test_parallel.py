@@ -406,5 +406,7 @@ def test_parallel_track_gives_the_same_analysis_as_one_worker(
     assert lean_one is not None and lean_many is not None and abs(lean_many - lean_one) < 0.3
     assert (one.orientation.view, one.orientation.facing) == (many.orientation.view, many.orientation.facing)
     assert one.activity.activity == many.activity.activity == "running"
-    tilt_one = [w for w in one.warnings if "off level" in w]  # the gym clip's camera is ~2.1 deg off level
-    assert tilt_one and tilt_one == [w for w in many.warnings if "off level" in w]
+    # The gym clip's scene lines are ~1.4 deg off level (2.1 before frames were shrunk as YUV planes): close to
+    # the 2-deg warning, so a tilt that moved with the worker count would show here as a warning in one run only.
+    assert single.tilt_deg is not None and parallel[0].track.tilt_deg is not None
+    assert [w for w in one.warnings if "off level" in w] == [w for w in many.warnings if "off level" in w]
