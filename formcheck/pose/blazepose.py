@@ -1,11 +1,13 @@
 """MediaPipe BlazePose, the pose model formcheck runs (it ships inside the mediapipe wheel).
 
-``mediapipe.solutions.pose`` in video (tracking) mode: the landmark model
-re-uses the previous frame's region of interest and only runs the person
+The graph of ``mediapipe.solutions.pose`` in video (tracking) mode: the landmark
+model re-uses the previous frame's region of interest and only runs the person
 detector when tracking is lost, which is both faster and steadier than
-detecting every frame. ``model_complexity=1`` is the "full" model, the only
-landmark model the 0.10.21 wheel carries: lite (0) and heavy (2) would be
-downloaded at first use, which formcheck never does.
+detecting every frame. It runs through ``landmarks_graph.LandmarksGraph``, the
+same graph asked only for the image landmarks (the same numbers, less Python a
+frame). ``model_complexity=1`` is the "full" model, the only landmark model the
+0.10.21 wheel carries: lite (0) and heavy (2) would be downloaded at first use,
+which formcheck never does.
 """
 
 from __future__ import annotations
@@ -85,16 +87,16 @@ class BlazePose:
         from formcheck.pose.mediapipe_import import pose_solution  # only pose work needs MediaPipe
 
         mp_pose = pose_solution()
+        from formcheck.pose.landmarks_graph import LandmarksGraph  # imports MediaPipe: after pose_solution()
 
         self._settings = settings
         self._static = static
         self._warmed_up = False
         with native_stderr_silenced():
-            self._pose = mp_pose.Pose(
-                static_image_mode=static,
+            self._pose = LandmarksGraph(
+                mp_pose,
+                static=static,
                 model_complexity=settings.model_complexity,
-                smooth_landmarks=not static,
-                enable_segmentation=False,
                 min_detection_confidence=settings.min_detection_confidence,
                 min_tracking_confidence=settings.min_tracking_confidence,
             )
@@ -107,14 +109,13 @@ class BlazePose:
         """
         height, width = image_rgb.shape[:2]
         if self._warmed_up:
-            result = self._pose.process(image_rgb)
+            raw = self._pose.landmarks(image_rgb)
         else:  # the first inference prints TFLite/absl start-up lines from C++
             with native_stderr_silenced():
-                result = self._pose.process(image_rgb)
+                raw = self._pose.landmarks(image_rgb)
             self._warmed_up = True
-        if result.pose_landmarks is None:
+        if raw is None:
             return None
-        raw = np.array([[p.x, p.y, p.z, p.visibility] for p in result.pose_landmarks.landmark], dtype=np.float64)
         out = np.empty_like(raw)
         out[:, 0] = raw[:, 0] * width + offset_px[0]
         out[:, 1] = raw[:, 1] * height + offset_px[1]
