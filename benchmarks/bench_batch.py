@@ -25,6 +25,15 @@ them alike), waits before each run until the machine is nearly idle (at most
 ``--settle`` seconds), prints the CPU seconds *other* processes used during
 each run (``others``: 0 means the run had the machine to itself) and reports
 each configuration's best and median run; the ratios use the best runs.
+
+``--ceiling`` also times the bare work itself at clip level: the naive pose
+loop (``bench_pose.run_naive``: OpenCV decode -> BlazePose, nothing else) over
+all the clips in one process (``naive-1``), and the same clips shared out into
+one process a core, run at once (``naive-N``, balanced by frame count). Their
+ratio is what this machine gives for this workload when the cores are added
+(two vCPUs can share one physical core, caches and memory bandwidth), so no
+batch runner can scale further on it; the batch's speed-up is printed as a
+fraction of it too.
 """
 
 from __future__ import annotations
@@ -149,6 +158,49 @@ def run_batch(source: Path, root: Path, label: str, workers: int, ray: str | Non
     return Run(seconds, statuses.count("analysed"), statuses.count("failed"), cpu, others)
 
 
+NAIVE = "naive-"
+"""Label prefix of the ``--ceiling`` runs: the naive pose loop over the clips, one process a share."""
+
+
+def naive_shares(clips: list[Path], parts: int) -> list[list[Path]]:
+    """The clips dealt into ``parts`` shares of nearly equal frame counts (longest first, to the lightest share)."""
+    from formcheck.video.probe import probe_video
+
+    shares: list[list[Path]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for clip, frames in sorted(((c, probe_video(c).frames) for c in clips), key=lambda cf: -cf[1]):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(clip)
+        loads[lightest] += frames
+    return [share for share in shares if share]
+
+
+def run_naive(clips: list[Path], parts: int) -> Run:
+    """The naive loop over every clip, in ``parts`` processes started together; timed until the last ends."""
+    cpu_before, busy_before, started = children_cpu_s(), machine_busy_s(), time.perf_counter()
+    children = [subprocess.Popen([sys.executable, __file__, "--naive-child", *map(str, share)], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for share in naive_shares(clips, parts)]  # fmt: skip
+    done = 0
+    for child in children:
+        out, err = child.communicate()
+        if child.returncode != 0:
+            raise SystemExit(f"naive loop failed ({child.returncode}): {err[-2000:]}")
+        done += int(out.split()[-1])
+    seconds, cpu = time.perf_counter() - started, children_cpu_s() - cpu_before
+    return Run(seconds, done, 0, cpu, machine_busy_s() - busy_before - cpu)
+
+
+def naive_child(clips: list[str]) -> None:
+    """Child side of ``run_naive``: bench_pose's naive loop on each clip in turn; prints the clip count."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_pose import run_naive as naive_loop
+
+    for clip in clips:
+        naive_loop(clip)
+    print(len(clips), flush=True)
+
+
 def ray_start_stop_s(cores: int, root: Path) -> float:
     """A local Ray instance started (as ``formcheck batch --ray`` starts it) and stopped with nothing run on it."""
     code = (f"import ray; from formcheck.batch.ray_runner import _connect; _connect('local', {cores}); "
@@ -200,7 +252,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="run the configurations in turn this many times")
     parser.add_argument("--settle", type=float, default=0.0,
                         help="before each run, wait up to this many seconds for the machine to be nearly idle")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also time the naive pose loop over the clips in 1 process and in one a core at once")
+    parser.add_argument("--only-ceiling", action="store_true", help="time only the naive loop runs (implies --ceiling)")
+    parser.add_argument("--naive-child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.naive_child:
+        naive_child(options.naive_child)
+        return
+    options.ceiling = options.ceiling or options.only_ceiling
     cores = usable_cores()
     root = Path(tempfile.mkdtemp(prefix="fcbb-"))
     try:
@@ -209,15 +269,18 @@ def main() -> None:
             count = len(options.clips) * options.copies
             print(f"{count} clips, {frames} frames, {cores} usable cores, poses {'cached' if options.cache else 'recomputed'}, "
                   f"load average before: {load_average()}")  # fmt: skip
-            configs: list[tuple[str, int, str | None]] = [("pool-1", 1, None), (PINNED, 1, None),
-                                                          (f"pool-{cores}", cores, None)]
-            if not options.no_ray:
-                configs.append((f"ray-{cores}", cores, "local"))
-            if options.ray_running:
-                configs.append((f"ray-up-{cores}", cores, stack.enter_context(running_ray(cores, root))))
+            configs: list[tuple[str, int, str | None]] = []
+            if not options.only_ceiling:
+                configs += [("pool-1", 1, None), (PINNED, 1, None), (f"pool-{cores}", cores, None)]
+                if not options.no_ray:
+                    configs.append((f"ray-{cores}", cores, "local"))
+                if options.ray_running:
+                    configs.append((f"ray-up-{cores}", cores, stack.enter_context(running_ray(cores, root))))
+            if options.ceiling:
+                configs += [(f"{NAIVE}1", 1, None), (f"{NAIVE}{cores}", cores, None)]
             results = measure(configs, source, root, frames, options)
         report(results, cores, count, options.repeat)
-        if not options.no_ray:
+        if not options.no_ray and not options.only_ceiling:
             print(f"  a local Ray instance's start + stop alone (no task): {ray_start_stop_s(cores, root):.1f} s "
                   f"(load {load_average()})")
     finally:
@@ -231,7 +294,10 @@ def measure(configs: list[tuple[str, int, str | None]], source: Path, root: Path
     for _ in range(options.repeat):
         for label, workers, ray in configs:
             idle = settle(options.settle) if options.settle > 0 else None
-            run = run_batch(source, root, label, workers, ray, options.cache)
+            if label.startswith(NAIVE):
+                run = run_naive(sorted(source.glob("*/*")), workers)
+            else:
+                run = run_batch(source, root, label, workers, ray, options.cache)
             results[label].append(run)
             print(f"  {label:16s} {run.seconds:7.1f} s  {run.analysed} analysed, {run.failed} failed  "
                   f"{60 * run.analysed / run.seconds:6.1f} videos/min  {frames / run.seconds:6.1f} frames/s  "
@@ -249,8 +315,16 @@ def report(results: dict[str, list[Run]], cores: int, count: int, repeat: int) -
             median = statistics.median(r.seconds for r in runs)
             print(f"  {label:16s} best {best[label]:6.1f} s ({60 * count / best[label]:.1f} videos/min), "
                   f"median {median:6.1f} s ({60 * count / median:.1f} videos/min) of {len(runs)}")
+    ceiling = None
+    if f"{NAIVE}1" in best:
+        ceiling = best[f"{NAIVE}1"] / best[f"{NAIVE}{cores}"]
+        print(f"ceiling: the naive pose loop over the clips, 1 -> {cores} processes at once: {ceiling:.2f}x "
+              f"(what this machine's {cores} cores give this work)")
+    if "pool-1" not in best:
+        return
     base, pool = best["pool-1"], best[f"pool-{cores}"]
-    print(f"speed-up 1 -> {cores} workers (local pool): {base / pool:.2f}x (goal >= 1.8x on 2 cores)")
+    of_ceiling = "" if ceiling is None else f"; {100 * (base / pool) / ceiling:.0f} % of the ceiling"
+    print(f"speed-up 1 -> {cores} workers (local pool): {base / pool:.2f}x (goal >= 1.8x on 2 cores){of_ceiling}")
     if PINNED in best:
         print(f"speed-up 1 worker on 1 core -> {cores} workers on {cores} cores (local pool): {best[PINNED] / pool:.2f}x; "
               f"CPU seconds a video: {_cpu_per_video(results[PINNED], count):.1f} (1 core) vs "

@@ -10,7 +10,10 @@ the clip is retried on a fresh worker up to ``MAX_RETRIES`` times and then
 recorded as failed, while the other workers carry on undisturbed.
 
 Workers are spawned (MediaPipe's threads do not survive ``fork``), load the
-libraries once and keep them for every clip they are given. They ignore
+libraries once and keep them for every clip they are given. ``start`` spawns
+them before the batch is planned, and each imports the engine, MediaPipe and
+the renderers straight away (``_warm_up``, ~1.5 s), so that start-up runs
+beside the parent's own planning instead of after it. They ignore
 SIGINT -- Ctrl-C reaches the whole process group, and only the parent decides
 -- and turn SIGTERM into ``KeyboardInterrupt``, so a clip interrupted while
 its folder is being written removes its temporary folder (``output_dir``'s
@@ -49,6 +52,21 @@ def died_message(attempts: int, exitcode: int | None) -> str:
     return f"the worker analysing it died {attempts} time{'s' if attempts != 1 else ''}{how}; not retried again"
 
 
+WARM_MODULES = ("formcheck.analysis.service", "formcheck.analysis.pipeline", "formcheck.analysis.outputs",
+                "formcheck.pose.parallel", "formcheck.pose.landmarks_graph")
+"""What every clip needs (with ``render.RENDER_MODULES``), imported by a worker before its first clip arrives."""
+
+
+def _warm_up() -> None:
+    """Import what analysing a clip needs, while the parent is still planning (see the module's docstring)."""
+    import importlib
+
+    from formcheck.render import RENDER_MODULES
+
+    for name in (*WARM_MODULES, *RENDER_MODULES):
+        importlib.import_module(name)
+
+
 def _worker_main(conn: Connection, parent_pid: int) -> None:
     """A worker's life: take a task, analyse it, send the outcome back, until told to stop."""
     from formcheck.native_memory import tune_malloc
@@ -62,6 +80,7 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
     signal.signal(signal.SIGTERM, terminate)
     die_with_parent(signal.SIGTERM, parent_pid)
     try:
+        _warm_up()
         while True:
             task = conn.recv()
             if task is None:
@@ -76,6 +95,7 @@ class _Slot:
     process: BaseProcess
     conn: Connection
     task: VideoTask | None = None
+    used: bool = False  # given a task at least once (a never-used worker may still be importing)
 
 
 class LocalPool:
@@ -94,16 +114,22 @@ class LocalPool:
         child.close()
         return _Slot(process, parent)
 
+    def start(self, clips: int) -> None:
+        """Spawn the workers for up to ``clips`` clips now (idempotent), so they import while the caller plans."""
+        while len(self._slots) < min(self.workers, clips):
+            self._slots.append(self._start())
+
     def run(self, tasks: list[VideoTask], on_outcome: Callable[[VideoOutcome], None]) -> None:
         """Analyse every task; ``on_outcome`` runs in this process as each clip finishes (in completion order)."""
         queue = deque(tasks)
         try:
-            self._slots = [self._start() for _ in range(min(self.workers, len(tasks)))]
+            self.start(len(tasks))
             busy = 0
             while queue or busy:
                 for slot in self._slots:
                     if slot.task is None and queue:
                         slot.task = queue.popleft()
+                        slot.used = True
                         slot.conn.send(slot.task)
                         busy += 1
                 ready = wait([s.conn for s in self._slots if s.task] + [s.process.sentinel for s in self._slots if s.task],
@@ -140,10 +166,13 @@ class LocalPool:
         return VideoOutcome(task.index, "failed", error=died_message(task.attempt + 1, exitcode), attempts=task.attempt + 1)
 
     def close(self) -> None:
-        """Stop every worker: a polite stop when idle, SIGTERM (temporary folders removed) then SIGKILL if busy."""
+        """Stop every worker: a polite stop when idle, SIGTERM (temporary folders removed) then SIGKILL if busy.
+
+        A worker never given a clip gets SIGTERM too: it may still be importing, and a batch with
+        nothing left to do should not wait for that."""
         for slot in self._slots:
             try:
-                if slot.task is None and slot.process.is_alive():
+                if slot.task is None and slot.used and slot.process.is_alive():
                     slot.conn.send(None)
                 else:
                     slot.process.terminate()

@@ -38,7 +38,7 @@ class PlannedVideo:
     item: BatchItem
     out_dir: Path
     settings_key: str
-    sha256: str | None  # None when the file cannot be read (the worker then reports why)
+    sha256: str | None  # None when not needed (no earlier results) or unreadable (the worker then reports why)
     height_cm: float | None
     done_summary: dict[str, Any] | None = None  # the stored summary when the clip is skipped
 
@@ -101,9 +101,11 @@ def plan_batch(items: list[BatchItem], out_root: Path, store: Store, default_hei
         height = item.height_cm if item.height_cm is not None else default_height_cm
         key = keys.setdefault(height, settings_key_for(height))
         out_dir = out_root / safe_name(item.runner) / name
-        sha = _hash(item.path)
+        # Only a clip whose folder already holds results can be a skip: the others are not hashed here
+        # (their worker hashes the bytes it analyses), so a first batch of thousands starts at once.
+        sha = _hash(item.path) if (out_dir / "summary.json").is_file() else None
         done = None
-        if sha is not None and (out_dir / "summary.json").is_file():
+        if sha is not None:
             if item.runner not in stored:
                 stored[item.runner] = _stored(store, item.runner)
             done = stored[item.runner].get((sha, key))

@@ -25,8 +25,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from formcheck.batch.discover import discover
+from formcheck.batch.discover import BatchItem, discover
 from formcheck.batch.plan import PlannedVideo, plan_batch
 from formcheck.batch.progress import BatchProgress
 from formcheck.batch.results import CsvRow, save_analysis, write_csv
@@ -34,6 +35,9 @@ from formcheck.batch.work import FAULT_ENV, VideoOutcome, VideoTask
 from formcheck.errors import FormcheckError, InputFileError, UsageError
 from formcheck.store.api import Store
 from formcheck.store.checks import VideoAnalysisRecord
+
+if TYPE_CHECKING:
+    from formcheck.batch.local import LocalPool
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +118,22 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
     started = time.perf_counter()
     out = Path(os.path.abspath(options.out))
     csv_path = out / CSV_NAME
+    pool = None
+    if options.ray is None:
+        from formcheck.batch.local import LocalPool
+
+        pool = LocalPool(workers)
+        pool.start(len(items))  # the workers import beside the planning below
+    try:
+        return _run_planned(options, items, workers, pool, out, csv_path, started, on_row)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _run_planned(options: BatchOptions, items: list[BatchItem], workers: int, pool: LocalPool | None, out: Path,
+                 csv_path: Path, started: float, on_row: Callable[[CsvRow], None] | None) -> BatchReport:  # fmt: skip
+    """Plan the discovered clips against the store, run what is left (on ``pool`` when local) and report."""
     with Store.open(options.db) as store:
         planned = plan_batch(items, out, store, options.height_cm)
         rows: dict[int, CsvRow] = {v.index: _row(v, "skipped") for v in planned if v.skip}
@@ -157,7 +177,7 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
             try:
                 if tasks:
                     out.mkdir(parents=True, exist_ok=True)
-                    _run(tasks, arrived, options, workers)
+                    _run(tasks, arrived, options, workers, pool)
             except KeyboardInterrupt:
                 for video in todo.values():
                     _sweep_temporary(video)
@@ -179,11 +199,10 @@ def _shares_cores(options: BatchOptions, workers: int, clips: int) -> bool:
     return options.ray not in (None, LOCAL) or min(workers, clips) > 1
 
 
-def _run(tasks: list[VideoTask], arrived: Callable[[VideoOutcome], None], options: BatchOptions, workers: int) -> None:
-    if options.ray is None:
-        from formcheck.batch.local import LocalPool
-
-        LocalPool(workers).run(tasks, arrived)
+def _run(tasks: list[VideoTask], arrived: Callable[[VideoOutcome], None], options: BatchOptions, workers: int,
+         pool: LocalPool | None) -> None:  # fmt: skip
+    if pool is not None:
+        pool.run(tasks, arrived)
     else:
         from formcheck.batch.ray_runner import SPLIT_ABOVE_S, run_ray
 

@@ -62,6 +62,21 @@ def test_store_rows_and_csv(first) -> None:  # type: ignore[no-untyped-def]
     assert {r["video"]: r["activity"] for r in rows}["ben/walk.avi"] == "walking"
 
 
+def test_store_gets_each_clips_hash_from_its_worker(first, clip_folder: Path) -> None:  # type: ignore[no-untyped-def]
+    options, report = first
+    from sqlalchemy import select
+
+    from formcheck.store.models import VideoAnalysisRow
+    from formcheck.video.probe import file_sha256
+
+    with Store.open(options.db) as store, store.engine.connect() as connection:
+        stored = {name: sha for name, sha in connection.execute(select(VideoAnalysisRow.video_name, VideoAnalysisRow.video_sha256))}
+    analysed = [row.video for row in report.rows if row.status == "analysed"]
+    assert sorted(stored) == sorted(Path(v).name for v in analysed) and len(analysed) == 3
+    for video in analysed:  # the plan no longer hashes new clips: this is the worker's hash of what it analysed
+        assert stored[Path(video).name] == file_sha256(clip_folder / video)
+
+
 def test_resumed_batch_skips_the_done_ones(first) -> None:  # type: ignore[no-untyped-def]
     options, report = first
     again = run_batch(options)
