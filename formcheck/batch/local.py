@@ -52,18 +52,19 @@ def died_message(attempts: int, exitcode: int | None) -> str:
     return f"the worker analysing it died {attempts} time{'s' if attempts != 1 else ''}{how}; not retried again"
 
 
-WARM_MODULES = ("formcheck.analysis.service", "formcheck.analysis.pipeline", "formcheck.analysis.outputs",
-                "formcheck.pose.parallel", "formcheck.pose.landmarks_graph")
-"""What every clip needs (with ``render.RENDER_MODULES``), imported by a worker before its first clip arrives."""
+POSE_MODULES = ("formcheck.pose.parallel", "formcheck.pose.landmarks_graph")
+"""The pose engine and MediaPipe's graph, which every clip without a cached pose needs."""
 
 
 def _warm_up() -> None:
-    """Import what analysing a clip needs, while the parent is still planning (see the module's docstring)."""
+    """Import what analysing a clip needs, while the parent is still planning (see the module's docstring):
+    the pose engine, then what ``analyze_video`` itself imports ahead for a short clip, with the renderers."""
     import importlib
 
+    from formcheck.analysis.service import ANALYSIS_MODULES
     from formcheck.render import RENDER_MODULES
 
-    for name in (*WARM_MODULES, *RENDER_MODULES):
+    for name in (*POSE_MODULES, *ANALYSIS_MODULES, *RENDER_MODULES):
         importlib.import_module(name)
 
 

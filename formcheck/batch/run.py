@@ -116,8 +116,6 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
     if not items:
         raise InputFileError(f"no videos found in {options.source}.")
     started = time.perf_counter()
-    out = Path(os.path.abspath(options.out))
-    csv_path = out / CSV_NAME
     pool = None
     if options.ray is None:
         from formcheck.batch.local import LocalPool
@@ -125,15 +123,17 @@ def run_batch(options: BatchOptions, on_row: Callable[[CsvRow], None] | None = N
         pool = LocalPool(workers)
         pool.start(len(items))  # the workers import beside the planning below
     try:
-        return _run_planned(options, items, workers, pool, out, csv_path, started, on_row)
+        return _run_planned(options, items, workers, pool, started, on_row)
     finally:
         if pool is not None:
             pool.close()
 
 
-def _run_planned(options: BatchOptions, items: list[BatchItem], workers: int, pool: LocalPool | None, out: Path,
-                 csv_path: Path, started: float, on_row: Callable[[CsvRow], None] | None) -> BatchReport:  # fmt: skip
+def _run_planned(options: BatchOptions, items: list[BatchItem], workers: int, pool: LocalPool | None, started: float,
+                 on_row: Callable[[CsvRow], None] | None) -> BatchReport:  # fmt: skip
     """Plan the discovered clips against the store, run what is left (on ``pool`` when local) and report."""
+    out = Path(os.path.abspath(options.out))
+    csv_path = out / CSV_NAME
     with Store.open(options.db) as store:
         planned = plan_batch(items, out, store, options.height_cm)
         rows: dict[int, CsvRow] = {v.index: _row(v, "skipped") for v in planned if v.skip}
