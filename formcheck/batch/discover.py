@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.errors import InputFileError, UsageError
 from formcheck.store.api import DEFAULT_RUNNER
+
+log = logging.getLogger(__name__)
 
 VIDEO_EXTENSIONS = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp", ".mts", ".m2ts", ".ts",
                               ".mpg", ".mpeg", ".wmv", ".flv"})  # fmt: skip
@@ -126,7 +129,9 @@ def read_manifest(manifest: Path, runner_from: str = "column") -> list[BatchItem
     """The clips a manifest CSV lists (columns ``path``, ``runner``, ``date``, optional ``height_cm``).
 
     Relative paths are relative to the manifest's folder. Every row is checked here,
-    at the boundary, so a typo fails before any video is analysed.
+    at the boundary, so a typo fails before any video is analysed. A row that repeats an
+    earlier one (the same file for the same runner, however the path is spelled) is
+    dropped with a warning: analysed twice, the two copies would race for one folder.
     """
     base = manifest.parent
     try:
@@ -141,6 +146,7 @@ def read_manifest(manifest: Path, runner_from: str = "column") -> list[BatchItem
         raise InputFileError(f"the manifest {manifest} needs the columns {', '.join(sorted(needed))} "
                              f"(it has {', '.join(fields) or 'none'}).")  # fmt: skip
     items: list[BatchItem] = []
+    first_line: dict[tuple[str, str], int] = {}
     for number, raw in enumerate(rows, start=2):
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
         where = f"{manifest.name} line {number}"
@@ -155,9 +161,14 @@ def read_manifest(manifest: Path, runner_from: str = "column") -> list[BatchItem
         else:
             relative = Path(os.path.relpath(path, base))
             runner = DEFAULT_RUNNER if relative.parts[0] == ".." else _runner_of(relative)
-        items.append(BatchItem(path=path, runner=runner, relative=row["path"],
-                               recorded_on=_parse_date(row.get("date", ""), where),
-                               height_cm=_parse_height(row.get("height_cm", ""), where)))  # fmt: skip
+        item = BatchItem(path=path, runner=runner, relative=row["path"],
+                         recorded_on=_parse_date(row.get("date", ""), where),
+                         height_cm=_parse_height(row.get("height_cm", ""), where))  # fmt: skip
+        same = first_line.setdefault((runner, os.path.realpath(path)), number)
+        if same != number:
+            log.warning("%s repeats line %d (%s for %s): analysed once", where, same, row["path"], runner)
+            continue
+        items.append(item)
     return items
 
 

@@ -10,7 +10,8 @@ arrived, does only the rest, while a deleted folder is rebuilt.
 
 Output folders are ``<out>/<runner>/<video stem>``; two clips of one runner with
 the same stem (``a.mp4`` and ``a.mov``, or ``x/a.mp4`` and ``y/a.mp4``) get their
-relative path spelled out instead, so no clip overwrites another's results.
+relative path spelled out instead, and any names still equal once made safe for
+a file system get a ``-2`` suffix, so no clip overwrites another's results.
 """
 
 from __future__ import annotations
@@ -61,12 +62,35 @@ def safe_name(text: str) -> str:
     return cleaned[:120]
 
 
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name-2``, ``name-3``... if a folder of that name (in any letter case) is taken."""
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
 def _folder_names(items: list[BatchItem]) -> list[str]:
+    """Each clip's folder under ``--out`` (``<runner>/<video>``), unique even once names are made safe.
+
+    Distinct runners whose names clean to one folder (``x/y`` and ``x_y``; ``Anna`` and ``anna`` on a
+    case-insensitive disk) get ``-2``, ``-3``... in order of first appearance, and so do two clips of one
+    runner whose names do; the order is the discovery's, so a re-run finds the same folders.
+    """
+    runner_taken: set[str] = set()
+    runner_folder: dict[str, str] = {}
+    video_taken: dict[str, set[str]] = {}
     stems = Counter((item.runner, Path(item.relative).stem) for item in items)
     names = []
     for item in items:
+        if item.runner not in runner_folder:
+            runner_folder[item.runner] = _unique(safe_name(item.runner), runner_taken)
+        folder = runner_folder[item.runner]
         stem = Path(item.relative).stem
-        names.append(safe_name(stem if stems[(item.runner, stem)] == 1 else item.relative.replace("/", "__")))
+        video = safe_name(stem if stems[(item.runner, stem)] == 1 else item.relative.replace("/", "__"))
+        names.append(f"{folder}/{_unique(video, video_taken.setdefault(folder, set()))}")
     return names
 
 
@@ -100,7 +124,7 @@ def plan_batch(items: list[BatchItem], out_root: Path, store: Store, default_hei
     for index, (item, name) in enumerate(zip(items, _folder_names(items))):
         height = item.height_cm if item.height_cm is not None else default_height_cm
         key = keys.setdefault(height, settings_key_for(height))
-        out_dir = out_root / safe_name(item.runner) / name
+        out_dir = out_root / name
         # Only a clip whose folder already holds results can be a skip: the others are not hashed here
         # (their worker hashes the bytes it analyses), so a first batch of thousands starts at once.
         sha = _hash(item.path) if (out_dir / "summary.json").is_file() else None

@@ -81,13 +81,19 @@ def validate_request(request: CheckRequest) -> None:
 
 
 def video_folder_names(videos: tuple[Path, ...]) -> tuple[str, ...]:
-    """``videos/<stem>/`` folder names, made unique when two clips share a stem (``run``, ``run-2``)."""
+    """``videos/<stem>/`` folder names, made unique when two clips share a stem (``run``, ``run-2``).
+
+    Compared in any letter case: ``Run.mp4`` and ``run.mov`` would share one folder on a
+    case-insensitive disk (macOS, Windows), and the second clip's results replace the first's.
+    """
     names: list[str] = []
+    taken: set[str] = set()
     for path in videos:
         stem = path.stem or "video"
         name, count = stem, 1
-        while name in names:
+        while name.casefold() in taken:
             count += 1
             name = f"{stem}-{count}"
         names.append(name)
+        taken.add(name.casefold())
     return tuple(names)

@@ -26,17 +26,23 @@ def test_manifest_batch_stores_runner_and_date_and_exits_1_on_a_failure(clip_fol
     manifest = tmp_path / "clips.csv"
     manifest.write_text("path,runner,date\n"
                         f"{clip_folder / 'anna' / 'grass.mp4'},Anna K,2026-11-02\n"
-                        f"{clip_folder / 'ben' / 'notes.mp4'},ben,2026-11-03\n")  # fmt: skip
+                        f"{clip_folder / 'ben' / 'notes.mp4'},ben,2026-11-03\n"
+                        f"{clip_folder / 'anna' / 'grass.mp4'},Anna K,2026-11-02\n"  # a repeated row
+                        f"{clip_folder / 'anna' / 'grass.mp4'},Anna_K,2026-11-04\n")  # another runner, same folder name
     db = f"sqlite:///{tmp_path / 's.db'}"
     done = run(str(manifest), "--out", str(tmp_path / "out"), "--db", db, "--workers", "2")
     assert done.returncode == 1, done.stderr
-    assert "1 of 2 videos failed" in done.stderr and "formcheck batch" in done.stderr  # the summary table
+    assert "1 of 3 videos failed" in done.stderr and "formcheck batch" in done.stderr  # the summary table
+    assert "clips.csv line 4 repeats line 2" in done.stderr
     with (tmp_path / "out" / "batch.csv").open() as handle:
         rows = {r["runner"]: r for r in csv.DictReader(handle)}
     assert rows["Anna K"]["status"] == "analysed" and rows["ben"]["status"] == "failed"
+    assert rows["Anna_K"]["status"] == "analysed" and len(rows) == 3
     assert (tmp_path / "out" / "Anna_K" / "grass" / "summary.json").is_file()
+    assert (tmp_path / "out" / "Anna_K-2" / "grass" / "summary.json").is_file()
     with Store.open(db) as store, store.engine.connect() as conn:
-        assert [str(d) for d in conn.scalars(select(VideoAnalysisRow.recorded_on))] == ["2026-11-02"]
+        dates = sorted(str(d) for d in conn.scalars(select(VideoAnalysisRow.recorded_on)))
+    assert dates == ["2026-11-02", "2026-11-04"]
 
 
 def test_user_errors_are_one_line(tmp_path: Path) -> None:

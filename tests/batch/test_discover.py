@@ -74,5 +74,36 @@ def test_folder_names_never_collide(tmp_path: Path) -> None:
     items = [BatchItem(Path("a"), "r", "r/x/run.mp4"), BatchItem(Path("b"), "r", "r/y/run.mp4"),
              BatchItem(Path("c"), "r", "r/run.mov"), BatchItem(Path("d"), "s", "s/run.mp4")]  # fmt: skip
     names = _folder_names(items)
-    assert names == ["r__x__run.mp4", "r__y__run.mp4", "r__run.mov", "run"]
+    assert names == ["r/r__x__run.mp4", "r/r__y__run.mp4", "r/r__run.mov", "s/run"]
     assert safe_name("../..") == "_" and safe_name(".hidden/x") == "hidden_x"
+
+
+def test_runners_and_clips_that_clean_to_one_name_get_their_own_folders() -> None:
+    """``x/y`` and ``x_y`` are two runners but one safe name; ``Anna``/``anna`` one folder on macOS."""
+    from formcheck.batch.discover import BatchItem
+
+    items = [BatchItem(Path("1"), "x/y", "a.mp4"), BatchItem(Path("2"), "x_y", "a.mp4"),
+             BatchItem(Path("3"), "Anna", "run.mp4"), BatchItem(Path("4"), "anna", "run.mp4"),
+             BatchItem(Path("5"), "x/y", "b c.mp4"), BatchItem(Path("6"), "x/y", "b_c.mp4"),
+             BatchItem(Path("7"), "x_y-2", "a.mp4")]  # fmt: skip
+    names = _folder_names(items)
+    assert names == ["x_y/a", "x_y-2/a", "Anna/run", "anna-2/run", "x_y/b_c", "x_y/b_c-2", "x_y-2-2/a"]
+    assert len({n.casefold() for n in names}) == len(items)
+    assert _folder_names(items) == names  # the same list, the same folders: a re-run resumes into them
+
+
+def test_a_manifest_row_repeating_an_earlier_one_is_analysed_once(clip_folder: Path, tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    clip = clip_folder / "anna" / "grass.mp4"
+    (tmp_path / "link.mp4").symlink_to(clip)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"path,runner\n{clip},anna\nlink.mp4,anna\n{clip},ben\n{clip},anna\n")
+    with caplog.at_level("WARNING"):
+        items = discover(manifest)
+    assert [(i.runner, i.relative) for i in items] == [("anna", str(clip)), ("ben", str(clip))]
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == ["m.csv line 3 repeats line 2",
+                                                                       "m.csv line 5 repeats line 2"]  # fmt: skip
+    bad = tmp_path / "bad.csv"  # a repeated row is still checked like any other
+    bad.write_text(f"path,runner,height_cm\n{clip},anna,170\n{clip},anna,17\n")
+    with pytest.raises(InputFileError, match="line 3: height_cm 17 "):
+        discover(bad)

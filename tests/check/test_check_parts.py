@@ -57,6 +57,8 @@ def test_the_output_folder_may_not_hold_an_input(tmp_path):
 def test_clip_folders_are_unique_per_check():
     names = video_folder_names((Path("a/run.mp4"), Path("b/run.mov"), Path("run-2.mp4"), Path("side.mp4")))
     assert names == ("run", "run-2", "run-2-2", "side")
+    # one folder on a case-insensitive disk (macOS, Windows): kept apart everywhere
+    assert video_folder_names((Path("Run.mp4"), Path("run.mov"))) == ("Run", "run-2")
 
 
 def _record(sha: str, cadence: float) -> VideoAnalysisRecord:
