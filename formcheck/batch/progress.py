@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 
 from rich.console import Console
@@ -62,30 +63,82 @@ class BatchProgress:
         self._progress.stop()
 
 
-def summary_table(rows: Sequence[CsvRow], seconds: float, frames: int) -> Table:
+NARROW_COLUMNS = 100
+"""Below this terminal width the table leaves out activity and view (``batch.csv`` keeps them): nine
+columns and their borders need ~90 characters before any name or error shows."""
+
+
+def summary_table(rows: Sequence[CsvRow], seconds: float, frames: int, width: int = 120) -> Table:
     """One line per clip (status, runner, video, the headline measures or the error) and a totals caption.
 
-    Errors and warnings are cut to one line here; ``batch.csv`` holds them whole."""
+    Status and numbers are never cut; runner, video and the note share what is left of ``width``
+    (the terminal's), the widest cut first, with an ellipsis. Errors and warnings are cut to one
+    line here; ``batch.csv`` holds them whole, which is why a note does not repeat the clip's path."""
+    wide = width >= NARROW_COLUMNS
+    names = ["status", "runner", "video"] + (["activity", "view"] if wide else []) + list(_NUMBERS) + [_NOTE]
+    body = [_cells(row) for row in rows]
+    natural = {name: max([len(name)] + [len(cells[name]) for cells in body]) for name in names}
+    flexible = {name: min(natural[name], cap) for name, cap in _FLEXIBLE.items()}
+    room = width - (3 * len(names) + 1) - sum(natural[n] for n in names if n not in _FLEXIBLE)
+    widths = {**natural, **_share(flexible, room)}
     table = Table(title="formcheck batch", show_lines=False)
-    for name in ("status", "runner", "video", "activity", "view", "cadence", "lean", "drift"):
-        table.add_column(name, no_wrap=True, overflow="ellipsis", min_width=min(len(name), 8), max_width=24)
-    table.add_column("error / warnings", no_wrap=True, overflow="ellipsis", max_width=40)
+    for name in names:
+        table.add_column(name, no_wrap=True, overflow="ellipsis", width=widths[name],
+                         justify="right" if name in _NUMBERS else "left")  # fmt: skip
     colours = {"analysed": "green", "skipped": "cyan", "failed": "red"}
-    for row in rows:
-        data = row.as_dict()
+    for row, cells in zip(rows, body):
         colour = colours.get(row.status, "yellow")
-        warnings = len(row.summary.get("warnings") or [])
-        note = str(data["error"]) or (f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
-        table.add_row(f"[{colour}]{row.status}[/]", escape(row.runner), escape(row.video), str(data["activity"]),
-                      str(data["view"]), _num(data["cadence_spm"]), _num(data["trunk_lean_deg"]),
-                      _num(data["trunk_lean_drift_deg"]), escape(note))  # fmt: skip
-    counts = Counter(row.status for row in rows)
-    minutes = seconds / 60
-    rate = counts["analysed"] / minutes if minutes > 0 else 0.0
-    table.caption = (", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-                     + f" in {seconds:.1f} s: {rate:.1f} videos/min, {frames / seconds if seconds else 0:.1f} frames/s")  # fmt: skip
+        table.add_row(*(f"[{colour}]{cells[n]}[/]" if n == "status" else escape(cells[n]) for n in names))
+    table.caption = _caption(rows, seconds, frames)
     return table
 
 
-def _num(value: object) -> str:
-    return "-" if value in (None, "") else f"{value}"
+def _share(wanted: dict[str, int], room: int, floor: int = 5) -> dict[str, int]:
+    """``wanted`` widths cut, widest first, until they fit in ``room`` (none below ``floor``)."""
+    widths = dict(wanted)
+    while sum(widths.values()) > room:
+        name = max(widths, key=lambda n: widths[n])
+        if widths[name] <= floor:
+            break
+        widths[name] -= 1
+    return widths
+
+
+_NUMBERS = ("cadence", "lean", "drift")
+_NOTE = "error / warnings"
+_FLEXIBLE = {"runner": 16, "video": 28, _NOTE: 48}
+"""The columns cut to fit the terminal, and the most each may take."""
+
+
+def _cells(row: CsvRow) -> dict[str, str]:
+    data = row.as_dict()
+    warnings = len(row.summary.get("warnings") or [])
+    note = _without_path(str(data["error"]), row.path) or (
+        f"{warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
+    return {"status": row.status, "runner": row.runner, "video": row.video, "activity": str(data["activity"]),
+            "view": str(data["view"]), "cadence": _num(data["cadence_spm"], "{:.0f}"),
+            "lean": _num(data["trunk_lean_deg"], "{:.1f}"), "drift": _num(data["trunk_lean_drift_deg"], "{:+.1f}"),
+            _NOTE: note}  # fmt: skip
+
+
+def _without_path(error: str, path: str) -> str:
+    """``error`` with the clip's full path shortened to its name: the video column already says which clip."""
+    return error.replace(path, Path(path).name) if error and path else error
+
+
+def _caption(rows: Sequence[CsvRow], seconds: float, frames: int) -> str:
+    counts = Counter(row.status for row in rows)
+    done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    if not counts["analysed"]:
+        return f"{done} in {seconds:.1f} s: nothing new analysed"
+    rate = counts["analysed"] / (seconds / 60) if seconds > 0 else 0.0
+    return f"{done} in {seconds:.1f} s: {rate:.1f} videos/min, {frames / seconds if seconds else 0:.1f} frames/s"
+
+
+def _num(value: object, form: str) -> str:
+    if value in (None, ""):
+        return "-"
+    try:
+        return form.format(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)

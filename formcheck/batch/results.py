@@ -123,6 +123,7 @@ class CsvRow:
     summary: Mapping[str, Any]
     error: str | None = None
     seconds: float | None = None
+    path: str = ""  # the file as the worker opened it (absolute), so the summary table can shorten it in errors
 
     def as_dict(self) -> dict[str, object]:
         s = self.summary

@@ -35,7 +35,7 @@ def batch(
     report = run_batch(options)
     console = Console(stderr=True)
     if not quiet:
-        console.print(summary_table(report.rows, report.seconds, report.frames))
+        console.print(summary_table(report.rows, report.seconds, report.frames, console.width))
         console.print(f"results: {report.csv_path}", markup=False, highlight=False)
     failed = report.count("failed")
     if failed:
