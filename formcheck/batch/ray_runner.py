@@ -16,7 +16,7 @@ does not keep a single core busy after everything else is done.
 
 Three ways in: no address starts a private local instance (no dashboard, no
 worker logs on the terminal) and stops it afterwards; ``auto`` or
-``ray://host:port`` connects to an existing cluster and only disconnects; and
+``HOST:PORT`` (the head's GCS) connects to an existing cluster and only disconnects; and
 when this process has already called ``ray.init`` (tests, notebooks) that
 connection is used and left open. On a cluster the workers must have
 formcheck installed and the clips and ``--out`` on a shared filesystem; a
@@ -61,6 +61,9 @@ def _connect(address: str, num_cpus: int) -> bool:
     if ray.is_initialized():
         return False
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no phone-home from a clinic's machine
+    if address != LOCAL and (why := _unreachable(address)):
+        raise UsageError(f"cannot reach the Ray cluster at {address} ({why}): check the address (the head's "
+                         "HOST:6379) and that `ray start --head` runs there.")  # fmt: skip
     try:
         if address == LOCAL:
             ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
@@ -70,6 +73,27 @@ def _connect(address: str, num_cpus: int) -> bool:
         raise UsageError(f"cannot connect to the Ray cluster at {address}: {str(error).splitlines()[0]}"
                          f"{AUTH_HINT if _refused_token(error) else ''}") from None
     return True
+
+
+CONNECT_TIMEOUT_S = 5.0
+"""How long a HOST:PORT address gets to accept a TCP connection before the batch gives up. Ray's own
+``init`` keeps retrying an address nobody listens at for minutes, showing nothing."""
+
+
+def _unreachable(address: str) -> str | None:
+    """Why nothing answers at a ``HOST:PORT`` address, or None (``auto`` and ``ray://`` are left to Ray)."""
+    import socket
+
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "://" in address:
+        return None
+    try:
+        with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=CONNECT_TIMEOUT_S):
+            return None
+    except socket.timeout:
+        return f"no answer in {CONNECT_TIMEOUT_S:g} s"
+    except OSError as error:
+        return (error.strerror or str(error)).lower()
 
 
 AUTH_HINT = ("; the cluster asks for its authentication token: set RAY_AUTH_MODE=token here and give this machine "

@@ -11,9 +11,14 @@ still says what finished.
 Ctrl-C (or SIGTERM, which the CLI turns into ``KeyboardInterrupt``): the runner
 stops its workers (their temporary folders removed), any temporary folder a
 killed worker left behind is swept, ``batch.csv`` is written with the clips not
-finished marked ``interrupted``, and the interrupt goes on to the CLI (exit 130).
+finished marked ``interrupted``, and ``BatchInterrupted`` (exit 130) says so.
 Finished clips stay: they are in the store and on disk, and the next run
 skips them.
+
+``batch.csv`` is formcheck's: a file of that name in ``--out`` that formcheck did
+not write (the user's own table, or the very manifest being run) is never
+replaced; the batch refuses before it starts. An ``--out`` the batch created
+and left empty (a cluster it could not reach) is removed again.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import TYPE_CHECKING
 from formcheck.batch.discover import BatchItem, discover
 from formcheck.batch.plan import PlannedVideo, plan_batch
 from formcheck.batch.progress import BatchProgress
-from formcheck.batch.results import CsvRow, save_analysis, write_csv
+from formcheck.batch.results import CSV_COLUMNS, CsvRow, save_analysis, write_csv
 from formcheck.batch.work import FAULT_ENV, VideoOutcome, VideoTask
 from formcheck.errors import FormcheckError, InputFileError, UsageError
 from formcheck.store.api import Store
@@ -43,6 +48,12 @@ log = logging.getLogger(__name__)
 
 CSV_NAME = "batch.csv"
 CSV_EVERY_S = 2.0
+
+
+class BatchInterrupted(FormcheckError):
+    """Ctrl-C (or SIGTERM) once the batch had started: the message says what was kept and what to do."""
+
+    exit_code = 130
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,37 @@ def _validate(options: BatchOptions) -> int:
         raise UsageError(f"--runner-from must be folder or column, not {options.runner_from!r}.")
     if options.out.exists() and not options.out.is_dir():
         raise UsageError(f"the output folder {options.out} is a file: give a folder for the batch's results.")
+    _check_csv_target(options.out / CSV_NAME, options.source)
     return options.workers or default_workers()
+
+
+def _check_csv_target(csv_path: Path, source: Path) -> None:
+    """Refuse to start when ``csv_path`` exists and is not a ``batch.csv`` formcheck wrote (it would be replaced)."""
+    if not csv_path.exists() and not csv_path.is_symlink():
+        return
+    if source.is_file() and csv_path.exists() and os.path.samefile(csv_path, source):
+        raise UsageError(f"the manifest {source} is where the batch writes its results: rename it, or give "
+                         "another --out.")  # fmt: skip
+    if csv_path.is_symlink() or not csv_path.is_file() or not _written_by_batch(csv_path):
+        raise UsageError(f"{csv_path} exists and was not written by formcheck batch: move it, or give another --out.")
+
+
+def _written_by_batch(path: Path) -> bool:
+    """Whether ``path`` starts with the header ``write_csv`` writes (its first line, read as UTF-8)."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            first = handle.readline(4096)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return first.rstrip("\r\n") == ",".join(CSV_COLUMNS)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """Remove ``folder`` (which this batch created) if nothing was written into it."""
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _sweep_temporary(video: PlannedVideo) -> None:
@@ -175,6 +216,7 @@ def _run_planned(options: BatchOptions, items: list[BatchItem], workers: int, po
                     on_row(rows[video.index])
                 flush()
 
+            created = not out.exists()
             try:
                 if tasks:
                     out.mkdir(parents=True, exist_ok=True)
@@ -184,6 +226,13 @@ def _run_planned(options: BatchOptions, items: list[BatchItem], workers: int, po
                     _sweep_temporary(video)
                     rows[video.index] = _row(video, "interrupted")
                 flush(force=True)
+                finished = len(tasks) - len(todo)
+                raise BatchInterrupted(f"interrupted: {finished} of {len(tasks)} videos finished and were kept; "
+                                       f"{len(todo)} are marked interrupted in {csv_path}. Run the same command "
+                                       "again to do the rest.") from None  # fmt: skip
+            except FormcheckError:
+                if created:
+                    _remove_if_empty(out)
                 raise
             flush(force=True)
     ordered = tuple(rows[i] for i in sorted(rows))

@@ -18,7 +18,8 @@ def batch(
     runner_from: Annotated[Optional[str], typer.Option("--runner-from", help="folder (first folder level) or column (manifest).")] = None,
     ray: Annotated[Optional[str], typer.Option("--ray", metavar="[ADDRESS]",
                                                help="Run on Ray: alone, a private local instance; 'auto' or "
-                                                    "ray://host:port, an existing cluster. Put it after DIR.")] = None,
+                                                    "HOST:PORT (the head's, e.g. 10.0.0.5:6379), a running "
+                                                    "cluster. Put it after SOURCE.")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Clips analysed at once (default: usable cores).")] = None,
     height_cm: Annotated[Optional[float], typer.Option("--height-cm", help="Runners' height when the manifest gives none.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute poses even if cached.")] = False,

@@ -53,3 +53,36 @@ def test_user_errors_are_one_line(tmp_path: Path) -> None:
     bad = run(str(empty), "--out", str(tmp_path / "out"), "--workers", "0")
     assert bad.returncode == 2 and "--workers must be at least 1" in bad.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_batch_csv_it_did_not_write_is_never_replaced(clip_folder: Path, tmp_path: Path) -> None:
+    """The user's own ``batch.csv`` in --out, or the manifest itself named so: refused before any work."""
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "batch.csv").write_text("my,own,table\n1,2,3\n")
+    done = run(str(clip_folder), "--out", str(mine), "--db", db, "-q")
+    assert done.returncode == 2 and done.stderr.strip() == (
+        f"error: {mine / 'batch.csv'} exists and was not written by formcheck batch: move it, or give another --out.")
+    assert (mine / "batch.csv").read_text() == "my,own,table\n1,2,3\n" and sorted(mine.iterdir()) == [mine / "batch.csv"]
+    manifest = tmp_path / "clinic" / "batch.csv"
+    manifest.parent.mkdir()
+    manifest.write_text(f"path,runner\n{clip_folder / 'anna' / 'grass.mp4'},anna\n")
+    done = run(str(manifest), "--out", str(manifest.parent), "--db", db, "-q")
+    assert done.returncode == 2 and "the manifest" in done.stderr and "rename it, or give another --out" in done.stderr
+    assert manifest.read_text().startswith("path,runner") and sorted(manifest.parent.iterdir()) == [manifest]
+
+
+def test_an_unreachable_ray_address_is_one_line_at_once_and_leaves_no_folder(clip_folder: Path, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens at
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "out"
+    done = run(str(clip_folder), "--out", str(out), "--db", f"sqlite:///{tmp_path / 's.db'}", "-q",
+               "--ray", f"127.0.0.1:{port}")  # fmt: skip
+    assert done.returncode == 2 and done.stderr.strip() == (
+        f"error: cannot reach the Ray cluster at 127.0.0.1:{port} (connection refused): check the address "
+        "(the head's HOST:6379) and that `ray start --head` runs there.")
+    assert not out.exists()
