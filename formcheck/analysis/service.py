@@ -13,6 +13,8 @@ idle, and the main thread finds them loaded when the pose ends.
 
 from __future__ import annotations
 
+import math
+
 import importlib
 import logging
 import sys
@@ -72,6 +74,10 @@ class VideoJob:
         if self.capture_fps is not None and not 1 <= self.capture_fps <= 10000:
             raise UsageError(f"{self.capture_fps:g} is not a capture frame rate: give the phone's capture rate, e.g. 120 or 240.",
                              settings=("capture_fps",))
+        for value, word, field_name in ((self.start_s, "start", "start_s"), (self.end_s, "end", "end_s")):
+            if value is not None and not math.isfinite(value):  # nan and inf pass every comparison below
+                raise UsageError(f"the {word} of the chosen part must be a number of seconds, not {value:g}.",
+                                 settings=(field_name,))
         if self.start_s is not None and self.start_s < 0:
             raise UsageError("the start of the chosen part must be 0 or more seconds.", settings=("start_s",))
         if self.start_s is not None and self.end_s is not None and self.end_s <= self.start_s:

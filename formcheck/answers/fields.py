@@ -62,7 +62,7 @@ def allowed_text(kind: Kind, unit: str | None, low: float | None, high: float | 
     if kind == "enum":
         return f"one of {quoted}"
     if kind == "date":
-        return "a date written YYYY-MM-DD (e.g. 2026-12-01), not in the future"
+        return "a date written YYYY-MM-DD (e.g. 2026-12-01), from 1990 on and not in the future"
     if kind == "text":
         return f"text of {_num(low)} to {_num(high)} characters"
     if kind == "enum_list":

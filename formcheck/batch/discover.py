@@ -23,8 +23,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from formcheck.dates import date_problem
 from formcheck.errors import InputFileError, UsageError
 from formcheck.store.api import DEFAULT_RUNNER
+from formcheck.store.names import runner_name_problem
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +110,12 @@ def _parse_date(text: str, where: str) -> dt.date | None:
     if not text.strip():
         return None
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InputFileError(f"{where}: date {text!r} is not a date like 2026-11-02.") from None
+    if problem := date_problem(day):
+        raise InputFileError(f"{where}: the date {day} {problem}: give the day the clip was filmed.")
+    return day
 
 
 def _parse_height(text: str, where: str) -> float | None:
@@ -156,8 +161,8 @@ def read_manifest(manifest: Path, runner_from: str = "column") -> list[BatchItem
         path = path if path.is_absolute() else base / path
         if runner_from == "column":
             runner = row.get("runner") or ""
-            if not runner:
-                raise InputFileError(f"{where}: the runner is empty.")
+            if problem := runner_name_problem(runner):
+                raise InputFileError(f"{where}: the runner {problem}.")
         else:
             relative = Path(os.path.relpath(path, base))
             runner = DEFAULT_RUNNER if relative.parts[0] == ".." else _runner_of(relative)

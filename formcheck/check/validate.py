@@ -14,9 +14,11 @@ from pathlib import Path
 
 from formcheck.asking import FRONT_ENDS
 from formcheck.check.request import CheckRequest
+from formcheck.dates import date_problem
 from formcheck.errors import InputFileError, UsageError
 from formcheck.output_dir import check_output_dir
 from formcheck.paths import regular_file
+from formcheck.store.names import runner_name_problem
 
 HEIGHT_RANGE_CM = (50.0, 250.0)  # the video engine's own bounds (VideoJob.validate)
 
@@ -74,8 +76,10 @@ def validate_request(request: CheckRequest) -> None:
         raise UsageError("the number of pose workers must be at least 1.", settings=("workers",))
     if request.front_end not in FRONT_ENDS:
         raise UsageError(f"the report's front end must be one of {', '.join(FRONT_ENDS)}, not {request.front_end!r}.")
-    if not request.runner.strip():
-        raise UsageError("the runner's name may not be empty.", settings=("runner",))
+    if problem := runner_name_problem(request.runner):
+        raise UsageError(f"the runner's name {problem}.", settings=("runner",))
+    if request.date is not None and (problem := date_problem(request.date)):
+        raise UsageError(f"the date {request.date} {problem}: give the day of the run that hurt.", settings=("date",))
     check_output_dir(request.out_dir, inputs=(*request.videos, *request.runs, *request.lifts,
                                               *((request.answers_path,) if request.answers_path else ())))  # fmt: skip
 

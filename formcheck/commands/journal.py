@@ -172,6 +172,14 @@ def journal_callback(
     """The symptom journal: `journal add` after each run, `journal` (or `journal list`) to see it."""
     if ctx.invoked_subcommand is None:
         list_command(as_json=as_json, db=db, runner=runner)
+        return
+    # `journal --runner bob add ...`: the group's options become the subcommand's defaults (click reads
+    # them when it builds the subcommand's context, right after this), so they are never silently dropped;
+    # an option given after the subcommand still wins.
+    given = {"runner": runner, "db": db, "as_json": as_json}
+    defaults = {"runner": "default", "db": None, "as_json": False}
+    chosen = {name: value for name, value in given.items() if value != defaults[name]}
+    ctx.default_map = {"add": {k: v for k, v in chosen.items() if k != "as_json"}, "list": chosen}
 
 
 def register(app: typer.Typer) -> None:

@@ -139,9 +139,12 @@ def import_command(
     from formcheck.errors import UsageError
     from formcheck.logs.strength_csv import GIVEN_UNITS, unit_word
     from formcheck.store.ingest import read_file, store_parsed
+    from formcheck.store.names import runner_name_problem
 
     if units is not None and unit_word(units) not in GIVEN_UNITS:
         raise UsageError(f"--units must be kg or lb, not {units!r}.")
+    if problem := runner_name_problem(runner):  # before the store is opened (or created)
+        raise UsageError(f"the runner's name {runner!r} {problem}: give a name like --runner anna.")
     zone = _zone(tz) if tz is not None else None
     out, err = _console(), _console(stderr=True)
     failures: list[tuple[Path, FormcheckError]] = []

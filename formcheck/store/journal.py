@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
+from formcheck.dates import date_problem
 from formcheck.errors import NotFoundError, UsageError
 from formcheck.findings.model import JournalEntry
 from formcheck.store.api import DEFAULT_RUNNER, Store
@@ -41,6 +42,8 @@ def check_entry(entry: JournalEntry, today: dt.date | None = None) -> None:
         raise UsageError(f"severity must be a whole number from 0 (no pump) to 10 (worst), got {entry.severity!r}")
     if entry.date > today:
         raise UsageError(f"the date {entry.date} is in the future; journal a run after it happened")
+    if problem := date_problem(entry.date, today):
+        raise UsageError(f"the date {entry.date} {problem}; give the day of the run")
     if entry.minute is not None and not 0 <= entry.minute <= MAX_MINUTE:  # also refuses NaN
         raise UsageError(f"the minute the pump started must be between 0 and {MAX_MINUTE:g}, got {entry.minute:g}")
     if len(entry.note) > MAX_NOTE_CHARS:

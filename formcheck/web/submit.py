@@ -20,6 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from formcheck.answers.model import Answers
+from formcheck.dates import date_problem
 from formcheck.errors import AnswersError
 from formcheck.web.jobs import Job, JobQueue, new_job_id
 from formcheck.web.settings import WebSettings
@@ -55,8 +56,8 @@ def _options(fields: dict[str, str]) -> dict[str, Any]:
             parsed = dt.date.fromisoformat(day)
         except ValueError:
             raise UploadError(f"date must be written YYYY-MM-DD (e.g. 2026-12-01), got {day[:40]!r}") from None
-        if parsed > dt.date.today():
-            raise UploadError(f"date {parsed} is in the future: give the day of the run that hurt.")
+        if problem := date_problem(parsed):
+            raise UploadError(f"date {parsed} {problem}: give the day of the run that hurt.")
         options["date"] = parsed.isoformat()
     units = fields.get("units", "").strip().lower()
     if units:

@@ -14,6 +14,8 @@ from formcheck.errors import UsageError
     (dict(height_cm=20), ("height_cm",)),
     (dict(capture_fps=0.5), ("capture_fps",)),
     (dict(start_s=-1), ("start_s",)),
+    (dict(start_s=float("nan")), ("start_s",)),  # nan passes every comparison: refused as not a number
+    (dict(end_s=float("inf")), ("end_s",)),
     (dict(start_s=5, end_s=2), ("end_s", "start_s")),
     (dict(workers=0), ("workers",)),
 ])  # fmt: skip

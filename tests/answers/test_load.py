@@ -116,10 +116,16 @@ def test_the_issue_example_word_for_word(tmp_path: Path, monkeypatch: pytest.Mon
         ('[substances]\ntaken = "creatine"', 'substances.taken must be a list of any of "oral_anabolic_steroid"'),
         ('[substances]\ntaken = ["none", "creatine"]', 'substances.taken lists "none" together with ["creatine"]'),
         # bad date
-        ('[symptom]\ndate = "yesterday"', 'symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), not in the future, got "yesterday"'),
+        ('[symptom]\ndate = "yesterday"', 'symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), from 1990 on and not in the future, got "yesterday"'),
         ("[symptom]\ndate = 2026-02-30", "not valid TOML at line 2"),
-        ("[symptom]\ndate = 2999-01-01", "symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), not in the future, got 2999-01-01"),
+        ("[symptom]\ndate = 2999-01-01", "symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), from 1990 on and not in the future, got 2999-01-01"),
         ("[symptom]\ndate = 2026-01-01T10:00:00", "symptom.date must be a date written YYYY-MM-DD"),
+        ("[symptom]\ndate = 1989-12-31", "from 1990 on and not in the future, got 1989-12-31"),
+        # answers that cannot go together
+        ("[runner]\nage = 20\nrunning_months = 899", "runner.running_months is 899 (75 years) but runner.age is 20: "
+                                                       "give the months of regular running, at most 192 at that age"),
+        ('[runner]\nage = 30\n[[history.injuries]]\npart = "ankle"\nmonths_ago = 400',
+         "the ankle injury was 400 months ago, before a 30-year-old was born"),
         # injuries not a list of tables, or a bad injury
         ('[history]\ninjuries = "ankle"', 'history.injuries must be a list of tables, one per injury, each like part = "ankle"'),
         ('[history.injuries]\npart = "ankle"', "got a table; give each injury its own table headed history.injuries in double brackets"),
@@ -191,7 +197,7 @@ def test_form_fields_flat_and_skippable() -> None:
         ({"runner.sex": "x"}, 'form: runner.sex must be one of "female", "male", "other", got "x"'),
         ({"history.injuries.1.months_ago": "x", "history.injuries.1.part": "ankle"},
          'form: history.injuries, injury 1: months_ago must be a number of months between 0 and 900, got "x"'),
-        ({"symptom.date": "28/11/2026"}, 'form: symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), not in the future, got "28/11/2026"'),
+        ({"symptom.date": "28/11/2026"}, 'form: symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), from 1990 on and not in the future, got "28/11/2026"'),
     ],
 )
 def test_form_errors_use_the_same_words(form: dict[str, str], expected: str) -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from formcheck.answers import Answers, load_answers
 from formcheck.answers.fields import FieldSpec, all_fields, injury_fields
+from formcheck.answers.load import MIN_RUNNING_AGE
 from formcheck.answers.files import stamp, written_by_formcheck
 from formcheck.answers.template import ENDURANCE_TESTS, TEMPLATE, answers_to_toml
 
@@ -92,7 +93,7 @@ def _strategy(spec: FieldSpec) -> st.SearchStrategy[Any]:
     if spec.kind == "enum":
         return st.sampled_from(spec.choices)
     if spec.kind == "date":
-        return st.dates(dt.date(1950, 1, 1), dt.date.today())
+        return st.dates(dt.date(1990, 1, 1), dt.date.today())
     if spec.kind == "text":
         return st.text(min_size=1, max_size=int(high)).filter(lambda s: s.strip() != "")
     if spec.kind == "enum_list":
@@ -110,6 +111,13 @@ def answer_sets(draw: st.DrawFn) -> Answers:
     for spec in all_fields().values():
         if draw(st.booleans()):
             data.setdefault(spec.section, {})[spec.name] = draw(_strategy(spec))
+    runner = data.get("runner", {})
+    if "age" in runner:  # the answers that go together: no more running (or injuries) than the years lived
+        if "running_months" in runner:
+            runner["running_months"] = min(runner["running_months"], (runner["age"] - MIN_RUNNING_AGE) * 12)
+        for injury in data.get("history", {}).get("injuries", []):
+            if "months_ago" in injury:
+                injury["months_ago"] = min(injury["months_ago"], runner["age"] * 12)
     return Answers.model_validate(data)
 
 

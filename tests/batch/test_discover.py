@@ -50,6 +50,10 @@ def test_manifest_gives_runner_date_and_height(clip_folder: Path, tmp_path: Path
     ("path,runner,date\nx.mp4,a,02/11/2026\n", "line 2: date '02/11/2026'"),
     ("path,runner,date,height_cm\nx.mp4,a,,6\n", "height_cm 6 is not a human height"),
     ("path,runner\n,a\n", "line 2: the path is empty"),
+    ("path,runner\nx.mp4,\n", "line 2: the runner is empty"),
+    ('path,runner\nx.mp4,"a\nb"\n', "line 2: the runner holds a control character"),
+    ("path,runner,date\nx.mp4,a,2099-01-01\n", "line 2: the date 2099-01-01 is in the future"),
+    ("path,runner,date\nx.mp4,a,1926-05-01\n", "line 2: the date 1926-05-01 is before 1990"),
 ])  # fmt: skip
 def test_bad_manifest_is_one_error_before_any_work(tmp_path: Path, body: str, words: str) -> None:
     manifest = tmp_path / "m.csv"

@@ -32,6 +32,10 @@ def test_nothing_to_check_is_one_usage_error(tmp_path):
         ({"tz": "Mars/Olympus"}, UsageError, "Mars/Olympus"),
         ({"height_cm": 17.8}, UsageError, "17.8 cm"),
         ({"workers": 0}, UsageError, "at least 1"),
+        ({"date": dt.date(2099, 1, 1)}, UsageError, "the date 2099-01-01 is in the future"),
+        ({"date": dt.date(1926, 5, 1)}, UsageError, "the date 1926-05-01 is before 1990"),
+        ({"runner": "  "}, UsageError, "the runner's name is empty"),
+        ({"runner": "a\nb"}, UsageError, "the runner's name holds a control character"),
     ],
 )
 def test_wrong_requests_fail_with_one_sentence(tmp_path, change, error, words):

@@ -81,7 +81,7 @@ def test_a_folder_or_a_missing_folder_is_refused(tmp_path: Path) -> None:
         ("[endurance]\nextensor_s = 601\n", "answers.toml: endurance.extensor_s must be a number of seconds between 0 and 600, got 601"),
         ("[runner]\nage = true\n", "answers.toml: runner.age must be a whole number of years between 10 and 100, got true"),
         ('[symptom]\nwhere = "neck"\n', 'answers.toml: symptom.where must be one of "lower_back", "one_side", "buttock", "leg", got "neck"'),
-        ('[symptom]\ndate = "28.11.2026"\n', 'answers.toml: symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), not in the future, got "28.11.2026"'),
+        ('[symptom]\ndate = "28.11.2026"\n', 'answers.toml: symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), from 1990 on and not in the future, got "28.11.2026"'),
         ('[history]\ninjuries = ["ankle"]\n', 'answers.toml: history.injuries must be a list of tables, one per injury, each like part = "ankle", side = "left", months_ago = 6, got ["ankle"]'),
         ("[red_flag]\nfever = true\n", "answers.toml: unknown table red_flag; did you mean red_flags? the tables are runner, symptom, warmup, history, substances, endurance, red_flags"),
         ("[warmup]\nminutes = 10\nmintues = 5\n", "answers.toml: unknown key warmup.mintues; did you mean minutes? the warmup table has done, minutes"),

@@ -74,6 +74,18 @@ def test_runners_are_kept_apart(capsys: pytest.CaptureFixture[str], db: str) -> 
     assert len(json.loads(run_cli(capsys, "journal", "--json", "--db", db, "--runner", "ana")[1])) == 1
 
 
+def test_group_options_before_the_subcommand_are_honoured(capsys: pytest.CaptureFixture[str], db: str,
+                                                          tmp_path: Path) -> None:  # fmt: skip
+    """``journal --runner bob add``: the runner (and store, and --json for list) given before ``add``/``list``."""
+    assert run_cli(capsys, "journal", "--runner", "bob", "--db", db, "add", "-s", "6")[0] == 0
+    code, out, _ = run_cli(capsys, "journal", "--runner", "bob", "--db", db, "--json", "list")
+    assert code == 0 and [e["severity"] for e in json.loads(out)] == [6]
+    assert run_cli(capsys, "journal", "--json", "--db", db, "list", "--runner", "default")[1].strip() == "[]"
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert run_cli(capsys, "journal", "--db", other, "add", "-s", "2")[0] == 0 and (tmp_path / "other.db").exists()
+    assert len(json.loads(run_cli(capsys, "journal", "--json", "--db", other, "--runner", "default")[1])) == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -83,6 +95,7 @@ def test_runners_are_kept_apart(capsys: pytest.CaptureFixture[str], db: str) -> 
         (["--severity", "4.5"], "--severity must be a whole number, got '4.5'"),
         ([], "--severity is required: how bad the pump was, 0 (none) to 10 (worst)"),
         (["-s", "3", "--date", "2999-01-01"], "the date 2999-01-01 is in the future; journal a run after it happened"),
+        (["-s", "3", "--date", "1900-01-01"], "the date 1900-01-01 is before 1990; give the day of the run"),
         (["-s", "3", "--date", "30/11/2026"], "--date must be a date written YYYY-MM-DD (or today, yesterday), got '30/11/2026'"),
         (["-s", "3", "--minute", "601"], "the minute the pump started must be between 0 and 600, got 601"),
         (["-s", "3", "--minute", "nan"], "the minute the pump started must be between 0 and 600, got nan"),

@@ -122,6 +122,9 @@ def test_usage_and_not_found_errors(capsys, sqlite_url: str) -> None:
     code, _, err = run_cli(capsys, "context", "--date", "2015-06-01", "--db", sqlite_url)
     assert code == 9 and "no activity on 2015-06-01" in err
     assert run_cli(capsys, "import", RUN_0531, "--units", "stone", "--db", sqlite_url)[0] == 2
+    for blank in ("", "   ", "a\nb"):  # a runner nobody could pick again is never created
+        code, _, err = run_cli(capsys, "import", RUN_0531, "--runner", blank, "--db", sqlite_url)
+        assert code == 2 and "give a name like --runner anna" in err and err.count("\n") == 1
 
 
 def test_import_progress_moves_within_a_file_on_a_terminal(capsys, monkeypatch, sqlite_url: str) -> None:

@@ -1,0 +1,22 @@
+"""Which runner names the store accepts.
+
+A runner's name keys everything stored for them and heads every report and
+page; a blank name, or one with a line break in it, would be a runner nobody
+can pick again. Checked where names come in (``import --runner``, a batch
+manifest, ``check``) and once more where a runner row is created.
+"""
+
+from __future__ import annotations
+
+MAX_RUNNER_CHARS = 200
+
+
+def runner_name_problem(name: str) -> str | None:
+    """What makes ``name`` unusable as a runner's name (empty, a line break...), or None."""
+    if not name.strip():
+        return "is empty"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return "holds a control character (a line break or a tab)"
+    if len(name) > MAX_RUNNER_CHARS:
+        return f"is longer than {MAX_RUNNER_CHARS} characters"
+    return None
