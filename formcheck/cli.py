@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import time
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import click
 import typer
@@ -33,6 +33,30 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 register_all(app)
+
+
+def _print_version(value: bool) -> None:
+    """``--version``: formcheck's and the pose model's (a bug report needs both; read from metadata, no import)."""
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    from formcheck import __version__
+
+    try:
+        model = f"MediaPipe {version('mediapipe')} BlazePose"
+    except PackageNotFoundError:
+        model = "MediaPipe not installed"
+    typer.echo(f"formcheck {__version__} ({model}, Python {sys.version.split()[0]})")
+    raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[bool, typer.Option("--version", "-V", help="Print the version and exit.",
+                                               callback=_print_version, is_eager=True)] = False,
+) -> None:
+    """Watches a runner's video, reads their training logs and explains a lower-back pump."""
 
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 

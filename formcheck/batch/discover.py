@@ -144,7 +144,10 @@ def read_manifest(manifest: Path, runner_from: str = "column") -> list[BatchItem
             reader = csv.DictReader(handle)
             rows = list(reader)
             fields = [f.strip().lower() for f in (reader.fieldnames or [])]
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except UnicodeDecodeError:
+        raise InputFileError(f"the manifest {manifest} is not UTF-8 text: save it as \"CSV UTF-8\" (a spreadsheet's "
+                             "CSV export) and run the batch again.") from None  # fmt: skip
+    except (OSError, csv.Error) as error:
         raise InputFileError(f"cannot read the manifest {manifest}: {error}") from None
     needed = {"path"} | ({"runner"} if runner_from == "column" else set())
     if not needed <= set(fields):

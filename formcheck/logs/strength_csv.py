@@ -73,16 +73,46 @@ def decode_text(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     was edited in a spreadsheet can gain a stray Latin-1 byte; replacing a handful
     keeps the sets, while a NUL or many bad bytes means this is not a CSV at all.
     """
+    wide = _utf16_codec(data)
+    if wide is not None:  # Excel's "Unicode Text" and some Windows tools save UTF-16
+        try:
+            return data.decode(wide).lstrip("\ufeff"), ()
+        except UnicodeDecodeError:
+            raise LogFormatError(f"{name} looks like UTF-16 text but does not decode: save it as a UTF-8 CSV") from None
     if b"\x00" in data[:65536]:
         raise LogFormatError(f"{name} is a binary file, not a CSV export")
     try:
         return data.decode("utf-8-sig"), ()
     except UnicodeDecodeError:
         text = data.decode("utf-8-sig", errors="replace")
+    if all(ord(c) < 128 or c == "\ufffd" for c in text):
+        # Not one character beyond ASCII decoded as UTF-8: a legacy 8-bit export (a spreadsheet on
+        # Windows saves Windows-1252), not a UTF-8 file with a stray byte. Read it as that.
+        return data.decode("cp1252", errors="replace"), ("the file is not UTF-8; it was read as Windows-1252 (Latin-1)",)
     bad = text.count("\ufffd")
     if bad > max(3, MAX_REPLACED_FRACTION * len(text)):
         raise LogFormatError(f"{name} is not a UTF-8 text CSV export ({bad} undecodable bytes)")
     return text, (f"{bad} byte(s) were not valid UTF-8 and were replaced",)
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    """"utf-16" (with a byte-order mark) or "utf-16-le"/"-be" when ``data`` is UTF-16 text, else None.
+
+    Without a mark, text of mostly ASCII characters has a NUL in every other byte.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    odd, even = sample[1::2], sample[0::2]
+    if odd.count(0) > 0.9 * len(odd) and not even.count(0):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and not odd.count(0):
+        return "utf-16-be"
+    return None
 
 
 def sniff_header(text: str) -> tuple[list[str], str]:

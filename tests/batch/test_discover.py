@@ -111,3 +111,10 @@ def test_a_manifest_row_repeating_an_earlier_one_is_analysed_once(clip_folder: P
     bad.write_text(f"path,runner,height_cm\n{clip},anna,170\n{clip},anna,17\n")
     with pytest.raises(InputFileError, match="line 3: height_cm 17 "):
         discover(bad)
+
+
+def test_a_manifest_that_is_not_utf8_says_how_to_save_it(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.csv"
+    manifest.write_bytes("path,runner\nséance.mp4,anna\n".encode("cp1252"))
+    with pytest.raises(InputFileError, match=r'is not UTF-8 text: save it as "CSV UTF-8"'):
+        discover(manifest)

@@ -119,6 +119,25 @@ def test_latin1_byte_in_a_note_is_replaced_not_fatal(tmp_path):
     assert any("not valid UTF-8" in w for w in log.warnings)
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_export_reads_the_same_as_its_utf8_original(tmp_path, codec):
+    """Excel's "Unicode Text" and some Windows tools save UTF-16: same sets, no warning (the Hevy file has emoji)."""
+    name = "hevy_export_set_types_unicode.csv"
+    original = read_strength(STRENGTH / name, units=SAMPLES[name])
+    wide = read_strength(_write(tmp_path, _BYTES[name].decode("utf-8-sig").encode(codec)), units=SAMPLES[name])
+    assert wide.sets == original.sets and wide.warnings == original.warnings
+
+
+def test_a_windows_1252_export_keeps_its_accents(tmp_path):
+    """A legacy 8-bit file (no UTF-8 beyond ASCII in it) is read as Windows-1252, not filled with U+FFFD."""
+    name = "strong_export_old_format_kg.csv"
+    text = _BYTES[name].decode("utf-8").replace('"Afternoon Workout"', '"Séance d\'été"', 1)
+    log = read_strength(_write(tmp_path, text.encode("cp1252")), units="kg")
+    assert len(log.sets) == 2995 and "\ufffd" not in repr(log.sets)
+    assert any("Séance d'été" in repr(s) for s in log.sets)
+    assert any("read as Windows-1252" in w for w in log.warnings)
+
+
 # ---------------------------------------------------------------- property tests
 
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
