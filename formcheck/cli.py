@@ -170,12 +170,26 @@ def _run(argv: list[str] | None) -> None:
     except click.exceptions.Abort:
         _stderr.print("[bold red]error:[/] interrupted; nothing was written.")
         sys.exit(130)
+    except click.UsageError as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # the help itself, asked for by giving nothing
+            error.show()
+            sys.exit(error.exit_code)
+        _stderr.print(f"[bold red]error:[/] {escape(_usage_line(error))}")
+        sys.exit(error.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         _stderr.print("[bold red]error:[/] interrupted; nothing was written.")
         sys.exit(130)
+
+
+def _usage_line(error: click.UsageError) -> str:
+    """Click's usage error as this CLI's one line: what is wrong, then where the command's help is."""
+    message = error.format_message().strip().rstrip(".")
+    message = message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
+    command = error.ctx.command_path if error.ctx is not None else "formcheck"
+    return f"{message} (see {command} --help)."
 
 
 def _exit_code(done: SystemExit) -> int:

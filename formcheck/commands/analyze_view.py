@@ -27,7 +27,8 @@ class ProgressView:
     """A rich progress bar over the video's seconds (frames finish out of order in parallel runs)."""
 
     def __init__(self, enabled: bool) -> None:
-        self._enabled = enabled
+        # Only on a terminal: piped or redirected, a bar would only leave a blank line before the results.
+        self._enabled = enabled and console.is_terminal
         self._progress = Progress(TextColumn("[bold]pose[/]"), BarColumn(), TextColumn("{task.completed:.1f}/{task.total:.1f} s"),
                                   TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True)  # fmt: skip
         self._task: Any = None

@@ -106,6 +106,15 @@ def test_unwritable_out_and_bad_options(tmp_path):
     assert result.returncode == 2 and "centimetres" in error_line(result)
     result = run("analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--start", "3", "--end", "1")
     assert result.returncode == 2 and "--end" in error_line(result)
+    result = run("analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--start", "nan")  # was a traceback
+    assert (result.returncode, result.stderr) == (
+        2, "error: the start of the chosen part must be a number of seconds, not nan (--start).\n")
+
+
+def test_without_quiet_but_piped_stderr_holds_nothing_but_errors(tmp_path):
+    """No progress bar (nor the blank line it left) when stderr is not a terminal: the results alone, on stdout."""
+    result = run("analyze", str(SAMPLE), "--out", str(tmp_path / "o"))
+    assert result.returncode == 0 and result.stderr == "" and "running" in result.stdout
 
 
 @pytest.mark.slow
