@@ -150,6 +150,9 @@ def read_manifest(manifest: Path, runner_from: str = "column") -> list[BatchItem
     except (OSError, csv.Error) as error:
         raise InputFileError(f"cannot read the manifest {manifest}: {error}") from None
     needed = {"path"} | ({"runner"} if runner_from == "column" else set())
+    if runner_from == "folder" and "runner" in fields:
+        log.warning("%s: its runner column is not used: the runner of each clip is its folder (--runner-from folder)",
+                    manifest.name)  # fmt: skip
     if not needed <= set(fields):
         raise InputFileError(f"the manifest {manifest} needs the columns {', '.join(sorted(needed))} "
                              f"(it has {', '.join(fields) or 'none'}).")  # fmt: skip

@@ -146,7 +146,8 @@ def _size(path: Path) -> int:
 
 def _row(video: PlannedVideo, status: str, outcome: VideoOutcome | None = None, error: str | None = None) -> CsvRow:
     summary = (outcome.summary if outcome else None) or video.done_summary or {}
-    return CsvRow(status, video.item.runner, video.item.relative, str(video.out_dir), summary,
+    folder = str(video.out_dir) if status in ("analysed", "skipped") else ""  # a failed clip has no folder
+    return CsvRow(status, video.item.runner, video.item.relative, folder, summary,
                   error or (outcome.error if outcome else None), outcome.seconds if outcome else None,
                   str(video.item.path.absolute()))  # fmt: skip
 

@@ -27,7 +27,8 @@ import numpy as np
 
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), metres
 
-_EARLIEST_VALID = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)  # FIT epoch is 1989-12-31
+EARLIEST_VALID = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)  # FIT epoch is 1989-12-31
+_EARLIEST_VALID = EARLIEST_VALID
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,11 @@ def finish_run(
     points = [p for p, k in zip(points, keep) if k]
     seg_ids = [s for s, k in zip(seg_ids, keep) if k]
     if not points:
+        if n_bad_time and example is not None and example.year < cleaning.EARLIEST_VALID.year:
+            raise LogFormatError(
+                f"{name} is dated {example:%Y-%m-%d}, before {cleaning.EARLIEST_VALID.year}: the device's clock was "
+                f"not set when it recorded; set the date on it (or in the exporting app) and export the activity again."
+            )
         raise LogFormatError(
             f"{name} has no track points with a usable timestamp: export the activity again "
             f"with its GPS/heart-rate samples (a summary-only export cannot be analysed)."
@@ -265,6 +270,13 @@ def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
 
+def _clock(seconds: float) -> str:
+    """``1:02:05`` or ``10:05``: a duration to the second."""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
 def _checked_totals(
     draft: RunDraft,
     duration_s: float | None,
@@ -289,9 +301,11 @@ def _checked_totals(
         longer = duration_s > span_s + (max(60.0, 0.05 * span_s) if strict else max(60.0, 0.1 * span_s))
         shorter = duration_s < span_s * (0.95 if strict else 0.0)  # a summary may leave pauses out
         if (longer and not draft.truncated) or shorter:
+            total, samples = _minutes(duration_s), _minutes(span_s)
+            if total == samples:  # close enough to round alike: say the seconds, not "10 min vs 10 min"
+                total, samples = _clock(duration_s), _clock(span_s)
             warnings.append(
-                f"The file's total time ({_minutes(duration_s)}) does not match its samples "
-                f"({_minutes(span_s)}); the samples' time was used."
+                f"The file's total time ({total}) does not match its samples ({samples}); the samples' time was used."
             )
             duration_s = span_s
     if distance_m is not None and sample_m is not None and sample_m > 0:

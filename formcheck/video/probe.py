@@ -178,5 +178,10 @@ def _check_length(path: Path, duration_s: float, start_s: float | None, end_s: f
 
 
 def _short(error: BaseException) -> str:
+    """FFmpeg's reason in words ("invalid data found when processing input"), without its errno and the path."""
+    reason = getattr(error, "strerror", None)
+    if isinstance(reason, str) and reason.strip():
+        text = reason.strip()
+        return (text[:1].lower() + text[1:])[:120]
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return text[:120]

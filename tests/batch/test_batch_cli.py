@@ -38,6 +38,8 @@ def test_manifest_batch_stores_runner_and_date_and_exits_1_on_a_failure(clip_fol
         rows = {r["runner"]: r for r in csv.DictReader(handle)}
     assert rows["Anna K"]["status"] == "analysed" and rows["ben"]["status"] == "failed"
     assert rows["Anna_K"]["status"] == "analysed" and len(rows) == 3
+    assert rows["ben"]["out_dir"] == "" and rows["Anna K"]["out_dir"] == str(tmp_path / "out" / "Anna_K" / "grass")
+    assert "is not a video formcheck can read (invalid data found when processing input)" in rows["ben"]["error"]
     assert (tmp_path / "out" / "Anna_K" / "grass" / "summary.json").is_file()
     assert (tmp_path / "out" / "Anna_K-2" / "grass" / "summary.json").is_file()
     with Store.open(db) as store, store.engine.connect() as conn:

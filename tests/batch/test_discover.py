@@ -118,3 +118,16 @@ def test_a_manifest_that_is_not_utf8_says_how_to_save_it(tmp_path: Path) -> None
     manifest.write_bytes("path,runner\nséance.mp4,anna\n".encode("cp1252"))
     with pytest.raises(InputFileError, match=r'is not UTF-8 text: save it as "CSV UTF-8"'):
         discover(manifest)
+
+
+def test_runner_from_folder_on_a_manifest_says_its_runner_column_is_not_used(clip_folder: Path, tmp_path: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+    (tmp_path / "anna").mkdir()
+    (tmp_path / "anna" / "grass.mp4").symlink_to(clip_folder / "anna" / "grass.mp4")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,runner\nanna/grass.mp4,someone\n")
+    with caplog.at_level("WARNING"):
+        items = discover(manifest, "folder")
+    assert [i.runner for i in items] == ["anna"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "m.csv: its runner column is not used: the runner of each clip is its folder (--runner-from folder)"]

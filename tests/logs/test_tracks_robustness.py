@@ -170,3 +170,25 @@ def test_xml_with_garbage_values(tmp_path: Path, key: str, picks: list[float], j
     for pick in picks:
         leaves[int(pick * len(leaves))].text = junk
     _read_mutant(tmp_path, etree.tostring(root, xml_declaration=True, encoding="UTF-8"), ".xml")
+
+
+def test_a_total_time_that_rounds_like_the_samples_is_given_to_the_second(tmp_path: Path) -> None:
+    """The first 30 % of a real FIT: 9:39 of samples against the session's total -- never "10 min vs 10 min"."""
+    data = (TRACKS / "run_hilly_gps_hr_2013.fit").read_bytes()[:5377]
+    (run,) = read_track(_write(tmp_path, "cut.fit", data))
+    said = [w for w in run.warnings if "total time" in w]
+    assert said == ["The file's total time (9:39) does not match its samples (10:27); the samples' time was used."]
+
+
+def test_a_track_dated_1970_says_the_clock_was_not_set(tmp_path: Path) -> None:
+    points = "".join(f'<trkpt lat="45.{i:05d}" lon="7.0"><time>1970-01-01T08:00:{i:02d}Z</time></trkpt>' for i in range(30))
+    gpx = ('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
+           f"<trk><trkseg>{points}</trkseg></trk></gpx>")  # fmt: skip
+    with pytest.raises(LogFormatError, match=r"old\.gpx is dated 1970-01-01, before 1990: the device's clock was not set"):
+        read_track(_write(tmp_path, "old.gpx", gpx.encode()))
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.write_bytes(data)
+    return path
