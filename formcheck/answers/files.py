@@ -52,7 +52,7 @@ def written_by_formcheck(path: Path) -> bool:
 def may_write(path: Path) -> str | None:
     """None when ``path`` may be (over)written; else why not, as the end of a sentence about the file."""
     if path.is_dir():
-        return "is a folder"
+        return f"is a folder: give a file name, e.g. {path / 'answers.toml'}"
     if not path.parent.is_dir():
         return f"cannot be written: the folder {path.parent} does not exist"
     if path.exists() or path.is_symlink():

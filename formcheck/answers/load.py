@@ -50,7 +50,8 @@ def load_answers(path: Path, source: str | None = None) -> Answers:
     except FileNotFoundError:
         raise AnswersError(f"{source}: no such file (formcheck ask writes one)") from None
     except IsADirectoryError:
-        raise AnswersError(f"{source} is a folder, not an answers file") from None
+        raise AnswersError(f"{source} is a folder, not an answers file: give the answers.toml inside it "
+                           "(formcheck ask writes one)") from None
     except OSError as error:
         raise AnswersError(f"cannot read {source}: {error.strerror or error}") from None
     try:

@@ -58,7 +58,7 @@ def parse_strength(
     tick = Ticker(progress)
     unit = normalise_units(units)
     if not data.strip():
-        raise LogFormatError(f"{name} is empty: it has no sets")
+        raise LogFormatError(f"{name} is empty: it has no sets; export the workouts from the app again")
     text, decode_warnings = decode_text(data, name)
     header, delimiter = sniff_header(text)
     reader = detect_app(header)
@@ -68,7 +68,8 @@ def parse_strength(
             f"{name} is not a Strong, Hevy or FitNotes export: header starts with {shown!r}"
         )
     if not has_data_rows(text):
-        raise LogFormatError(f"{name} is a {reader.APP.title()} export with a header but no rows: it has no sets")
+        raise LogFormatError(f"{name} is a {reader.APP.title()} export with a header but no rows: it has no sets; "
+                             "export again once workouts are logged")
     parsed = reader.parse(text, delimiter, header, unit, name, tick if tick.active else None)
     if not parsed.sets:
         detail = "; ".join(parsed.warnings) or "no readable rows"

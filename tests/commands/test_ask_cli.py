@@ -68,7 +68,7 @@ def test_its_own_file_is_replaced_but_not_once_edited(tmp_path: Path) -> None:
 
 
 def test_a_folder_or_a_missing_folder_is_refused(tmp_path: Path) -> None:
-    assert formcheck("ask", "--out", ".", "--force", cwd=tmp_path).stderr == "error: . is a folder.\n"
+    assert formcheck("ask", "--out", ".", "--force", cwd=tmp_path).stderr == "error: . is a folder: give a file name, e.g. answers.toml.\n"
     result = formcheck("ask", "--out", "nowhere/answers.toml", cwd=tmp_path)
     assert result.returncode == 4 and "the folder nowhere does not exist" in result.stderr
 
