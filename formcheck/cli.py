@@ -58,6 +58,7 @@ def _options(
 ) -> None:
     """Watches a runner's video, reads their training logs and explains a lower-back pump."""
 
+
 _stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

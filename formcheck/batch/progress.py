@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -77,7 +78,7 @@ def summary_table(rows: Sequence[CsvRow], seconds: float, frames: int, width: in
     wide = width >= NARROW_COLUMNS
     names = ["status", "runner", "video"] + (["activity", "view"] if wide else []) + list(_NUMBERS) + [_NOTE]
     body = [_cells(row) for row in rows]
-    natural = {name: max([len(name)] + [len(cells[name]) for cells in body]) for name in names}
+    natural = {name: max([len(name)] + [cell_len(cells[name]) for cells in body]) for name in names}  # CJK: 2 a char
     flexible = {name: min(natural[name], cap) for name, cap in _FLEXIBLE.items()}
     room = width - (3 * len(names) + 1) - sum(natural[n] for n in names if n not in _FLEXIBLE)
     widths = {**natural, **_share(flexible, room)}

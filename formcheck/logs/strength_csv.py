@@ -88,7 +88,8 @@ def decode_text(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     if all(ord(c) < 128 or c == "\ufffd" for c in text):
         # Not one character beyond ASCII decoded as UTF-8: a legacy 8-bit export (a spreadsheet on
         # Windows saves Windows-1252), not a UTF-8 file with a stray byte. Read it as that.
-        return data.decode("cp1252", errors="replace"), ("the file is not UTF-8; it was read as Windows-1252 (Latin-1)",)
+        legacy = "the file is not UTF-8; it was read as Windows-1252 (Latin-1)"
+        return data.decode("cp1252", errors="replace"), (legacy,)
     bad = text.count("\ufffd")
     if bad > max(3, MAX_REPLACED_FRACTION * len(text)):
         raise LogFormatError(f"{name} is not a UTF-8 text CSV export ({bad} undecodable bytes)")
