@@ -2,7 +2,9 @@
 
 The clips are symlinks to ``../shared/data/videos`` (their poses come from the
 shared cache, ``FORMCHECK_CACHE_DIR``), so a whole batch costs the analysis,
-not the pose model. ``EXPECTED`` is what each clip must end as.
+not the pose model. What each clip must end as, and the helpers the tests share,
+are in ``batch_expect`` (a module of its own name: ``from conftest import`` would
+pick whichever conftest.py was imported first when several test folders run).
 """
 
 from __future__ import annotations
@@ -15,14 +17,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pg_fixture import postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
-
-EXPECTED = {
-    "anna/grass.mp4": "analysed",
-    "anna/legs.mp4": "analysed",
-    "ben/cut.mp4": "failed",  # the first 30 kB of the grass clip: truncated
-    "ben/notes.mp4": "failed",  # a text file named like a video
-    "ben/walk.avi": "analysed",
-}
 
 
 @pytest.fixture(scope="session")
@@ -37,12 +31,3 @@ def clip_folder(videos_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     (root / "ben" / "notes.mp4").write_text("not a video, just notes\n")
     (root / "ben" / "readme.txt").write_text("ignored: neither named nor shaped like a video\n")
     return root
-
-
-def statuses(report) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {row.video: row.status for row in report.rows}
-
-
-def leftovers(out: Path) -> list[str]:
-    """Temporary folders of the atomic writer anywhere under ``out`` (must be none)."""
-    return sorted(str(p.relative_to(out)) for p in out.rglob(".*tmp-*"))

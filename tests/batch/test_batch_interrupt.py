@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import leftovers
+from batch_expect import leftovers
 
 from formcheck.batch.work import FAULT_ENV
 

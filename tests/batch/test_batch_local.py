@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXPECTED, leftovers, statuses
+from batch_expect import EXPECTED, leftovers, statuses
 
 from formcheck.batch import BatchOptions, run_batch
 from formcheck.store.api import Store

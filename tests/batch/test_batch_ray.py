@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import EXPECTED, leftovers, statuses
+from batch_expect import EXPECTED, leftovers, statuses
 
 from formcheck.batch import BatchOptions, run_batch
 from formcheck.batch.work import FAULT_ENV

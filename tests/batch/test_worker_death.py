@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import leftovers, statuses
+from batch_expect import leftovers, statuses
 
 from formcheck.batch import BatchOptions, run_batch
 from formcheck.batch.work import FAULT_ENV
