@@ -51,6 +51,17 @@ MANIFEST_NAME = ".formcheck-manifest.json"
 MANIFEST_SCHEMA = "formcheck.output-manifest/1"
 
 
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name-2``, ``name-3``... if a folder of that name is in ``taken`` (compared in any letter
+    case: two names differing only so are one folder on macOS and Windows); the result is added to ``taken``."""
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
 def target_dir(out_dir: Path) -> Path:
     """The absolute folder that will be replaced: a symlink is followed, so the link itself survives."""
     absolute = Path(os.path.abspath(out_dir))

@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from formcheck.answers.fields import FieldSpec, all_fields, injury_fields, section_models
+from formcheck.answers.fields import FieldSpec, _num, all_fields, injury_fields, section_models
 from formcheck.answers.model import Answers
 from formcheck.dates import date_problem
 from formcheck.errors import AnswersError
@@ -187,12 +187,12 @@ def answers_from_dict(data: Mapping[str, Any], source: str = "answers") -> Answe
         raise AnswersError(f"{source}: symptom.date must be {all_fields()['symptom.date'].allowed()}, got {day}")
     age, months = answers.runner.age, answers.runner.running_months
     if age is not None and months is not None and months > (age - MIN_RUNNING_AGE) * 12:
-        raise AnswersError(f"{source}: runner.running_months is {_num_text(months)} ({months / 12:.0f} years) "
+        raise AnswersError(f"{source}: runner.running_months is {_num(months)} ({months / 12:.0f} years) "
                            f"but runner.age is {age}: give the months of regular running, at most "
                            f"{max(age - MIN_RUNNING_AGE, 0) * 12} at that age")  # fmt: skip
     for injury in answers.history.injuries:
         if age is not None and injury.months_ago is not None and injury.months_ago > age * 12:
-            raise AnswersError(f"{source}: the {injury.part} injury was {_num_text(injury.months_ago)} months ago, "
+            raise AnswersError(f"{source}: the {injury.part} injury was {_num(injury.months_ago)} months ago, "
                                f"before a {age}-year-old was born: give how many months ago it happened")  # fmt: skip
     taken = answers.substances.taken
     if "none" in taken and len(taken) > 1:
@@ -204,10 +204,6 @@ def answers_from_dict(data: Mapping[str, Any], source: str = "answers") -> Answe
 
 MIN_RUNNING_AGE = 4
 """Running months counted from age 4 at the earliest: more than that is a typo (or the age is)."""
-
-
-def _num_text(value: float) -> str:
-    return f"{value:g}"
 
 
 def _as_number(spec: FieldSpec, value: Any) -> Any:

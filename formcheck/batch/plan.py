@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from formcheck.batch.discover import BatchItem
+from formcheck.output_dir import unique_name
 from formcheck.store.api import Store
 from formcheck.store.models import RunnerRow, VideoAnalysisRow
 
@@ -62,16 +63,6 @@ def safe_name(text: str) -> str:
     return cleaned[:120]
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    """``name``, or ``name-2``, ``name-3``... if a folder of that name (in any letter case) is taken."""
-    candidate, n = name, 1
-    while candidate.casefold() in taken:
-        n += 1
-        candidate = f"{name}-{n}"
-    taken.add(candidate.casefold())
-    return candidate
-
-
 def _folder_names(items: list[BatchItem]) -> list[str]:
     """Each clip's folder under ``--out`` (``<runner>/<video>``), unique even once names are made safe.
 
@@ -86,11 +77,11 @@ def _folder_names(items: list[BatchItem]) -> list[str]:
     names = []
     for item in items:
         if item.runner not in runner_folder:
-            runner_folder[item.runner] = _unique(safe_name(item.runner), runner_taken)
+            runner_folder[item.runner] = unique_name(safe_name(item.runner), runner_taken)
         folder = runner_folder[item.runner]
         stem = Path(item.relative).stem
         video = safe_name(stem if stems[(item.runner, stem)] == 1 else item.relative.replace("/", "__"))
-        names.append(f"{folder}/{_unique(video, video_taken.setdefault(folder, set()))}")
+        names.append(f"{folder}/{unique_name(video, video_taken.setdefault(folder, set()))}")
     return names
 
 

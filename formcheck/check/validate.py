@@ -16,7 +16,7 @@ from formcheck.asking import FRONT_ENDS
 from formcheck.check.request import CheckRequest
 from formcheck.dates import date_problem
 from formcheck.errors import InputFileError, UsageError
-from formcheck.output_dir import check_output_dir
+from formcheck.output_dir import check_output_dir, unique_name
 from formcheck.paths import regular_file
 from formcheck.store.names import runner_name_problem
 
@@ -90,14 +90,5 @@ def video_folder_names(videos: tuple[Path, ...]) -> tuple[str, ...]:
     Compared in any letter case: ``Run.mp4`` and ``run.mov`` would share one folder on a
     case-insensitive disk (macOS, Windows), and the second clip's results replace the first's.
     """
-    names: list[str] = []
     taken: set[str] = set()
-    for path in videos:
-        stem = path.stem or "video"
-        name, count = stem, 1
-        while name.casefold() in taken:
-            count += 1
-            name = f"{stem}-{count}"
-        names.append(name)
-        taken.add(name.casefold())
-    return tuple(names)
+    return tuple(unique_name(path.stem or "video", taken) for path in videos)

@@ -176,9 +176,10 @@ def journal_callback(
     # `journal --runner bob add ...`: the group's options become the subcommand's defaults (click reads
     # them when it builds the subcommand's context, right after this), so they are never silently dropped;
     # an option given after the subcommand still wins.
-    given = {"runner": runner, "db": db, "as_json": as_json}
-    defaults = {"runner": "default", "db": None, "as_json": False}
-    chosen = {name: value for name, value in given.items() if value != defaults[name]}
+    from click.core import ParameterSource
+
+    chosen = {name: ctx.params[name] for name in ("runner", "db", "as_json")
+              if ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)}  # fmt: skip
     ctx.default_map = {"add": {k: v for k, v in chosen.items() if k != "as_json"}, "list": chosen}
 
 

@@ -103,9 +103,7 @@ def _utf16_codec(data: bytes) -> str | None:
     """
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "utf-16"
-    sample = data[:4096]
-    if len(sample) < 4 or len(sample) % 2:
-        sample = sample[: len(sample) - len(sample) % 2]
+    sample = data[: min(len(data), 4096) // 2 * 2]  # whole 2-byte code units
     if len(sample) < 4:
         return None
     odd, even = sample[1::2], sample[0::2]

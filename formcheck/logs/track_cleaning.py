@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from formcheck.dates import EARLIEST_DATE
+
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG), metres
 
-EARLIEST_VALID = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)  # FIT epoch is 1989-12-31
-_EARLIEST_VALID = EARLIEST_VALID
+EARLIEST_VALID = dt.datetime.combine(EARLIEST_DATE, dt.time(), tzinfo=dt.timezone.utc)  # FIT epoch is 1989-12-31
 
 
 @dataclass(frozen=True)
@@ -189,10 +190,10 @@ def valid_time_mask(
     """
     n = len(times)
     keep = np.zeros(n, dtype=bool)
-    stamps = [t for t in times if t is not None and t >= _EARLIEST_VALID]
+    stamps = [t for t in times if t is not None and t >= EARLIEST_VALID]
     if not stamps:
         return keep
-    if anchor is None or anchor < _EARLIEST_VALID:
+    if anchor is None or anchor < EARLIEST_VALID:
         anchor = sorted(stamps)[len(stamps) // 2]
     earliest = anchor - dt.timedelta(hours=1)
     latest = anchor + cfg.latest_valid_offset
