@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -49,6 +50,17 @@ log = logging.getLogger(__name__)
 
 MANIFEST_NAME = ".formcheck-manifest.json"
 MANIFEST_SCHEMA = "formcheck.output-manifest/1"
+
+
+_UNSAFE = re.compile(r"[^\w.@+-]+")
+"""Runs of characters kept out of folder names: separators, spaces, emoji, shell and Windows specials."""
+
+
+def safe_name(text: str) -> str:
+    """``text`` as one visible folder name: a runner name from a CSV may hold slashes or start with a dot,
+    and a clip named ``..mp4`` has the stem ``.``, which as a folder name is the parent folder itself."""
+    cleaned = _UNSAFE.sub("_", text).strip("._") or "_"
+    return cleaned[:120]
 
 
 def unique_name(name: str, taken: set[str]) -> str:

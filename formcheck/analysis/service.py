@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from formcheck.errors import NoPersonError, UsageError, VideoError
+from formcheck.heights import height_problem
 from formcheck.output_dir import check_output_dir
 from formcheck.pose import cache
 from formcheck.pose.blazepose import PoseSettings
@@ -68,9 +69,8 @@ class VideoJob:
     """False when every core already runs a pose worker (a batch): extra decoder threads would only contend."""
 
     def validate(self) -> None:
-        if self.height_cm is not None and not 50 <= self.height_cm <= 250:
-            raise UsageError(f"a runner's height of {self.height_cm:g} cm is not a human height: give it in centimetres (50-250).",
-                             settings=("height_cm",))
+        if self.height_cm is not None and (problem := height_problem(self.height_cm)):
+            raise UsageError(f"a runner's height of {self.height_cm:g} cm {problem}.", settings=("height_cm",))
         if self.capture_fps is not None and not 1 <= self.capture_fps <= 10000:
             raise UsageError(f"{self.capture_fps:g} is not a capture frame rate: give the phone's capture rate, e.g. 120 or 240.",
                              settings=("capture_fps",))

@@ -17,6 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from formcheck.heights import HEIGHT_RANGE_CM
+
 SCHEMA = "formcheck.answers/1"
 
 Substance = Literal["oral_anabolic_steroid", "other_hormone", "stimulant_preworkout", "creatine", "none"]
@@ -33,7 +35,7 @@ class _Section(BaseModel):
 class Runner(_Section):
     age: int | None = Field(None, ge=10, le=100, description="years")
     sex: Sex | None = None
-    height_cm: float | None = Field(None, ge=100, le=230, description="centimetres")
+    height_cm: float | None = Field(None, ge=HEIGHT_RANGE_CM[0], le=HEIGHT_RANGE_CM[1], description="centimetres")
     running_months: float | None = Field(None, ge=0, le=900, description="months of regular running")
     runs_per_week: float | None = Field(None, ge=0, le=21, description="runs in a usual week")
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from formcheck.dates import date_problem
 from formcheck.errors import InputFileError, UsageError
+from formcheck.heights import height_problem
 from formcheck.store.api import DEFAULT_RUNNER
 from formcheck.store.names import runner_name_problem
 
@@ -125,8 +126,8 @@ def _parse_height(text: str, where: str) -> float | None:
         value = float(text)
     except ValueError:
         raise InputFileError(f"{where}: height_cm {text!r} is not a number of centimetres.") from None
-    if not 50 <= value <= 250:
-        raise InputFileError(f"{where}: height_cm {value:g} is not a human height in centimetres (50-250).")
+    if problem := height_problem(value):
+        raise InputFileError(f"{where}: height_cm {value:g} {problem}.")
     return value
 
 

@@ -16,7 +16,6 @@ a file system get a ``-2`` suffix, so no clip overwrites another's results.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,12 +24,9 @@ from typing import Any
 from sqlalchemy import select
 
 from formcheck.batch.discover import BatchItem
-from formcheck.output_dir import unique_name
+from formcheck.output_dir import safe_name, unique_name
 from formcheck.store.api import Store
 from formcheck.store.models import RunnerRow, VideoAnalysisRow
-
-_UNSAFE = re.compile(r"[^\w.@+-]+")
-
 
 @dataclass(frozen=True)
 class PlannedVideo:
@@ -55,12 +51,6 @@ def settings_key_for(height_cm: float | None) -> str:
     from formcheck.check.videos import settings_key
 
     return settings_key(VideoJob(video=Path("."), out_dir=Path("."), height_cm=height_cm))
-
-
-def safe_name(text: str) -> str:
-    """A single, visible folder name (a runner name from a CSV may hold slashes or start with a dot)."""
-    cleaned = _UNSAFE.sub("_", text).strip("._") or "_"
-    return cleaned[:120]
 
 
 def _folder_names(items: list[BatchItem]) -> list[str]:

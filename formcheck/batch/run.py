@@ -38,6 +38,7 @@ from formcheck.batch.progress import BatchProgress
 from formcheck.batch.results import CSV_COLUMNS, CsvRow, save_analysis, write_csv
 from formcheck.batch.work import FAULT_ENV, VideoOutcome, VideoTask
 from formcheck.errors import FormcheckError, InputFileError, UsageError
+from formcheck.heights import height_problem
 from formcheck.store.api import Store
 from formcheck.store.checks import VideoAnalysisRecord
 
@@ -90,8 +91,8 @@ def _validate(options: BatchOptions) -> int:
 
     if options.workers is not None and options.workers < 1:
         raise UsageError("--workers must be at least 1.")
-    if options.height_cm is not None and not 50 <= options.height_cm <= 250:
-        raise UsageError(f"--height-cm {options.height_cm:g} is not a human height: give it in centimetres (50-250).")
+    if options.height_cm is not None and (problem := height_problem(options.height_cm)):
+        raise UsageError(f"--height-cm {options.height_cm:g} {problem}.")
     if options.runner_from not in (None, "folder", "column"):
         raise UsageError(f"--runner-from must be folder or column, not {options.runner_from!r}.")
     if options.out.exists() and not options.out.is_dir():

@@ -16,11 +16,10 @@ from formcheck.asking import FRONT_ENDS
 from formcheck.check.request import CheckRequest
 from formcheck.dates import date_problem
 from formcheck.errors import InputFileError, UsageError
-from formcheck.output_dir import check_output_dir, unique_name
+from formcheck.heights import height_problem
+from formcheck.output_dir import check_output_dir, safe_name, unique_name
 from formcheck.paths import regular_file
 from formcheck.store.names import runner_name_problem
-
-HEIGHT_RANGE_CM = (50.0, 250.0)  # the video engine's own bounds (VideoJob.validate)
 
 
 class NothingToCheckError(UsageError):
@@ -68,10 +67,8 @@ def validate_request(request: CheckRequest) -> None:
     if request.tz is not None:
         zone(request.tz)
     height = effective_height_cm(request)
-    low, high = HEIGHT_RANGE_CM
-    if height is not None and not low <= height <= high:
-        raise UsageError(f"a height of {height:g} cm is not a human height: give it in centimetres ({low:g}-{high:g}).",
-                         settings=("height_cm",))
+    if height is not None and (problem := height_problem(height)):
+        raise UsageError(f"a height of {height:g} cm {problem}.", settings=("height_cm",))
     if request.workers is not None and request.workers < 1:
         raise UsageError("the number of pose workers must be at least 1.", settings=("workers",))
     if request.front_end not in FRONT_ENDS:
@@ -89,6 +86,7 @@ def video_folder_names(videos: tuple[Path, ...]) -> tuple[str, ...]:
 
     Compared in any letter case: ``Run.mp4`` and ``run.mov`` would share one folder on a
     case-insensitive disk (macOS, Windows), and the second clip's results replace the first's.
+    Names are made safe as ``batch`` makes them (``..mp4`` would otherwise be the folder ``videos/.``).
     """
     taken: set[str] = set()
-    return tuple(unique_name(path.stem or "video", taken) for path in videos)
+    return tuple(unique_name(safe_name(path.stem or "video"), taken) for path in videos)

@@ -108,7 +108,7 @@ def test_the_issue_example_word_for_word(tmp_path: Path, monkeypatch: pytest.Mon
         ("[endurance]\nflexor_s = 700", "endurance.flexor_s must be a number of seconds between 0 and 600, got 700"),
         ("[endurance]\nside_bridge_left_s = -5", "must be a number of seconds between 0 and 600, got -5"),
         ("[symptom]\nseverity = 11", "symptom.severity must be a whole number between 0 and 10, got 11"),
-        ("[runner]\nheight_cm = nan", "runner.height_cm must be a number of centimetres between 100 and 230, got nan"),
+        ("[runner]\nheight_cm = nan", "runner.height_cm must be a number of centimetres between 50 and 250, got nan"),
         # bad enum: the allowed values are listed
         ('[runner]\nsex = "f"', 'runner.sex must be one of "female", "male", "other", got "f"'),
         ('[symptom]\nkind = "cramp"', 'symptom.kind must be one of "pump", "tightness", "pain", got "cramp"'),

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from formcheck.batch.discover import discover, looks_like_video
-from formcheck.batch.plan import _folder_names, safe_name
+from formcheck.batch.plan import _folder_names
+from formcheck.output_dir import safe_name
 from formcheck.errors import InputFileError, UsageError
 
 

@@ -63,6 +63,8 @@ def test_clip_folders_are_unique_per_check():
     assert names == ("run", "run-2", "run-2-2", "side")
     # one folder on a case-insensitive disk (macOS, Windows): kept apart everywhere
     assert video_folder_names((Path("Run.mp4"), Path("run.mov"))) == ("Run", "run-2")
+    # made safe as batch makes them: "..mp4" has the stem ".", which as a folder is videos/ itself
+    assert video_folder_names((Path("..mp4"), Path("🏃 run.mp4"), Path("a b.mp4"), Path(".mp4"))) == ("_", "run", "a_b", "mp4")
 
 
 def _record(sha: str, cadence: float) -> VideoAnalysisRecord:
