@@ -18,15 +18,16 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from formcheck import __version__
+from formcheck.store.names import MAX_RUNNER_CHARS, runner_name_problem
 from formcheck.web.jobs import Job, JobQueue
 from formcheck.web.runner import forget_check
 from formcheck.web.settings import WebSettings
 
 router = APIRouter()
-RunnerQuery = Query("default", min_length=1, max_length=60, pattern=r"^[\w .@+-]+$")
+RunnerQuery = Query("default", min_length=1, max_length=MAX_RUNNER_CHARS)
 JOB_ID = r"^[0-9a-f]{32}$"
 
 
@@ -52,12 +53,20 @@ class Submitted(BaseModel):
 
 
 class JournalIn(BaseModel):
-    runner: str = Field("default", min_length=1, max_length=60, pattern=r"^[\w .@+-]+$")
+    runner: str = Field("default", min_length=1, max_length=MAX_RUNNER_CHARS)
     date: dt.date
     severity: int = Field(ge=0, le=10, description="0 = no pump, 10 = worst imaginable")
     walked: bool = False
     minute: float | None = Field(None, ge=0, le=600)
     note: str = Field("", max_length=2000)
+
+    @field_validator("runner")
+    @classmethod
+    def _usable_name(cls, name: str) -> str:
+        """The store's rule for a runner's name (the CLI's too), not one of the web app's own."""
+        if problem := runner_name_problem(name):
+            raise ValueError(f"the name {problem}")
+        return name
 
 
 def status_of(job: Job) -> dict[str, Any]:

@@ -22,19 +22,24 @@ from starlette.requests import Request
 from formcheck.answers.model import Answers
 from formcheck.dates import date_problem
 from formcheck.errors import AnswersError
+from formcheck.store.names import runner_name_problem
 from formcheck.web.jobs import Job, JobQueue, new_job_id
 from formcheck.web.settings import WebSettings
 from formcheck.web.uploads import Received, UploadError, check_upload, receive
 
 OPTION_FIELDS = ("runner", "date", "units", "tz")
-_RUNNER = re.compile(r"[\w .@+-]{1,60}")
 
 
 def clean_runner(raw: str | None) -> str:
-    """A runner name: letters, digits, space and ``.@+-_``, 1-60 characters (it is shown in every page)."""
+    """A runner name, by the store's rule (:mod:`formcheck.store.names`), blank meaning ``default``.
+
+    The same rule as the CLI's: the web app shares the store, so a runner the CLI
+    created ("Anna O'Brien (club)") must be one the web app can show and add to.
+    The name never becomes a path; pages escape it and links quote it.
+    """
     name = (raw or "").strip() or "default"
-    if not _RUNNER.fullmatch(name):
-        raise UploadError("runner: use 1 to 60 letters, digits, spaces or . @ + - _")
+    if problem := runner_name_problem(name):
+        raise UploadError(f"runner: the name {problem}.")
     return name
 
 

@@ -119,9 +119,9 @@ def test_bad_questionnaire_values_name_the_field(client: TestClient, settings: W
 
 def test_bad_options(client: TestClient, settings: WebSettings) -> None:
     base = {"symptom.kind": "pump"}
-    cases = {"date": "yesterday", "units": "stone", "tz": "Mars/Olympus", "runner": "../../root", "colour": "red"}
+    cases = {"date": "yesterday", "units": "stone", "tz": "Mars/Olympus", "runner": "Anna\tK", "colour": "red"}
     expected = {"date": "date must be written YYYY-MM-DD", "units": 'units must be "kg" or "lb"',
-                "tz": "time zone 'Mars/Olympus' is not a known IANA name", "runner": "runner: use 1 to 60",
+                "tz": "time zone 'Mars/Olympus' is not a known IANA name", "runner": "runner: the name holds a control character",
                 "colour": "unknown form field 'colour'"}
     for key, value in cases.items():
         response = client.post("/api/checks", data={**base, key: value})
@@ -176,6 +176,21 @@ def test_journal_round_trip_and_bad_values(client: TestClient) -> None:
     assert client.get("/api/journal", params={"runner": "someone else"}).json() == []
     history = client.get("/api/history").json()
     assert history["pumps"][0]["severity"] == 5 and history["checks"] == []
+
+
+def test_any_name_the_cli_takes_works_on_the_web(client: TestClient) -> None:
+    """The web app shares the store with the CLI: a runner named there must have a history page here
+    (the page used to fall back to the "default" runner's history for a name with an apostrophe)."""
+    name, day = "Anna O'Brien (club)", (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert client.post("/api/journal", json={"runner": name, "date": day, "severity": 6}).status_code == 201
+    client.post("/api/journal", json={"date": day, "severity": 2})  # the default runner's, not to be shown
+    assert [e["severity"] for e in client.get("/api/journal", params={"runner": name}).json()] == [6]
+    page = client.get("/history", params={"runner": name})
+    assert page.status_code == 200 and "History of Anna O&#39;Brien (club)" in page.text
+    journal = client.get("/journal", params={"runner": name})
+    assert 'value="Anna O&#39;Brien (club)"' in journal.text
+    refused = client.post("/api/journal", json={"runner": " ", "date": day, "severity": 1})
+    assert refused.status_code == 422 and "the name is empty" in refused.text
 
 
 def test_pages_render(client: TestClient) -> None:
