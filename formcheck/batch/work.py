@@ -11,7 +11,9 @@ shared filesystem but no file ever travels back through the scheduler.
 Each worker analyses one clip with one pose graph (``workers=1``): a batch
 has more clips than cores, so clip-level parallelism keeps every core busy
 without the segment seams, lead-ins and hand-offs of the single-video split.
-When every core runs a worker (``VideoTask.shares_cores``), a worker also keeps
+A worker process keeps its crop-search graph from clip to clip
+(:func:`formcheck.pose.blazepose.keep_crop_graphs`: ~130 ms of model start-up
+a clip). When every core runs a worker (``VideoTask.shares_cores``), a worker also keeps
 its native libraries to one thread each (FFmpeg's decoder, OpenCV): their
 extra threads would only contend with the neighbouring workers for the same
 cores. A batch of one worker keeps them, so the 1-worker baseline is the
@@ -109,8 +111,11 @@ def analyse_task(task: VideoTask) -> VideoOutcome:
     from formcheck.analysis.service import VideoJob, VideoResult, analyze_video
     from formcheck.errors import FormcheckError
 
+    from formcheck.pose.blazepose import keep_crop_graphs
+
     started = time.perf_counter()
     _fault(task, "start")
+    keep_crop_graphs()  # this process analyses clip after clip: start each crop-search graph once
     if task.shares_cores:
         one_thread_each()
     job = VideoJob(video=Path(task.video), out_dir=Path(task.out_dir), height_cm=task.height_cm, workers=1,

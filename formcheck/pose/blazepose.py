@@ -145,6 +145,49 @@ class BlazePose:
         self.close()
 
 
+_kept_crop_graphs: dict[str, "LockedGraph"] = {}
+_keep_crop_graphs = False
+_kept_lock = threading.Lock()
+
+
+def keep_crop_graphs() -> None:
+    """Keep each static-mode (crop search) graph for the rest of the process, across clips.
+
+    Why: a batch worker analyses clip after clip, and 5 of the 6 benchmark
+    clips search a crop at least once; each built a static graph whose first
+    inference (the model's start-up, ~130 ms) was paid again for every clip.
+    A static graph keeps no state between images, so reusing it gives the same
+    landmarks; only a tracking graph has state, and it stays per clip. Off by
+    default: one ``analyze`` builds at most one, and keeping it would only hold
+    its memory after the run.
+    """
+    global _keep_crop_graphs
+    _keep_crop_graphs = True
+
+
+def release_crop_graphs() -> None:
+    """Stop keeping crop graphs and close the kept ones (tests; a worker that is done)."""
+    global _keep_crop_graphs
+    with _kept_lock:
+        _keep_crop_graphs = False
+        kept = list(_kept_crop_graphs.values())
+        _kept_crop_graphs.clear()
+    for locked in kept:
+        locked.graph.close()
+
+
+def kept_crop_graph(settings: PoseSettings) -> "LockedGraph | None":
+    """The process's static graph for ``settings`` when :func:`keep_crop_graphs` is on (built on first use), else None."""
+    if not _keep_crop_graphs:
+        return None
+    key = settings.cache_key()
+    with _kept_lock:
+        locked = _kept_crop_graphs.get(key)
+        if locked is None:
+            locked = _kept_crop_graphs[key] = LockedGraph(BlazePose(settings, static=True))
+        return locked
+
+
 class GraphPool:
     """BlazePose graphs kept per thread and reused across the segments that thread runs.
 
@@ -162,6 +205,9 @@ class GraphPool:
 
     def get(self, settings: PoseSettings, static: bool) -> "BlazePose | LockedGraph":
         if static:  # stateless, and needed only on rare identity checks: one for all threads
+            kept = kept_crop_graph(settings)
+            if kept is not None:  # the process's, outliving this pool
+                return kept
             with self._lock:
                 if self._shared_static is None:
                     self._shared_static = LockedGraph(BlazePose(settings, static=True))

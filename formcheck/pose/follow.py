@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.pose.blazepose import BlazePose, GraphPool, LockedGraph, PoseSettings
+from formcheck.pose.blazepose import BlazePose, GraphPool, LockedGraph, PoseSettings, kept_crop_graph
 from formcheck.pose.choose import Box, choose_runner, detect_people, landmarks_box
 from formcheck.pose.landmarks import HIPS, SHOULDERS
 
@@ -148,7 +148,10 @@ class PersonFollower:
             return None
         if self._crop_model is None:
             static = True
-            self._crop_model = self._pool.get(self._settings, static) if self._pool else BlazePose(self._settings, static)
+            if self._pool is not None:
+                self._crop_model = self._pool.get(self._settings, static)
+            else:  # the process's kept graph (a batch worker), else one of its own
+                self._crop_model = kept_crop_graph(self._settings) or BlazePose(self._settings, static)
         return self._crop_model.detect(np.ascontiguousarray(image_rgb[top:bottom, left:right]), offset_px=(left, top))
 
     def _look_near_last(self, image_rgb: np.ndarray, time_s: float) -> np.ndarray | None:
