@@ -29,10 +29,8 @@ from formcheck.report import plots
 from formcheck.asking import where_to_give, with_where
 from formcheck.report.assets import KeyFrames, read_keyframes, read_strides
 from formcheck.report.calendar import calendar_days, symptom_day
-from formcheck.report.model import ReportMeta, VideoArtifacts
+from formcheck.report.model import ReportMeta, VideoArtifacts, likely_count, main_point
 
-TOP_MIN_SCORE = 0.25  # below this a cause is listed under "also considered", not as a card
-TOP_MAX = 4
 ANSWER_MAX_CHARS = 110  # three long cause titles make a sentence nobody reads to the end
 URGENCY_ORDER = {"emergency": 0, "today": 1, "soon": 2}
 URGENCY_LABEL = {"emergency": "Emergency: get help now", "today": "See a doctor today", "soon": "See a clinician soon"}
@@ -179,7 +177,7 @@ def report_context(
     doc: Mapping[str, Any], result: FindingsResult, inputs: CheckInputs, videos: Sequence[VideoArtifacts], meta: ReportMeta
 ) -> dict[str, Any]:
     """Everything the template shows, computed here so the template stays layout only."""
-    top = [f for f in result.findings if f.score >= TOP_MIN_SCORE][:TOP_MAX]
+    top = list(result.findings[:likely_count([f.score for f in result.findings])])
     others = [f for f in result.findings if f not in top]
     red = sorted(result.red_flags, key=lambda f: URGENCY_ORDER.get(f.urgency, 9))
     answered = inputs.answers.red_flags.answered()
@@ -200,6 +198,7 @@ def report_context(
         "answer_detail": top[0].evidence[0] if top and top[0].evidence else None,
         "top": top,
         "others": others,
+        "other_points": {f.cause: main_point(f.score, list(f.evidence), list(f.against)) for f in others},
         "not_assessed": [dataclasses.replace(n, needs=with_where(n.needs, n.asks, meta.front_end))
                          for n in result.not_assessed],  # fmt: skip
         "where_red_flags": where_to_give(("red_flags",), meta.front_end),

@@ -16,6 +16,34 @@ from formcheck.findings.model import VideoMeasures
 from formcheck.asking import FrontEnd
 
 
+LIKELY_MIN_SCORE = 0.25
+"""Below this rule score a cause is listed under "also considered", not as a likely cause."""
+LIKELY_MAX = 4
+"""At most this many likely causes: more is a list nobody acts on."""
+
+
+def likely_count(scores: list[float]) -> int:
+    """How many of the ranked causes (``scores`` in rank order) are the likely ones.
+
+    One rule for every output, so the terminal, the HTML report and the web app
+    never disagree on which causes are "likely" (the terminal used to list the
+    top five whatever their scores, 0/100 included).
+    """
+    count = 0
+    for score in scores[:LIKELY_MAX]:
+        if score < LIKELY_MIN_SCORE:
+            break
+        count += 1
+    return count
+
+
+def main_point(score: float, evidence: list[str], against: list[str]) -> str:
+    """The one sentence that sums up a cause in a list: what fired if anything did, else what argues against it."""
+    if score > 0 and evidence:
+        return evidence[0]
+    return (against or evidence or ["no rule fired"])[0]
+
+
 @dataclass(frozen=True)
 class VideoArtifacts:
     """One analysed clip: its measures, its ``summary.json`` and the files ``analyze`` wrote for it."""

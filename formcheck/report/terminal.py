@@ -18,9 +18,9 @@ from rich.panel import Panel
 from rich.text import Text
 
 from formcheck.asking import with_where
+from formcheck.report.model import likely_count
 
 URGENCY_WORD = {"emergency": "EMERGENCY", "today": "TODAY", "soon": "SOON"}
-SHOW_CAUSES = 5
 EVIDENCE_LINES = 2
 
 
@@ -37,16 +37,20 @@ def _causes(doc: Mapping[str, Any]) -> list[Text]:
     findings = doc.get("findings") or []
     if not findings:
         return [Text("No cause could be ranked from what was given.", style="yellow")]
-    lines = [Text("Likely causes (rule score out of 100):", style="bold")]
-    for f in findings[:SHOW_CAUSES]:
+    shown = likely_count([float(f.get("score") or 0.0) for f in findings])  # the HTML report's rule
+    if shown:
+        lines = [Text("Likely causes (rule score out of 100):", style="bold")]
+    else:
+        lines = [Text("No single cause stands out from what was given.", style="yellow")]
+    for f in findings[:shown]:
         score = 100 * (f.get("score") or 0.0)
         confidence = 100 * (f.get("confidence") or 0.0)
         lines.append(Text.assemble(f"{f.get('rank', '')}. ", (str(f["title"]), "bold"), f"  {score:.0f}/100",
                                    (f"  (confidence {confidence:.0f} %)", "dim")))  # fmt: skip
         for sentence in (f.get("evidence") or [])[:EVIDENCE_LINES]:
             lines.append(Text(f"   - {sentence}"))
-    if len(findings) > SHOW_CAUSES:
-        rest = ", ".join(f"{f['title']} ({100 * (f.get('score') or 0):.0f})" for f in findings[SHOW_CAUSES:])
+    if len(findings) > shown:
+        rest = ", ".join(f"{f['title']} ({100 * (f.get('score') or 0):.0f})" for f in findings[shown:])
         lines.append(Text(f"Also considered: {rest}", style="dim"))
     return lines
 
@@ -54,8 +58,8 @@ def _causes(doc: Mapping[str, Any]) -> list[Text]:
 def print_summary(console: Console, doc: Mapping[str, Any], out_dir: Path | None) -> None:
     """Red flags, ranked causes, what was not assessed, the plan's titles and where the report is."""
     panel = _red_flags(doc)
-    if panel is not None:
-        console.print(panel)
+    if panel is not None:  # wrapped inside the panel even on a soft-wrapping console: cropped, the advice was lost
+        console.print(panel, soft_wrap=False)
     for line in _causes(doc):
         console.print(line)
     missing = doc.get("not_assessed") or []
