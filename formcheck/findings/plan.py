@@ -25,8 +25,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, get_args
 
+from formcheck.answers.model import Substance
 from formcheck.findings.model import Finding, PlanItem, RedFlag
 from formcheck.findings.rules import fmt
 from formcheck.findings.thresholds import Thresholds, parse_thresholds
@@ -45,6 +46,7 @@ class CatalogueItem:
     steps: tuple[str, ...]
     caveat: str | None
     by_substance: Mapping[str, str] = field(default_factory=dict)  # substances_review: a step per substance
+    red_flag_steps: tuple[str, ...] = ()  # see_clinician: first, only when the check raised a red flag
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,17 @@ class Catalogue:
 def parse_catalogue(text: str, origin: str = "formcheck/findings/plan.toml") -> Catalogue:
     data = tomllib.loads(text)
     items = {
-        key: CatalogueItem(key, str(item["title"]), tuple(item["steps"]), item.get("caveat"), dict(item.get("by_substance", {})))
+        key: CatalogueItem(key, str(item["title"]), tuple(item["steps"]), item.get("caveat"), dict(item.get("by_substance", {})),
+                           tuple(item.get("red_flag_steps", ())))  # fmt: skip
         for key, item in data.get("items", {}).items()
     }
     missing = [key for key in PLAN_IDS if key not in items]
     if missing:
         raise ValueError(f"{origin}: plan items missing: {', '.join(missing)}")
+    for key, item in items.items():  # a key written under the wrong [table] (a caveat read as a substance) is lost silently
+        unknown = set(item.by_substance) - set(get_args(Substance))
+        if unknown:
+            raise ValueError(f"{origin}: [items.{key}.by_substance] has {', '.join(sorted(unknown))}, which is not a substance")
     return Catalogue(items, dict(data.get("recheck", {})), parse_thresholds(text, origin))
 
 
@@ -151,6 +158,8 @@ def build_plan(
     for item_id in order:
         item = catalogue.items[item_id]
         steps = _personal_steps(item_id, asked.get(item_id, []), catalogue, th) + item.steps
+        if red_flags:
+            steps = item.red_flag_steps + steps
         plan.append(PlanItem(item_id, item.title, steps, tuple(whys[item_id]), item.caveat))
 
     film = catalogue.items["film_again"]

@@ -25,6 +25,20 @@ def test_deadlifts_41_h_before_the_run_fire_with_sets_weight_and_hours() -> None
     assert any("Pettitt" in s for s in found.sources) and "schedule_spacing" in found.plan
 
 
+@pytest.mark.parametrize(("hours", "said"), [
+    (22, "That is within a day: the extensors were still tired from it, and the strength loss such work causes is greatest at 24-48 h"),
+    (24, "That is inside the 24-48 h when lumbar-extensor strength loss is greatest"),
+    (48, "That is inside the 24-48 h when lumbar-extensor strength loss is greatest"),
+])  # fmt: skip
+def test_a_session_under_24_h_before_is_not_said_to_be_inside_24_48_h(hours: int, said: str) -> None:
+    """22 h is not "inside the 24-48 h": it fires the same rule, worded as what it is."""
+    at = RUN_START - dt.timedelta(hours=hours)
+    lifts = deadlift_day(at.date(), at=at)
+    found = lifting_fatigue.assess(check(run=run_ctx(lifts=lifts), lifts=lifts), TH)
+    assert isinstance(found, Finding) and "in_peak" in found.rules_fired
+    assert found.evidence[1].startswith(said)
+
+
 def test_date_only_log_without_a_track_says_days_and_the_hour_range() -> None:
     lifts = deadlift_day(days_before(2)) + bench_day(days_before(1))
     found = lifting_fatigue.assess(check(lifts=lifts, symptom_date=RUN_DAY), TH)

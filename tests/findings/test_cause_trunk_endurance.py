@@ -48,3 +48,18 @@ def test_both_side_bridges_over_the_ratio_are_both_said_and_weighed_once() -> No
     found = holds(58, 40, 52, 60)
     assert isinstance(found, Finding) and found.rules_fired.count("side_extensor") == 1
     assert sum(s.startswith(("Left side bridge", "Right side bridge")) for s in found.evidence) == 2
+
+
+def test_an_extensor_hold_of_zero_is_the_worst_balance_not_no_result() -> None:
+    """0 s against a 60-s flexor hold: every ratio is infinite. It scored 0/100 at full confidence."""
+    found = holds(0, 60, None, None)
+    assert isinstance(found, Finding) and found.rules_fired == ("flexor_extensor",) and found.score > 0.3
+    assert found.evidence[0] == ("Extensor hold 0 s against flexor 60 s: your back extensors give out long before the "
+                                 "other trunk muscles (every ratio far above McGill's targets).")  # fmt: skip
+    with_sides = holds(0, 60, 40, 0)
+    assert isinstance(with_sides, Finding) and with_sides.rules_fired[:2] == ("flexor_extensor", "side_extensor")
+    assert "flexor 60 s, left side bridge 40 s" in with_sides.evidence[0]
+    nothing_held = holds(0, 0, 0, 0)
+    assert isinstance(nothing_held, Finding) and nothing_held.score == 0.0 and nothing_held.confidence == 0.0
+    assert found.confidence == 0.5  # two holds of four, both telling
+    assert any(s.startswith("Every hold was 0 s") for s in nothing_held.evidence)

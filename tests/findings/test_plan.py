@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from findings_builders import answers, check
 from video_builders import thresholds
 
 from formcheck.findings.causes import cause_modules
 from formcheck.findings.engine import assess
 from formcheck.findings.model import Finding, RedFlag
-from formcheck.findings.plan import PLAN_IDS, build_plan, load_catalogue
+import formcheck.findings.plan as plan_module
+from formcheck.findings.plan import PLAN_IDS, build_plan, load_catalogue, parse_catalogue
 
 TH = thresholds()
 
@@ -72,3 +76,28 @@ def test_substances_review_only_speaks_of_what_was_taken() -> None:
     result = assess(check(answers=answers(substances={"taken": ["creatine"]})))
     review = next(p for p in result.plan if p.id == "substances_review")
     assert review.steps[0].startswith("Creatine:") and not any("steroid" in s for s in review.steps)
+
+
+def test_a_clinician_asked_for_without_a_red_flag_does_not_point_at_red_flags() -> None:
+    """An oral steroid asks for a clinician; the page shows "No red flags", so the plan may not say to follow them."""
+    result = assess(check(answers=answers(substances={"taken": ["oral_anabolic_steroid", "creatine"]})))
+    assert result.red_flags == ()
+    clinician = next(p for p in result.plan if p.id == "see_clinician")
+    assert not any("red-flag" in s or "Hold the rest" in s for s in clinician.steps)
+    assert clinician.steps == ("Take this report with you: it lists what you answered and what was measured.",)
+    flagged = build_plan([], (RedFlag("fever", "Fever: see a clinician.", "soon"),), TH)
+    assert flagged[0].steps[0].startswith("Follow the red-flag advice at the top of this report first")
+    assert "Hold the rest of this plan until a clinician has seen you." in flagged[0].steps
+
+
+def test_the_substance_caveat_is_shown_and_not_read_as_a_substance() -> None:
+    """The caveat line sat under [by_substance] in plan.toml, so it was a 'substance' and never shown."""
+    result = assess(check(answers=answers(substances={"taken": ["oral_anabolic_steroid"]})))
+    review = next(p for p in result.plan if p.id == "substances_review")
+    assert review.caveat is not None and "steroid back pumps are lifter lore" in review.caveat
+    assert set(load_catalogue().items["substances_review"].by_substance) == {
+        "oral_anabolic_steroid", "other_hormone", "creatine", "stimulant_preworkout"}
+    text = (Path(plan_module.__file__).with_name("plan.toml")).read_text()
+    broken = text.replace('stimulant_preworkout = "Pre', 'caveat = "x"\nstimulant_preworkout = "Pre')
+    with pytest.raises(ValueError, match=r"\[items.substances_review.by_substance\] has caveat, which is not a substance"):
+        parse_catalogue(broken)

@@ -34,6 +34,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     r = Rules(th, CAUSE_ID)
     window_h = float(r.value("window_h"))
     peak_h = float(r.value("peak_h"))
+    peak_from_h = float(r.value("peak_from_h"))
     available, expected = 2.0, 2.0  # the lift log covering the days before; the session's timing
     last_logged = max((s.performed_on for s in inputs.lifts if s.performed_on <= day), default=None)
     gap_days = float(r.value("log_gap_days"))
@@ -68,7 +69,10 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
 
     r.fire("session_in_window", f"{sets} on {session.date.isoformat()}, {when(session)}.")
     peak = hours <= peak_h if hours is not None else session.days_before <= peak_h / 24.0
-    if peak:
+    if peak and hours is not None and hours < peak_from_h:  # "inside 24-48 h" would be false; the fatigue is not less
+        r.fire("in_peak", f"That is within a day: the extensors were still tired from it, and the strength loss such work "
+                          f"causes is greatest at {fmt(peak_from_h, 0)}-{fmt(peak_h, 0)} h (Pettitt et al. 2010).")  # fmt: skip
+    elif peak:
         where = "is inside" if hours is not None else "overlaps"
         r.fire("in_peak", f"That {where} the 24-{fmt(peak_h, 0)} h when lumbar-extensor strength loss is greatest (Pettitt et al. 2010).")
     else:
