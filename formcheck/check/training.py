@@ -8,7 +8,8 @@ path (:func:`formcheck.store.ingest.store_parsed`), so a check re-run on the
 same files adds nothing.
 
 Which run hurt: the date asked for, else the symptom date in the answers,
-else the runner's latest run.  On that (UTC) day the longest *run* wins (a
+else the runner's latest run.  On that day (the runner's own: the zone given or stored,
+else the GPS longitude's, else UTC) the longest *run* wins (a
 warm-up walk the same morning is not the question), else the longest activity.
 No run at all is fine: the causes that need one say "not assessed".
 """
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from formcheck.context import HistoryRun, RunContext, run_context, taxonomy_classifier
-from formcheck.errors import NotFoundError
+from formcheck.context.lumbar import run_local_date, run_local_start
 from formcheck.findings.model import JournalEntry
 from formcheck.logs.records import LiftSet, ParsedLog, Sport
 from formcheck.store import ImportReport, Store, StoredRun
@@ -79,26 +80,34 @@ def _pick_run(candidates: list[StoredRun]) -> StoredRun | None:
     return max(runs, key=lambda c: (c.run.duration_s, c.run.start))
 
 
-def _target(store: Store, runner: str, day: dt.date | None, history: list[StoredRun]) -> tuple[StoredRun | None, str | None]:
-    """The run that hurt (with its points) and, when there is none, a sentence saying what was looked for."""
+def _target(store: Store, runner: str, day: dt.date | None, history: list[StoredRun],
+            zone: dt.tzinfo | None) -> tuple[StoredRun | None, str | None]:  # fmt: skip
+    """The run that hurt (with its points) and, when there is none, a sentence saying what was looked for.
+
+    ``day`` is the runner's calendar day (:func:`run_local_date`: the zone given, else the GPS
+    longitude's), so the UTC days either side are searched too (zones run from UTC-12 to UTC+14).
+    """
     if day is not None:
-        try:
-            candidates = store.runs_on(day, runner)
-        except NotFoundError:
+        since = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+        nearby = store.runs(runner, since=since, until=since + dt.timedelta(days=3))
+        candidates = [stored for stored in nearby if run_local_date(stored.run, zone) == day]
+        if not candidates:
             return None, (f"no run recorded on {day.isoformat()}: export that run from the watch or app "
                           "(GPX, FIT or TCX) to assess hills, pace, walk breaks and load.")  # fmt: skip
-        return _pick_run(candidates), None  # runs_on loads the points already
+        return _pick_run(candidates), None
     running = [s for s in history if s.run.sport == Sport.RUN] or history
     if not running:
         return None, "no run recorded: export the run that hurt (GPX, FIT or TCX) to assess hills, pace, walk breaks and load."
     return store.run(running[-1].id, runner), None
 
 
-def _label(stored: StoredRun) -> str:
+def _label(stored: StoredRun, zone: dt.tzinfo | None) -> str:
+    """E.g. "run 12, 2025-11-16 18:50 (America/Los_Angeles), 6.9 km, 51 min": on the runner's clock where known."""
     run = stored.run
     km = f", {run.distance_m / 1000:.1f} km" if run.distance_m else ""
     minutes = f", {run.duration_s / 60:.0f} min"
-    return f"run {stored.id}, {run.start.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC{km}{minutes}"
+    start, clock = run_local_start(run, zone)
+    return f"run {stored.id}, {start:%Y-%m-%d %H:%M} ({clock}){km}{minutes}"
 
 
 def _journal(store: Store, runner: str) -> tuple[JournalEntry, ...]:
@@ -125,15 +134,15 @@ def training_inputs(store: Store, runner: str, day: dt.date | None, tz: dt.tzinf
     classify = taxonomy_classifier()
     lumbar_class = {name: classify(name) for name in sorted({lift.exercise for lift in lifts})}
     journal = _journal(store, runner)
-    target, note = _target(store, runner, day, history_rows)
+    target, note = _target(store, runner, day, history_rows, zone)
     if target is None:
         return TrainingInputs(symptom_date=day, history=history, lifts=lifts, lumbar_class=lumbar_class,
                               journal=journal, lift_tz=zone, notes=(note,) if note else ())  # fmt: skip
     peaks = [s.max_heart_rate_bpm for s in history_rows
              if s.max_heart_rate_bpm and s.max_heart_rate_bpm <= HR_MAX_PLAUSIBLE_BPM]  # fmt: skip
-    run_day = target.run.start.astimezone(dt.timezone.utc).date()
+    run_day = run_local_date(target.run, zone)
     until = run_day + dt.timedelta(days=1)  # lifts after the run cannot explain it
     context = run_context(target.run, history, [lift for lift in lifts if lift.performed_on <= until], classify,
                           run_id=target.id, hr_max_bpm=max(peaks) if peaks else None, lift_tz=zone)  # fmt: skip
-    return TrainingInputs(run=context, run_id=target.id, run_label=_label(target), symptom_date=day or run_day,
+    return TrainingInputs(run=context, run_id=target.id, run_label=_label(target, zone), symptom_date=day or run_day,
                           history=history, lifts=lifts, lumbar_class=lumbar_class, journal=journal, lift_tz=zone)  # fmt: skip

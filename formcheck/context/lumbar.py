@@ -153,6 +153,25 @@ def _run_clock(run: Run, lift_tz: dt.tzinfo | None = None) -> _RunClock:
     return _RunClock(start, local, (local or start).date(), None)
 
 
+def run_local_date(run: Run, zone: dt.tzinfo | None = None) -> dt.date:
+    """The runner's calendar day the run started on: in ``zone`` when known, else the GPS longitude's, else UTC.
+
+    Why not the UTC date: a run at 18:50 in San Francisco starts at 02:50 UTC the
+    next day, and a runner asking about "the run on the 16th" means their own day.
+    """
+    return _run_clock(run, zone).run_date
+
+
+def run_local_start(run: Run, zone: dt.tzinfo | None = None) -> tuple[dt.datetime, str]:
+    """The run's start on the runner's wall clock, and which clock that is (the zone, estimated, or UTC)."""
+    clock = _run_clock(run, zone)
+    if zone is not None:
+        return clock.start.astimezone(zone).replace(tzinfo=None), str(zone)
+    if clock.local is not None:
+        return clock.local, "local time estimated from GPS"
+    return clock.start.astimezone(dt.timezone.utc).replace(tzinfo=None), "UTC"
+
+
 def _e1rm(lift: LiftSet) -> float | None:
     if lift.weight_kg is None or not lift.reps or lift.weight_kg <= 0:
         return None

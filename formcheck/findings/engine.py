@@ -17,6 +17,7 @@ answer.  The order of work mirrors what a clinician would do:
 
 from __future__ import annotations
 
+from formcheck.context.lumbar import run_local_date
 from formcheck.findings.causes import cause_modules
 from formcheck.findings.journal import attach, correlate
 from formcheck.findings.model import CheckInputs, Finding, FindingsResult, NotAssessed
@@ -84,7 +85,7 @@ def inputs_report(inputs: CheckInputs) -> tuple[list[str], list[str]]:
     if inputs.run is not None:
         run = inputs.run.run
         km = f", {run.distance_m / 1000.0:.1f} km" if run.distance_m else ""
-        used.append(f"the GPS track of the run that hurt ({run.start.date().isoformat()}{km})")
+        used.append(f"the GPS track of the run that hurt ({run_local_date(run, inputs.lift_tz).isoformat()}{km})")
     else:
         missing.append("the GPS track of the run that hurt (GPX/FIT/TCX): add it to assess hills, sudden efforts and the walk break")
     if inputs.history:

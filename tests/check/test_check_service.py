@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from check_data import ANSWERS_2015, FITNOTES, GOOGLEFIT_RUN, GYM_CLIP, SAMPLES, SQUAT_CLIP
+from check_data import ANSWERS_2015, FITNOTES, GOOGLEFIT_RUN, GYM_CLIP, SAMPLES, SHARED, SQUAT_CLIP
 
 from formcheck.answers.load import load_answers
 from formcheck.check.request import CheckRequest
@@ -188,3 +188,33 @@ def test_an_unknown_front_end_is_refused_before_any_work(tmp_path, store_url):
         run_check(CheckRequest(out_dir=tmp_path / "out", answers=load_answers(SAMPLES / "answers.toml"), db=store_url,
                                front_end="email"))  # type: ignore[arg-type]  # fmt: skip
     assert not (tmp_path / "out").exists()
+
+
+def _shifted_gpx(source: Path, target: Path, hours: int) -> Path:
+    """``source`` with every timestamp moved by ``hours`` (an evening run instead of an afternoon one)."""
+    def later(match: re.Match[str]) -> str:
+        moved = dt.datetime.fromisoformat(match.group(1).replace("Z", "+00:00")) + dt.timedelta(hours=hours)
+        return f"<time>{moved:%Y-%m-%dT%H:%M:%SZ}</time>"
+
+    target.write_text(re.sub(r"<time>([^<]+)</time>", later, source.read_text()))
+    return target
+
+
+@pytest.mark.parametrize(("tz", "day", "found", "clock"), [
+    (None, "2025-11-16", True, "2025-11-16 18:50 (local time estimated from GPS)"),  # San Francisco: lon -122 -> UTC-8
+    (None, "2025-11-17", False, None),  # its UTC day, not the runner's
+    ("America/Los_Angeles", "2025-11-16", True, "2025-11-16 18:50 (America/Los_Angeles)"),
+    ("Asia/Tokyo", "2025-11-17", True, "2025-11-17 11:50 (Asia/Tokyo)"),
+])  # fmt: skip
+def test_the_run_that_hurt_is_found_on_the_runners_own_day(tmp_path, store_url, tz, day, found, clock):
+    """An 18:50 run in San Francisco starts at 02:50 UTC the next day; "the run on the 16th" is that run."""
+    evening = _shifted_gpx(SHARED / "tracks" / "run_strava_gps_hr_51min.gpx", tmp_path / "evening.gpx", hours=3)
+    outcome = run_check(CheckRequest(out_dir=tmp_path / "out", runs=(evening,), db=store_url, tz=tz,
+                                     date=dt.date.fromisoformat(day)))  # fmt: skip
+    inputs = outcome.findings["inputs"]
+    assert (outcome.findings["run"] is not None) is found
+    if found:
+        assert inputs["run_label"].split(", ")[1] == clock
+        assert any(line.startswith(f"the GPS track of the run that hurt ({day}") for line in inputs["used"])
+    else:
+        assert any(f"no run recorded on {day}" in line for line in inputs["missing"])
