@@ -138,11 +138,13 @@ def training_inputs(store: Store, runner: str, day: dt.date | None, tz: dt.tzinf
     if target is None:
         return TrainingInputs(symptom_date=day, history=history, lifts=lifts, lumbar_class=lumbar_class,
                               journal=journal, lift_tz=zone, notes=(note,) if note else ())  # fmt: skip
-    peaks = [s.max_heart_rate_bpm for s in history_rows
-             if s.max_heart_rate_bpm and s.max_heart_rate_bpm <= HR_MAX_PLAUSIBLE_BPM]  # fmt: skip
+    peaks = {s.id: s.max_heart_rate_bpm for s in history_rows
+             if s.max_heart_rate_bpm and s.max_heart_rate_bpm <= HR_MAX_PLAUSIBLE_BPM}  # fmt: skip
+    # a maximum needs other runs than the one judged: against its own peak, its hardest minutes all look "near maximum"
+    hr_max = max(peaks.values()) if set(peaks) - {target.id} else None
     run_day = run_local_date(target.run, zone)
     until = run_day + dt.timedelta(days=1)  # lifts after the run cannot explain it
     context = run_context(target.run, history, [lift for lift in lifts if lift.performed_on <= until], classify,
-                          run_id=target.id, hr_max_bpm=max(peaks) if peaks else None, lift_tz=zone)  # fmt: skip
+                          run_id=target.id, hr_max_bpm=hr_max, lift_tz=zone)  # fmt: skip
     return TrainingInputs(run=context, run_id=target.id, run_label=_label(target, zone), symptom_date=day or run_day,
                           history=history, lifts=lifts, lumbar_class=lumbar_class, journal=journal, lift_tz=zone)  # fmt: skip

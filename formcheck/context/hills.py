@@ -29,7 +29,8 @@ class HillConfig:
     grade_window_m: float = 50.0
     min_steep_m: float = 100.0
     hard_speed_ratio: float = 1.0  # on a >4 % climb, at or above the run's flat-ish median pace = hard
-    hard_hr_fraction: float = 0.90  # or mean HR above 90 % of the runner's max HR
+    hard_hr_fraction: float = 0.90  # or mean HR above 90 % of the runner's max HR ...
+    walked_speed_ratio: float = 0.7  # ... unless climbed under 70 % of the median running speed: walked, not pushed
     burst_speed_ratio: float = 1.3  # a speed burst: 30 % above the run's median running speed ...
     burst_min_s: float = 8.0  # ... for at least this long (strides, sprints)
 
@@ -120,8 +121,10 @@ def measure_hills(
             speed = length / duration if duration > 0 else None
             ratio = speed / median_speed if speed is not None and median_speed else None
             hr = finite_mean(grid.heart_rate_bpm[a:b])
+            # a walked climb raises the heart rate too, but it is not the hard running effort this theory is about
+            walked = ratio is not None and ratio < cfg.walked_speed_ratio
             hard = (ratio is not None and ratio >= cfg.hard_speed_ratio) or (
-                hr is not None and hr_max_bpm is not None and hr >= cfg.hard_hr_fraction * hr_max_bpm
+                not walked and hr is not None and hr_max_bpm is not None and hr >= cfg.hard_hr_fraction * hr_max_bpm
             )
             climbed = float(grid.elevation_m[b - 1] - grid.elevation_m[a])
             segments.append(

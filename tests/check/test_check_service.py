@@ -218,3 +218,22 @@ def test_the_run_that_hurt_is_found_on_the_runners_own_day(tmp_path, store_url, 
         assert any(line.startswith(f"the GPS track of the run that hurt ({day}") for line in inputs["used"])
     else:
         assert any(f"no run recorded on {day}" in line for line in inputs["missing"])
+
+
+def test_a_heart_rate_maximum_needs_runs_other_than_the_one_judged(tmp_path, store_url):
+    """Against the demo run's own peak (171 bpm) its walked climbs read as "near maximum": 3 hard efforts.
+    With only that run there is no maximum to judge by; with another run's peak beside it there is."""
+    hilly = SAMPLES / "demo_run_hilly_2013-02-06.fit"
+    alone = run_check(CheckRequest(out_dir=tmp_path / "a", runs=(hilly,), db=store_url, date=dt.date(2013, 2, 6)))
+    assert alone.findings["run"]["hills"]["hard_hill_efforts"] == 0
+    assert not any("run hard" in s for f in alone.findings["findings"] for s in f["evidence"])
+    from formcheck.check.training import training_inputs
+
+    with Store.open(store_url) as store:
+        assert training_inputs(store, "default", dt.date(2013, 2, 6), None).run.hr_max_bpm is None
+    strava = SHARED / "tracks" / "run_strava_gps_hr_51min.gpx"
+    run_check(CheckRequest(out_dir=tmp_path / "b", runs=(strava,), db=store_url, date=dt.date(2025, 11, 16)))
+    with Store.open(store_url) as store:
+        both = training_inputs(store, "default", dt.date(2013, 2, 6), None).run
+        peaks = [s.max_heart_rate_bpm for s in store.runs("default", with_points=False) if s.max_heart_rate_bpm]
+    assert len(peaks) == 2 and both.hr_max_bpm == max(peaks)

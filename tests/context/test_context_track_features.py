@@ -71,6 +71,16 @@ def test_steep_climb_and_a_hard_effort_on_it() -> None:
     assert measure_hills(gentle, to_grid(gentle)).steep_segments == ()
 
 
+@pytest.mark.parametrize(("climb_speed", "hard"), [(2.4, True), (2.0, False), (1.3, False)])
+def test_a_climb_at_high_heart_rate_is_hard_only_if_it_was_run(climb_speed: float, hard: bool) -> None:
+    """At 92 % of the maximum heart rate up 8 %: run at 0.8x the usual speed it is a hard effort; under
+    0.7x (2.0 m/s against 3.0) or walked (1.3 m/s) the heart rate is high but nobody pushed."""
+    run = _run([(300, 3.0, 166.0, 150.0, 0.0), (200, climb_speed, 160.0, 180.0, 8.0), (300, 3.0, 166.0, 150.0, 0.0)])
+    hills = measure_hills(run, to_grid(run), hr_max_bpm=195)
+    assert len(hills.steep_segments) == 1 and hills.steep_segments[0].hard_effort is hard
+    assert hills.steep_segments[0].speed_vs_run_median == pytest.approx(climb_speed / 3.0, abs=0.02)
+
+
 pytestmark_data = pytest.mark.skipif(not SHARED.is_dir(), reason="shared sample data not found")
 
 

@@ -29,6 +29,18 @@ def test_walk_break_after_a_surge_on_the_flat_fires_the_surge_rule() -> None:
     assert "climb_before_break" not in found.rules_fired and "hilly" not in found.rules_fired
 
 
+def test_heart_rate_rising_in_the_first_minutes_is_not_a_surge() -> None:
+    """A steady flat run whose heart rate climbs 150 -> 175 over its first minutes (as every run's does)
+    and a walk break at minute 7: not a "harder effort". The same rise before a break at minute 20 is."""
+    early = run_ctx([(120, 3.0, 170.0, 150.0, 0.0), (300, 3.0, 170.0, 175.0, 0.0), WALK, (600, 3.0, 170.0, 175.0, 0.0)])
+    found = hills_efforts.assess(check(run=early), TH)
+    assert isinstance(found, Finding) and "surge_before_break" not in found.rules_fired
+    assert any("7 min into the run" in s and "steady running" in s for s in found.against)
+    late = run_ctx([(900, 3.0, 170.0, 150.0, 0.0), (300, 3.0, 170.0, 175.0, 0.0), WALK, (600, 3.0, 170.0, 175.0, 0.0)])
+    found = hills_efforts.assess(check(run=late), TH)
+    assert isinstance(found, Finding) and "surge_before_break" in found.rules_fired
+
+
 def test_flat_steady_run_argues_against() -> None:
     ctx = run_ctx([(900, 3.0, 170.0, 150.0, 0.0), WALK, (600, 3.0, 170.0, 150.0, 0.0)])
     found = hills_efforts.assess(check(run=ctx), TH)

@@ -91,7 +91,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
                           speed_vs_median_before=before.speed_vs_run_median)
         climb = before.grade_pct is not None and before.grade_pct >= float(r.value("climb_before_break_pct"))
         surge = before.speed_vs_run_median is not None and before.speed_vs_run_median >= float(r.value("surge_ratio"))
-        hr_up = before.hr_drift_bpm is not None and before.hr_drift_bpm >= float(r.value("hr_drift_bpm"))
+        settled = brk.start_s >= 60.0 * float(r.value("hr_settled_min"))  # before that a rising heart rate is the start
+        hr_up = settled and before.hr_drift_bpm is not None and before.hr_drift_bpm >= float(r.value("hr_drift_bpm"))
         minutes = fmt(before.window_s / 60.0, 0)
         if climb:
             r.fire("climb_before_break", f"{at} followed {minutes} min at {before.grade_pct:+.1f} % grade.")
