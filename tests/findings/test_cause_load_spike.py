@@ -58,3 +58,25 @@ def test_the_bands_are_read_from_the_thresholds() -> None:
     inputs = check(run=run_ctx(TEN_KM, history=history), history=history)
     wider = thresholds(**{"load_spike.moderate_max_ratio": 3.0, "load_spike.small_max_ratio": 2.5})
     assert load_spike.assess(inputs, wider).rules_fired == ("spike_small",)
+
+
+def test_a_short_export_does_not_make_a_seasoned_runner_a_beginner() -> None:
+    """8 runs over the 4 weeks an export covers: "2.0 a week over the last 4 weeks", and a beginner only
+    when the answers do not say otherwise (36 months of running: the logs start later than the running)."""
+    history = [past_run(d) for d in range(2, 30, 3)][:8]  # 8 runs, the first 23 days before
+    ctx = run_ctx(TEN_KM, history=history)
+    alone = load_spike.assess(check(run=ctx, history=history), TH)
+    assert isinstance(alone, Finding) and "beginner_in_logs" in alone.rules_fired
+    said = next(s for s in alone.evidence if s.startswith("Your logs hold 8 runs"))
+    assert said.endswith("(2.4 a week over the last 3 weeks).")  # 8 runs in 23 days, not "1.0 a week over 8 weeks"
+    seasoned = load_spike.assess(check(run=ctx, history=history, answers=answers(runner={"running_months": 36})), TH)
+    assert isinstance(seasoned, Finding) and "beginner_in_logs" not in seasoned.rules_fired
+    assert any("but you have run for 36 months: the logs start later than your running" in s for s in seasoned.evidence)
+
+
+def test_the_acute_chronic_note_names_the_load_it_is_a_ratio_of() -> None:
+    """A ratio of 1.59 beside "6.4 km vs 6.4 km" read as a contradiction: the ratio is of load, not distance."""
+    history = weeks_of_5k()
+    found = load_spike.assess(check(run=run_ctx(TEN_KM, history=history), history=history), TH)
+    note = next(s for s in found.evidence if s.startswith("Context only"))
+    assert "acute:chronic ratio 1.09 of training load in minutes run; by distance, 10.0 km in the 7 days" in note

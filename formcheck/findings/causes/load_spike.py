@@ -53,11 +53,17 @@ def _spike(r: Rules, inputs: CheckInputs) -> bool:
     if inputs.run is None:
         return False
     load, exp = inputs.run.load, inputs.run.experience
+    months = inputs.answers.runner.running_months
     if exp.beginner and exp.runs_before:
-        r.fire("beginner_in_logs", (
-            f"Your logs hold {exp.runs_before} runs before this one since {exp.first_run_in_store.isoformat()} "
-            f"({exp.runs_per_week_8wk:.1f} a week over the last 8 weeks)."
-        ))
+        weeks = min(8.0, max(1.0, exp.days_since_first_run / 7.0))  # the span the logs cover, at most the 8 weeks counted
+        rate = exp.runs_per_week_8wk * 8.0 / weeks
+        logs = (f"Your logs hold {exp.runs_before} runs before this one since {exp.first_run_in_store.isoformat()} "
+                f"({rate:.1f} a week over the last {fmt(weeks, 0)} weeks)")  # fmt: skip
+        if months is not None and months >= float(r.value("new_runner_months")):
+            # the answers know the runner; the logs only know the export, which may start last month
+            r.note(f"{logs}, but you have run for {fmt(months, 0)} months: the logs start later than your running.")
+        else:
+            r.fire("beginner_in_logs", logs + ".")
     km = (inputs.run.run.distance_m or 0.0) / 1000.0
     if load.spike_ratio is None or load.longest_run_30d_km is None:
         r.note("No earlier run of the 30 days before is in the logs, so this run cannot be compared with them.")
@@ -76,10 +82,12 @@ def _spike(r: Rules, inputs: CheckInputs) -> bool:
         r.argue_against(f"{compare}: within the {100 * (ratio - 1):.0f} % margin of Frandsen et al. 2025.")
     if load.acute_chronic_ratio is not None:
         r.cite(ACWR)
+        unit = "heart-rate-weighted minutes (TRIMP)" if load.load_unit == "trimp" else "minutes run"
         r.note(
-            f"Context only (not scored): acute:chronic load ratio {load.acute_chronic_ratio:.2f}, "
-            f"{load.weekly_distance_km:.1f} km in the 7 days before vs {load.avg_weekly_distance_km_4wk:.1f} km a week over 4 weeks."
-        )
+            f"Context only (not scored): acute:chronic ratio {load.acute_chronic_ratio:.2f} of training load in {unit}; "
+            f"by distance, {load.weekly_distance_km:.1f} km in the 7 days before vs {load.avg_weekly_distance_km_4wk:.1f} km "
+            f"a week over 4 weeks."
+        )  # fmt: skip
     return True
 
 
