@@ -47,6 +47,7 @@ class CatalogueItem:
     caveat: str | None
     by_substance: Mapping[str, str] = field(default_factory=dict)  # substances_review: a step per substance
     red_flag_steps: tuple[str, ...] = ()  # see_clinician: first, only when the check raised a red flag
+    few_runs_steps: tuple[str, ...] = ()  # rowing_alternative: instead of ``steps`` for a runner with no run to swap
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def parse_catalogue(text: str, origin: str = "formcheck/findings/plan.toml") -> 
     data = tomllib.loads(text)
     items = {
         key: CatalogueItem(key, str(item["title"]), tuple(item["steps"]), item.get("caveat"), dict(item.get("by_substance", {})),
-                           tuple(item.get("red_flag_steps", ())))  # fmt: skip
+                           tuple(item.get("red_flag_steps", ())), tuple(item.get("few_runs_steps", ())))  # fmt: skip
         for key, item in data.get("items", {}).items()
     }
     missing = [key for key in PLAN_IDS if key not in items]
@@ -124,6 +125,20 @@ def _personal_steps(item_id: str, asking: Sequence[Finding], catalogue: Catalogu
     return ()
 
 
+PROGRESSION = "trunk_endurance_progression"
+
+
+def _balanced_holds(findings: Sequence[Finding], floor: float) -> bool:
+    """True when at least three of McGill's holds were given and none of their ratios is out of balance."""
+    held = next((f for f in findings if f.cause == "trunk_endurance"), None)
+    return held is not None and held.score < floor and not held.rules_fired and held.confidence >= 0.75
+
+
+def _runs_per_week(findings: Sequence[Finding]) -> float | None:
+    value = _measure(findings, "runs_per_week")
+    return float(value) if value is not None else None
+
+
 def build_plan(
     findings: Sequence[Finding],
     red_flags: Sequence[RedFlag],
@@ -141,6 +156,9 @@ def build_plan(
                 raise KeyError(f"cause {finding.cause} asks for plan item {item_id!r}, which plan.toml does not have")
             asked.setdefault(item_id, []).append(finding)
 
+    if _balanced_holds(findings, floor) and not any(f.cause == "trunk_endurance" for f in asked.get(PROGRESSION, [])):
+        asked.pop(PROGRESSION, None)  # another cause asked for it, but the holds measured it is not needed
+
     order: list[str] = []
     whys: dict[str, list[str]] = {}
     clinician_asked = asked.pop("see_clinician", [])
@@ -157,7 +175,9 @@ def build_plan(
     plan = []
     for item_id in order:
         item = catalogue.items[item_id]
-        steps = _personal_steps(item_id, asked.get(item_id, []), catalogue, th) + item.steps
+        few_runs = item.few_runs_steps and _runs_per_week(findings) is not None and (
+            _runs_per_week(findings) < float(th.value("load_spike.low_runs_per_week")))  # fmt: skip
+        steps = _personal_steps(item_id, asked.get(item_id, []), catalogue, th) + (item.few_runs_steps if few_runs else item.steps)
         if red_flags:
             steps = item.red_flag_steps + steps
         plan.append(PlanItem(item_id, item.title, steps, tuple(whys[item_id]), item.caveat))

@@ -101,3 +101,22 @@ def test_the_substance_caveat_is_shown_and_not_read_as_a_substance() -> None:
     broken = text.replace('stimulant_preworkout = "Pre', 'caveat = "x"\nstimulant_preworkout = "Pre')
     with pytest.raises(ValueError, match=r"\[items.substances_review.by_substance\] has caveat, which is not a substance"):
         parse_catalogue(broken)
+
+
+def test_the_big_three_are_not_prescribed_when_the_holds_are_balanced() -> None:
+    """posterior_chain asks for the trunk progression; four holds inside McGill's ratios say it is not needed."""
+    accessory = finding("posterior_chain", 0.55, ("hinge_accessories", "trunk_endurance_progression"))
+    balanced = Finding("trunk_endurance", "t", 0.0, 1.0, ("ratios fine",))
+    assert "trunk_endurance_progression" not in [p.id for p in build_plan([accessory, balanced], (), TH)]
+    assert "trunk_endurance_progression" in [p.id for p in build_plan([accessory], (), TH)]  # holds unknown: kept
+    unsure = Finding("trunk_endurance", "t", 0.0, 0.5, ("one ratio fine",))  # two holds of four
+    assert "trunk_endurance_progression" in [p.id for p in build_plan([accessory, unsure], (), TH)]
+
+
+def test_a_runner_who_runs_once_a_week_is_not_told_to_swap_a_run_for_rowing() -> None:
+    rowing = load_catalogue().items["rowing_alternative"]
+    once = finding("load_spike", 0.5, ("rowing_alternative",), runs_per_week=1)
+    steps = next(p for p in build_plan([once], (), TH) if p.id == "rowing_alternative").steps
+    assert steps == rowing.few_runs_steps and steps[0].startswith("Keep your runs, and add")
+    often = finding("load_spike", 0.5, ("rowing_alternative",), runs_per_week=4)
+    assert next(p for p in build_plan([often], (), TH) if p.id == "rowing_alternative").steps[0].startswith("Swap one run")
