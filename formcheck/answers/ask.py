@@ -25,7 +25,7 @@ from rich.panel import Panel
 
 from formcheck.answers.fields import FieldSpec, all_fields, injury_fields
 from formcheck.answers.load import answers_from_form
-from formcheck.answers.model import Answers
+from formcheck.answers.model import Answers, History
 from formcheck.answers.template import ENDURANCE_NOTE, ENDURANCE_TESTS
 from formcheck.errors import AnswersError
 
@@ -106,7 +106,7 @@ def _seed(previous: Answers) -> dict[str, dict[str, Any]]:
     data: dict[str, dict[str, Any]] = {}
     for spec in all_fields().values():
         value = getattr(getattr(previous, spec.section), spec.name)
-        if spec.kind == "injuries" and value:
+        if spec.kind == "injuries" and (value or "injuries" in previous.history.model_fields_set):  # [] = "none"
             data.setdefault("history", {})["injuries"] = [
                 {name: _form_text(v) for name, v in injury.model_dump().items() if v is not None} for injury in value
             ]
@@ -153,10 +153,15 @@ class Questionnaire:
             return value
 
     def yes(self, question: str) -> bool:
+        return self.yes_no(question) is True
+
+    def yes_no(self, question: str) -> bool | None:
+        """True for yes, False for an explicit no, None when skipped (Enter or anything else)."""
         try:
-            return self.read(f"[bold]{escape(question)}[/] [cyan]\\[y/N][/] ").strip().lower() in _YES
+            answer = self.read(f"[bold]{escape(question)}[/] [cyan]\\[y/N][/] ").strip().lower()
         except EOFError:
             raise KeyboardInterrupt("end of input") from None
+        return True if answer in _YES else False if answer in _NO else None
 
     def _current(self, spec: FieldSpec) -> str | None:
         value = self.data.get(spec.section, {}).get(spec.name)
@@ -182,7 +187,12 @@ class Questionnaire:
                 return
             self.data["history"].pop("injuries")
         keys, found = injury_fields(), []
-        while self.yes("Any past injury (e.g. an ankle sprain)?" if not found else "Another injury?"):
+        first = self.yes_no("Any past injury (e.g. an ankle sprain)?")
+        if first is False:  # "no" is an answer (the gait cause argues from it); Enter only skips the question
+            self.data.setdefault("history", {})["injuries"] = []
+            return
+        more = first is True
+        while more:
             number = len(found) + 1
             part = self.ask(keys["part"], f"history.injuries.{number}.part")
             if part is None:
@@ -194,6 +204,7 @@ class Questionnaire:
                 if value is not None:
                     injury[name] = value
             found.append(injury)
+            more = self.yes("Another injury?")
         if found:
             self.data.setdefault("history", {})["injuries"] = found
 
@@ -242,7 +253,10 @@ class Questionnaire:
                 for name, value in values.items() if name != "injuries"}  # fmt: skip
         for number, injury in enumerate(self.data.get("history", {}).get("injuries", []), start=1):
             flat.update({f"history.injuries.{number}.{name}": value for name, value in injury.items()})
-        return answers_from_form(flat, source="answers")
+        answers = answers_from_form(flat, source="answers")
+        if self.data.get("history", {}).get("injuries") == []:  # "no injury", which the form spelling cannot hold
+            answers = answers.model_copy(update={"history": History(injuries=())})
+        return answers
 
 
 def ask_answers(

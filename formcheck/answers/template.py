@@ -175,6 +175,8 @@ def answers_to_toml(answers: Answers) -> str:
 
 def _injury_lines(answers: Answers, spec: FieldSpec, keys: dict[str, FieldSpec]) -> list[str]:
     lines = ["", *_comment(spec)]
+    if not answers.history.injuries and "injuries" in answers.history.model_fields_set:
+        lines.append("injuries = []  # answered: none (delete this line to list injuries below)")
     for injury in answers.history.injuries:
         lines.append("[[history.injuries]]")
         for name in keys:

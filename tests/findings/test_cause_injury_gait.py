@@ -50,11 +50,20 @@ def test_old_injury_fires_less_than_a_recent_one() -> None:
 
 
 def test_asymmetry_without_a_reported_injury_is_a_low_score() -> None:
-    found = assess(side_video(step_time_asymmetry_pct=m(14.0, None, 80)))
+    none = Answers(history=History(injuries=()))  # answered: no injury
+    found = assess(side_video(step_time_asymmetry_pct=m(14.0, None, 80)), answers=none)
     assert isinstance(found, Finding)
     assert found.rules_fired == ("asymmetry",) and found.score == pytest.approx(0.25)
     assert "no leg, hip or back injury reported" in found.against
     assert found.confidence == 0.5
+
+
+def test_injuries_not_given_are_not_read_as_none() -> None:
+    """Skipping the question is not answering "no injury": it is said as what would tell, not argued against."""
+    found = assess(side_video(step_time_asymmetry_pct=m(14.0, None, 80)))
+    assert isinstance(found, Finding) and found.rules_fired == ("asymmetry",)
+    assert not any("injury reported" in s for s in found.against)
+    assert any(s.startswith("past injuries not given: give your past injuries") for s in found.evidence)
 
 
 def test_injury_without_a_video_asks_for_one() -> None:
@@ -63,7 +72,7 @@ def test_injury_without_a_video_asks_for_one() -> None:
     assert found.rules_fired == ("injury_reported", "injury_recent") and found.confidence == 0.5
     assert found.against == ("no running video to measure left/right step times; add a running video of 10 s or more "
                              "(side or front view) to check for an uneven stride",)  # fmt: skip
-    assert found.plan == ("film_again",)
+    assert found.plan == ("gait_rehab", "film_again")  # a recent sprain nothing has cleared: its rehab, and film
 
 
 def test_no_injury_and_no_video_is_not_assessed() -> None:
@@ -88,6 +97,15 @@ def test_asymmetry_below_one_frame_is_not_counted() -> None:
     found = assess(coarse, answers=SPRAIN)
     assert isinstance(found, Finding) and "asymmetry" not in found.rules_fired
     assert found.against[0].endswith("within the clip's timing resolution; one frame (66.7 ms) is 18.9 % of a step here")
+
+
+def test_even_steps_are_not_claimed_when_a_frame_is_coarser_than_even() -> None:
+    """At 30 fps one frame is 9.4 % of a step: a measured 3 % cannot tell "under 5 %, the steps are even"."""
+    coarse = side_video(step_time_asymmetry_pct=m(3.0, None, 40), fps=30.0)
+    found = assess(coarse, answers=SPRAIN)
+    assert isinstance(found, Finding) and "symmetric_gait" not in found.rules_fired
+    assert found.against[0].endswith("within the clip's timing resolution; one frame (33.3 ms) is 9.4 % of a step here")
+    assert found.plan == ("gait_rehab",)  # the recent sprain is not cleared by a clip this coarse
 
 
 def test_an_upper_body_injury_is_not_a_gait_injury() -> None:

@@ -58,8 +58,10 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         recent = [i for i in relevant if i.months_ago is not None and i.months_ago <= r.value("recent_months")]
         if recent:
             r.fire("injury_recent")
-    else:
+    elif "injuries" in inputs.answers.history.model_fields_set:  # answered, with no injury (or none below the waist)
         r.argue_against("no leg, hip or back injury reported")
+    else:  # not asked is not "none": say what would tell
+        r.note(f"past injuries not given: give {ASK} to weigh the stride against them")
 
     if asym is None:
         why = ("no running video to measure left/right step times" if video is None else
@@ -79,15 +81,20 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             if relevant:
                 r.fire("asymmetry_with_injury")
             r.note("the video gives the size of the difference, not which side takes the longer step")
-        elif asym.value < even:
+        elif asym.value < even and (frame is None or frame < even):  # a frame coarser than "even" cannot show it
             r.fire("symmetric_gait")  # a negative weight: even steps argue against the cause
             r.argue_against(f"{sentence}: under {even:g} %, the steps are even{frame_note}")
         else:
-            reason = f"below {limit:g} %" if resolved else "within the clip's timing resolution"
+            reason = f"below {limit:g} %" if resolved and (frame is None or frame < even) else "within the clip's timing resolution"
             r.argue_against(f"{sentence}: {reason}{frame_note}")
 
     steps_ok = 0.0 if asym is None else 1.0
-    plan = ("gait_rehab", "film_again") if "asymmetry" in r.fired else ("film_again",) if asym is None else ()
+    if "asymmetry" in r.fired:
+        plan: tuple[str, ...] = ("gait_rehab", "film_again")
+    elif "injury_recent" in r.fired and "symmetric_gait" not in r.fired:  # a recent injury the video did not clear
+        plan = ("gait_rehab",) if asym is not None else ("gait_rehab", "film_again")
+    else:
+        plan = ("film_again",) if asym is None else ()
     rule_out = (
         f"even left/right step times (under {r.value('symmetric_below_pct'):g} %) on a running clip of 10 s or more, "
         "or a physiotherapist's gait assessment finding no side-to-side difference, would argue against it",
