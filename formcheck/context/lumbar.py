@@ -20,7 +20,8 @@ When it happened is said as precisely as the data allows and no more:
 * wall-clock lift times without a known zone (the fallback): the run's local
   clock is estimated from its GPS longitude (15 deg per hour; right to about
   an hour where zones follow geography), ``hours_basis`` "local clock, zone
-  estimated from GPS longitude"; with no GPS, hours stay null;
+  estimated from GPS longitude"; with no GPS, hours stay null and ``hours_basis``
+  is ``NO_ZONE_BASIS`` (the times are there, the run's zone is not);
 * date-only logs (FitNotes): ``hours_before`` null, only ``days_before``, and a
   lift on the run's own date is left out because its order is unknown.
 
@@ -112,6 +113,7 @@ def utc_offset_from_longitude(run: Run) -> dt.timedelta | None:
 
 
 ESTIMATED_BASIS = "local clock, zone estimated from GPS longitude"
+NO_ZONE_BASIS = "lift times known, the run's time zone not"
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,8 @@ def lumbar_context(
         day_sets = by_day[day]
         timed = [s.started_at for s in day_sets if s.started_at is not None]
         hours, basis = clock.hours_before(min(timed)) if timed else (None, None)
+        if timed and hours is None:  # not a date-only log: say what is missing instead
+            basis = NO_ZONE_BASIS
         last = LumbarSession(
             date=day,
             hours_before=hours,

@@ -73,7 +73,9 @@ def _video_inputs(inputs: CheckInputs, used: list[str], missing: list[str]) -> N
         missing.append(f"a side-view running video ({what}): add one to assess trunk lean, head posture, cadence and overstride")
     elif "side" not in views:
         missing.append("a side-view running video: add one to assess trunk lean, head posture and overstride")
-    if running and not views & {"front", "back"}:
+    measured = inputs.running_video_for("step_time_asymmetry_pct")
+    asymmetry = measured is not None and measured.metric("step_time_asymmetry_pct") is not None
+    if running and not views & {"front", "back"} and not asymmetry:  # a side clip with steps measures it too
         missing.append("a running video from behind or in front: add one to assess left/right gait asymmetry")
 
 

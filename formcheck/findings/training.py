@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from formcheck.context.lumbar import LUMBAR_CLASSES, LumbarContext, LumbarSession, lumbar_context
+from formcheck.context.lumbar import LUMBAR_CLASSES, NO_ZONE_BASIS, LumbarContext, LumbarSession, lumbar_context
 from formcheck.findings.model import CheckInputs
 from formcheck.findings.rules import fmt
 from formcheck.logs.records import LiftSet, Run, Sport
@@ -88,7 +88,8 @@ def when(session: LumbarSession) -> str:
         return f"{fmt(session.hours_before, 0)} h before the run{basis}"
     d = session.days_before
     span = f"{max(0, 24 * (d - 1))}-{24 * (d + 1)} h"
-    return f"{d} day{'s' if d != 1 else ''} before the run (the log has dates only: {span})"
+    why = "the log has dates only" if session.hours_basis != NO_ZONE_BASIS else "the run's time zone is unknown"
+    return f"{d} day{'s' if d != 1 else ''} before the run ({why}: {span})"
 
 
 def activity_days(inputs: CheckInputs, sport: Sport | None = Sport.RUN) -> set[dt.date]:

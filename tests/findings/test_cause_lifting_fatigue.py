@@ -79,3 +79,13 @@ def test_a_narrower_window_from_the_thresholds_changes_the_result() -> None:
     assert lifting_fatigue.assess(inputs, TH).score > 0
     narrow = thresholds(**{"lifting_fatigue.window_h": 48})
     assert lifting_fatigue.assess(inputs, narrow).score == 0.0
+
+
+def test_a_timed_log_without_the_runs_zone_is_not_called_date_only() -> None:
+    """Strong writes wall-clock times; with no GPS and no zone the hours are unknown, but not for want of times."""
+    at = (RUN_START - dt.timedelta(hours=41)).replace(tzinfo=None)  # wall clock, no zone (as Strong writes it)
+    lifts = deadlift_day(at.date(), at=at)
+    found = lifting_fatigue.assess(check(run=run_ctx(lifts=lifts), lifts=lifts), TH)  # the run has no GPS fixes
+    assert isinstance(found, Finding) and found.measures["hours_before"] is None
+    assert "before the run (the run's time zone is unknown: " in found.evidence[0]
+    assert "dates only" not in found.evidence[0]

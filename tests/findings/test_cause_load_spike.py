@@ -47,6 +47,7 @@ def test_answers_alone_assess_a_new_runner() -> None:
     found = load_spike.assess(check(answers=answers(runner={"running_months": 2, "runs_per_week": 1})), TH)
     assert isinstance(found, Finding) and found.rules_fired == ("new_runner", "low_frequency")
     assert found.confidence == pytest.approx(0.5)
+    assert found.evidence[1] == "You run 1 time in a usual week."  # was "1 times"
 
 
 def test_nothing_known_is_not_assessed() -> None:

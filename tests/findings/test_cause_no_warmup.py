@@ -27,6 +27,7 @@ def test_a_short_warmup_fires_the_short_rule_only() -> None:
 def test_a_real_warmup_and_a_late_pump_argue_against() -> None:
     found = no_warmup.assess(check(answers=answers(warmup={"done": True, "minutes": 12}, symptom={"minute_into_run": 35})), TH)
     assert isinstance(found, Finding) and found.score == 0.0 and len(found.against) == 2
+    assert found.against[0] == "You warmed up for 12 min before the run."  # was "warmed up of 12 min"
 
 
 def test_unanswered_is_not_assessed() -> None:

@@ -70,3 +70,13 @@ def test_verdict_words_follow_the_scoring_thresholds() -> None:
 
     assert (at(0.9), at(0.3), at(0.1)) == ("likely", "possible", "unlikely")
     assert verdict(Finding("x", "x", 0.3, 1.0, ()), thresholds(**{"scoring.possible": 0.4})) == "unlikely"
+
+
+def test_a_clip_from_behind_is_asked_for_only_when_the_side_clip_could_not_time_the_steps() -> None:
+    from video_builders import inputs, null, side_video
+
+    def missing(video) -> list[str]:
+        return [line for line in assess(inputs(video)).inputs_missing if "from behind or in front" in line]
+
+    assert missing(side_video()) == []  # the side clip measured left/right step times
+    assert len(missing(side_video(step_time_asymmetry_pct=null("needs at least 2 steps ending on each foot", 3)))) == 1

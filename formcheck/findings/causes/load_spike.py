@@ -45,7 +45,7 @@ def _answers(r: Rules, inputs: CheckInputs) -> bool:
     if per_week is not None:
         r.measures["runs_per_week"] = per_week
         if per_week < float(r.value("low_runs_per_week")):
-            r.fire("low_frequency", f"You run {fmt(per_week)} times in a usual week.")
+            r.fire("low_frequency", f"You run {fmt(per_week)} time{'' if per_week == 1 else 's'} in a usual week.")
     return True
 
 

@@ -37,7 +37,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         r.fire("short_warmup", f"Your warm-up was {fmt(minutes, 0)} min, shorter than {fmt(short, 0)} min.")
         cold = True
     else:
-        length = f" of {fmt(minutes, 0)} min" if minutes is not None else ""
+        length = f" for {fmt(minutes, 0)} min" if minutes is not None else ""
         r.argue_against(f"You warmed up{length} before the run.")
 
     onset = inputs.answers.symptom.minute_into_run
