@@ -30,3 +30,19 @@ def test_rest_days_argue_against() -> None:
 
 def test_no_logs_is_not_assessed() -> None:
     assert isinstance(too_little_rest.assess(check(symptom_date=RUN_DAY), TH), NotAssessed)
+
+
+def test_days_with_nothing_logged_are_not_called_rest_when_runs_are_missing() -> None:
+    """The runner runs 3 times a week but the logs hold no run that week: 'days without running' would be false."""
+    from findings_builders import answers
+
+    history = [past_run(20)]
+    lifts = bench_day(days_before(5)) + bench_day(days_before(30))
+    sparse = check(lifts=lifts, history=history, symptom_date=RUN_DAY, answers=answers(runner={"runs_per_week": 3}))
+    found = too_little_rest.assess(sparse, TH)
+    assert isinstance(found, Finding) and found.score == 0.0
+    assert ("6 days with no run or lift logged in the 7 days before, but you run 3 times a week and the logs hold "
+            "0 run(s) that week: some may be missing.") in found.against  # fmt: skip
+    full = too_little_rest.assess(check(lifts=lifts, history=history, symptom_date=RUN_DAY), TH)
+    assert found.confidence < full.confidence
+    assert "6 days with no run or lift logged in the 7 days before." in full.against

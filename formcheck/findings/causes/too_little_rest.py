@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from formcheck.findings.model import CheckInputs, Finding, NotAssessed
-from formcheck.findings.rules import Rules
+from formcheck.findings.rules import Rules, fmt
 from formcheck.findings.thresholds import Thresholds
 from formcheck.findings.training import activity_days, day_that_hurt, lift_days
 from formcheck.logs.records import Sport
@@ -62,15 +62,20 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         r.fire("lift_and_run_stacked", "A lift session and a run both fell in the 2 days before the run.")
     need = int(r.value("week_min_rest_days"))
     if len(rest_7) < need:
-        r.fire("few_rest_days_week", f"Only {len(rest_7)} day(s) without running or lifting in the 7 days before (fewer than {need}).")
-    else:
-        r.argue_against(f"{len(rest_7)} days without running or lifting in the 7 days before.")
+        r.fire("few_rest_days_week", f"Only {len(rest_7)} day(s) with no run or lift logged in the 7 days before (fewer than {need}).")
     partial = [] if any(day < ref for day in runs | other) else ["earlier runs"]
     partial += [] if any(day < ref for day in lifts) else ["lifts"]
+    said = inputs.answers.runner.runs_per_week
+    logged = sum(1 for day in days if day in runs)
+    missing_runs = said is not None and logged < said - 1  # the runner runs more than the logs show
+    if len(rest_7) >= need:
+        doubt = (f", but you run {fmt(said, 0)} times a week and the logs hold {logged} run(s) that week: some may be missing"
+                 if missing_runs else "")  # fmt: skip
+        r.argue_against(f"{len(rest_7)} days with no run or lift logged in the 7 days before{doubt}.")
     if partial:
         r.argue_against(f"No {' or '.join(partial)} in the logs: days that look like rest may not have been.")
     return r.finding(
-        CAUSE_ID, TITLE, available=2 - len(partial), expected=2,
+        CAUSE_ID, TITLE, available=2 - len(partial) - (0.5 if missing_runs and not partial else 0.0), expected=2,
         rule_out=("The same pump on runs after two full rest days.",),
         plan=("rest_days", "schedule_spacing"),
     )
