@@ -72,6 +72,28 @@ class VideoMeasures:
     duration_s: float | None = None
     sha256: str | None = None
     fps: float | None = None  # the file's frame rate: how fine a timing (e.g. step-time asymmetry) can be
+    time_factor: float = 1.0  # real seconds per second of file time (slow motion with a known capture rate: < 1)
+    slow_motion_unscaled: bool = False  # slow motion without its capture rate: the real length is unknown (and short)
+
+    @property
+    def real_duration_s(self) -> float | None:
+        """How much real time the clip covers: the file's length in real seconds, None when that is unknown."""
+        if self.duration_s is None or self.slow_motion_unscaled:
+            return None
+        return self.duration_s * self.time_factor
+
+    def is_shorter_than(self, seconds: float) -> bool:
+        """Whether the clip covers less real time than ``seconds`` (an unscaled slow-motion clip always does)."""
+        real = self.real_duration_s
+        return self.slow_motion_unscaled or (real is not None and real < seconds)
+
+    def length_words(self) -> str:
+        """ "the clip lasts 6.5 s", in real time, or why its real length is unknown."""
+        if self.slow_motion_unscaled:
+            return (f"the clip is slow motion ({self.duration_s or 0:.0f} s of file time) without its capture rate, "
+                    "so it covers only a few seconds of running")  # fmt: skip
+        real = self.real_duration_s or 0.0
+        return f"the clip lasts {real:.1f} s" + (" of real time" if self.time_factor != 1.0 else "")
 
     def metric(self, name: str) -> MetricValue | None:
         """The metric when it was measured (value not None), else None."""
@@ -100,6 +122,7 @@ class VideoMeasures:
     @classmethod
     def from_summary(cls, summary: Mapping[str, Any], name: str | None = None) -> "VideoMeasures":
         video = summary.get("video") or {}
+        time_scale = summary.get("time_scale") or {}
         metrics = {
             key: MetricValue(m.get("value"), m.get("unit", ""), m.get("sd"), int(m.get("n") or 0), m.get("reason"))
             for key, m in (summary.get("metrics") or {}).items()
@@ -119,6 +142,8 @@ class VideoMeasures:
             duration_s=video.get("duration_s"),
             sha256=video.get("sha256"),
             fps=video.get("fps"),
+            time_factor=float(time_scale.get("factor") or 1.0),
+            slow_motion_unscaled=bool(time_scale.get("slow_motion_detected")) and not time_scale.get("capture_fps"),
         )
 
 

@@ -70,7 +70,15 @@ def test_front_view_gives_cadence_and_says_what_is_missing() -> None:
     assert isinstance(found, Finding) and found.rules_fired == ("low_cadence",)
     assert found.against == ("overstride and vertical oscillation not measurable in front.mp4: front view: this measure needs "
                              "a side view; add a side-view running video, filmed at hip height, 10 s or more, to assess them",)  # fmt: skip
-    assert found.confidence == pytest.approx(0.25)
+    assert found.confidence == pytest.approx(1 / 3, abs=0.001)  # one measure of three, over 20 strides
+
+
+def test_three_measures_from_four_strides_are_not_near_certain() -> None:
+    """A far, elevated clip gave 4 strides: cadence, overstride and oscillation from them were 85 % sure."""
+    few = side_video(cadence_spm=m(150.0, 4.0, 8), overstride_pct_leg=m(20.0, 3.0, 4),
+                     vertical_oscillation_pct_leg=m(9.0, 1.0, 4))  # fmt: skip
+    found = stride_mechanics.assess(inputs(few), TH)
+    assert isinstance(found, Finding) and found.confidence == pytest.approx(0.4)
 
 
 def test_nothing_measurable_is_not_assessed_with_the_reasons() -> None:

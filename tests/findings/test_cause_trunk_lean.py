@@ -121,3 +121,28 @@ def test_one_stride_per_fifth_cannot_show_a_drift() -> None:
     found = trunk_lean.assess(inputs(video), TH)
     assert isinstance(found, Finding) and "lean_grows" not in found.rules_fired
     assert found.against[1].endswith("(n = 1 each): too few strides per fifth to tell a drift from stride-to-stride scatter")
+
+
+def test_one_stride_per_fifth_gives_no_verdict_either_way() -> None:
+    """A fall from 9 to 4 deg over one stride a fifth is not "the lean did not grow": no verdict at all."""
+    video = side_video(drift={"trunk_lean_deg": d(9.0, 4.0, sd=0.0, n_each=1)})
+    found = trunk_lean.assess(inputs(video), TH)
+    assert isinstance(found, Finding) and not any("did not grow" in s for s in found.against)
+    assert any(s.endswith("(n = 1 each): too few strides per fifth to tell a drift from stride-to-stride scatter")
+               for s in found.against)  # fmt: skip
+
+
+def test_slow_motion_is_as_short_as_the_real_time_it_covers() -> None:
+    """31.7 s of 4x slow motion is 7.9 s of running: the short-clip caveat applies, in real seconds; without
+    the capture rate the real length is unknown, and the clip is still taken as short."""
+    from dataclasses import replace
+
+    slow = replace(side_video(duration_s=31.7), time_factor=0.25)
+    found = trunk_lean.assess(inputs(slow), TH)
+    assert any(s.startswith("the clip lasts 7.9 s of real time: drift within it") for s in found.against)
+    unscaled = replace(side_video(duration_s=31.7), slow_motion_unscaled=True)
+    found_unscaled = trunk_lean.assess(inputs(unscaled), TH)
+    assert any(s.startswith("the clip is slow motion (32 s of file time) without its capture rate") for s in found_unscaled.against)
+    real_time = trunk_lean.assess(inputs(side_video(duration_s=31.7)), TH)
+    assert not any("the clip lasts" in s for s in real_time.against)
+    assert found_unscaled.confidence < found.confidence < real_time.confidence

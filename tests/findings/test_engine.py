@@ -80,3 +80,17 @@ def test_a_clip_from_behind_is_asked_for_only_when_the_side_clip_could_not_time_
 
     assert missing(side_video()) == []  # the side clip measured left/right step times
     assert len(missing(side_video(step_time_asymmetry_pct=null("needs at least 2 steps ending on each foot", 3)))) == 1
+
+
+def test_a_clips_real_length_comes_from_its_time_scale() -> None:
+    from formcheck.findings.model import VideoMeasures
+
+    def measures(time_scale: dict) -> VideoMeasures:
+        return VideoMeasures.from_summary({"video": {"duration_s": 31.7, "path": "lab.mp4"}, "time_scale": time_scale})
+
+    unscaled = measures({"slow_motion_detected": True, "factor": 1.0, "capture_fps": None})
+    assert unscaled.slow_motion_unscaled and unscaled.real_duration_s is None and unscaled.is_shorter_than(10)
+    scaled = measures({"slow_motion_detected": True, "factor": 0.125, "capture_fps": 240})
+    assert not scaled.slow_motion_unscaled and abs(scaled.real_duration_s - 3.9625) < 1e-9 and scaled.is_shorter_than(10)
+    plain = measures({"slow_motion_detected": False, "factor": 1.0})
+    assert plain.real_duration_s == 31.7 and not plain.is_shorter_than(10)

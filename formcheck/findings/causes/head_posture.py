@@ -90,12 +90,12 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
                     f"last fifth of strides (n = {drift.n_each} each)")  # fmt: skip
         if _significant(drift, r.value(limit), z, min_each):
             r.fire(rule, sentence)
+        elif drift.n_each < min_each:  # no verdict either way from one stride a fifth
+            r.argue_against(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
         elif drift.change < 0:
             r.argue_against(f"{sentence}: the head came up, not down, over the clip")
         elif drift.change < r.value(limit):
             r.argue_against(f"{sentence}: less than {r.value(limit):g} deg")
-        elif drift.n_each < min_each:
-            r.argue_against(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
         else:
             r.argue_against(f"{sentence}: within stride-to-stride scatter (± {drift.sd:.1f} deg)")
 
@@ -103,9 +103,9 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     if tilt is not None:
         r.argue_against(f"the camera may be tilted by about {tilt:.1f} deg, so the head angles may be off by as much "
                         "(the drift, a difference, is not affected)")  # fmt: skip
-    short = video.duration_s is not None and video.duration_s < r.value("short_clip_s")
+    short = video.is_shorter_than(r.value("short_clip_s"))
     if short and any(d is not None for d in drifts.values()):
-        r.argue_against(f"the clip lasts {video.duration_s:.1f} s: drift within it says little about tiring over a whole run")
+        r.argue_against(f"{video.length_words()}: drift within it says little about tiring over a whole run")
     if r.fired:
         r.note(MECHANISM)
 
@@ -114,8 +114,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     available: list[float] = [static * (flexion is not None), static * (forward is not None)]
     available += [d is not None for d in drifts.values()]
     available.append(coverage)
-    if video.duration_s is not None:  # how much of "over the run" the clip covers
-        available.append(min(1.0, video.duration_s / r.value("short_clip_s")))
+    if video.real_duration_s is not None or video.slow_motion_unscaled:  # how much of "over the run" the clip covers
+        available.append(min(1.0, (video.real_duration_s or 0.0) / r.value("short_clip_s")))
     rule_out = (
         f"a side-view clip of {r.value('short_clip_s'):g} s or more filmed late in a run, with head flexion and "
         "forward head steady from the first to the last fifth of strides, would argue against it",

@@ -108,8 +108,10 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     else:
         r.argue_against(f"cadence not measurable in {video.name}: {video.why_not('cadence_spm')}")
 
-    strides = max((m.n for m in (overstride, bounce) if m is not None), default=0)
-    available = [cadence is not None, overstride is not None, bounce is not None, min(1.0, strides / r.value("full_strides"))]
+    strides = max([m.n for m in (overstride, bounce) if m is not None] + [cadence.n / 2 if cadence else 0])  # 2 steps a stride
+    # each measure counts only as far as the strides behind it go: 3 measures from 4 strides are not 85 % sure
+    coverage = min(1.0, strides / r.value("full_strides"))
+    available = [coverage * (m is not None) for m in (cadence, overstride, bounce)]
     side_missing = overstride is None and bounce is None
     rule_out = (
         "a side-view clip of 10 s or more with the foot landing near the hips, little bounce and a cadence "

@@ -74,10 +74,10 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
                                  "were tired (Hart et al. 2009)")  # fmt: skip
             if drift.change >= r.value("drift_large_deg"):
                 r.fire("lean_grows_large")
+        elif drift.n_each < r.value("min_strides_each"):  # no verdict either way from one stride a fifth
+            r.argue_against(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
         elif drift.change <= 0:
             r.argue_against(f"{sentence}: the lean did not grow over the clip")
-        elif big_enough and drift.n_each < r.value("min_strides_each"):
-            r.argue_against(f"{sentence}: too few strides per fifth to tell a drift from stride-to-stride scatter")
         elif big_enough:
             r.argue_against(f"{sentence}: within stride-to-stride scatter (± {drift.sd:.1f} deg)")
         else:
@@ -87,17 +87,17 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     if tilt is not None:
         r.argue_against(f"the camera may be tilted by about {tilt:.1f} deg, so the mean lean may be off by as much "
                         "(the drift, a difference, is not affected)")  # fmt: skip
-    short = video.duration_s is not None and video.duration_s < r.value("short_clip_s")
+    short = video.is_shorter_than(r.value("short_clip_s"))
     if short and drift is not None:
-        r.argue_against(f"the clip lasts {video.duration_s:.1f} s: drift within it says little about tiring over a whole run")
+        r.argue_against(f"{video.length_words()}: drift within it says little about tiring over a whole run")
     if r.fired:
         r.note("erector spinae work harder while running than in a Biering-Sorensen hold (Behm et al. 2009), "
                "and extra lean adds to that work")  # fmt: skip
 
     available: list[float] = [r.value("tilt_confidence") if tilt is not None else 1.0, drift is not None]
     available.append(min(1.0, lean.n / r.value("full_strides")))
-    if video.duration_s is not None:
-        available.append(min(1.0, video.duration_s / r.value("short_clip_s")))
+    if video.real_duration_s is not None or video.slow_motion_unscaled:
+        available.append(min(1.0, (video.real_duration_s or 0.0) / r.value("short_clip_s")))
     plan = ("posture_cues", "trunk_endurance_progression", "hinge_accessories", "film_again") if r.fired else (
         ("film_again",) if short or tilt is not None else ())
     rule_out = (
