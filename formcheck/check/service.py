@@ -31,6 +31,7 @@ from formcheck.check.training import TrainingInputs, read_logs, store_logs, trai
 from formcheck.check.validate import effective_height_cm, validate_request, video_folder_names, zone
 from formcheck.check.videos import ClipOutcome, analyse_clips
 from formcheck.findings.model import CheckInputs, FindingsResult
+from formcheck.logs.strength_csv import normalise_units
 from formcheck.output_dir import atomic_output_dir, read_manifest, target_dir
 from formcheck.report.model import ReportMeta
 from formcheck.store import Store
@@ -118,7 +119,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
         artifacts = tuple(clip.artifacts for clip in clips if clip.artifacts is not None)
         inputs = CheckInputs(answers=answers, videos=tuple(a.measures for a in artifacts), run=training.run,
                              history=training.history, lifts=training.lifts, lumbar_class=training.lumbar_class,
-                             journal=training.journal, symptom_date=training.symptom_date, lift_tz=training.lift_tz)  # fmt: skip
+                             journal=training.journal, symptom_date=training.symptom_date, lift_tz=training.lift_tz,
+                             weight_unit="lb" if normalise_units(request.units) == "lb" else "kg")  # fmt: skip
         with clock.stage("findings"):
             result = _with_notes(assess(inputs), clips, training)
         meta = ReportMeta(created_at=dt.datetime.now(dt.timezone.utc), formcheck_version=__version__,

@@ -113,7 +113,7 @@ def utc_offset_from_longitude(run: Run) -> dt.timedelta | None:
 
 
 ESTIMATED_BASIS = "local clock, zone estimated from GPS longitude"
-NO_ZONE_BASIS = "lift times known, the run's time zone not"
+NO_ZONE_BASIS = "lift times known, not the run's start on the same clock"
 
 
 @dataclass(frozen=True)

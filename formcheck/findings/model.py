@@ -171,6 +171,7 @@ class CheckInputs:
     journal: tuple[JournalEntry, ...] = ()
     symptom_date: dt.date | None = None  # the day that hurt: the check's date, else answers, else the run's date
     lift_tz: dt.tzinfo | None = None  # zone of wall-clock lift times, when known
+    weight_unit: str = "kg"  # how weights are shown: "lb" when the runner gave their logs in pounds (--units lb)
 
     @property
     def running_videos(self) -> tuple[VideoMeasures, ...]:

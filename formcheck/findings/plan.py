@@ -55,6 +55,7 @@ class Catalogue:
     items: Mapping[str, CatalogueItem]
     recheck: Mapping[str, str]
     numbers: Thresholds  # [cadence] targets, with their sources
+    load_step: Mapping[str, str] = field(default_factory=dict)  # [load_step]: weekly increment by weight unit
 
 
 def parse_catalogue(text: str, origin: str = "formcheck/findings/plan.toml") -> Catalogue:
@@ -71,7 +72,7 @@ def parse_catalogue(text: str, origin: str = "formcheck/findings/plan.toml") -> 
         unknown = set(item.by_substance) - set(get_args(Substance))
         if unknown:
             raise ValueError(f"{origin}: [items.{key}.by_substance] has {', '.join(sorted(unknown))}, which is not a substance")
-    return Catalogue(items, dict(data.get("recheck", {})), parse_thresholds(text, origin))
+    return Catalogue(items, dict(data.get("recheck", {})), parse_thresholds(text, origin), dict(data.get("load_step", {})))
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +145,7 @@ def build_plan(
     red_flags: Sequence[RedFlag],
     th: Thresholds,
     catalogue: Catalogue | None = None,
+    weight_unit: str = "kg",
 ) -> tuple[PlanItem, ...]:
     """The plan for ranked ``findings`` (highest first) and ``red_flags``; always ends with film_again."""
     catalogue = catalogue or load_catalogue()
@@ -180,6 +182,8 @@ def build_plan(
         steps = _personal_steps(item_id, asked.get(item_id, []), catalogue, th) + (item.few_runs_steps if few_runs else item.steps)
         if red_flags:
             steps = item.red_flag_steps + steps
+        step = catalogue.load_step.get(weight_unit) or catalogue.load_step.get("kg", "")
+        steps = tuple(s.replace("{load_step}", step) for s in steps)
         plan.append(PlanItem(item_id, item.title, steps, tuple(whys[item_id]), item.caveat))
 
     film = catalogue.items["film_again"]

@@ -18,6 +18,7 @@ from formcheck.context.lumbar import LUMBAR_CLASSES, NO_ZONE_BASIS, LumbarContex
 from formcheck.findings.model import CheckInputs
 from formcheck.findings.rules import fmt
 from formcheck.logs.records import LiftSet, Run, Sport
+from formcheck.logs.strength_csv import KG_PER_LB
 from formcheck.context.lumbar import is_hard_set  # re-exported there wherever strength_load lives
 
 
@@ -48,7 +49,11 @@ def lumbar_before(inputs: CheckInputs, day: dt.date | None = None) -> LumbarCont
     noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc)
     probe = Run(sport=Sport.RUN, start=noon, duration_s=0.0, distance_m=None, points=())
     dated = [replace(s, started_at=None) for s in inputs.lifts]  # date only: no hours pretended
-    return lumbar_context(probe, dated, classifier(inputs))
+    context = lumbar_context(probe, dated, classifier(inputs))
+    last = context.last_session
+    if last is not None and any(s.started_at is not None and s.performed_on == last.date for s in inputs.lifts):
+        context = replace(context, last_session=replace(last, hours_basis=NO_ZONE_BASIS))  # timed, but no run to time against
+    return context
 
 
 def lumbar_days(inputs: CheckInputs) -> set[dt.date]:
@@ -57,15 +62,22 @@ def lumbar_days(inputs: CheckInputs) -> set[dt.date]:
     return {s.performed_on for s in inputs.lifts if is_hard_set(s) and classify(s.exercise) in LUMBAR_CLASSES}
 
 
-def _sets_sentence(name: str, sets: Sequence[LiftSet]) -> str:
+def weight_text(kg: float, unit: str, digits: int = 1) -> str:
+    """``kg`` in the runner's unit: "140 kg", or "308.6 lb" (stored in kg; a 170-lb set reads 170 lb again)."""
+    if unit == "lb":
+        return f"{fmt(kg / KG_PER_LB, digits)} lb"
+    return f"{fmt(kg, digits)} kg"
+
+
+def _sets_sentence(name: str, sets: Sequence[LiftSet], unit: str) -> str:
     hard = [s for s in sets if is_hard_set(s)]
     weighted = [s for s in hard if s.weight_kg]
     if not weighted:
         return f"{name} {len(hard)} sets"
     if len({(s.weight_kg, s.reps) for s in weighted}) == 1:
-        return f"{name} {len(weighted)} x {weighted[0].reps} at {fmt(weighted[0].weight_kg or 0.0)} kg"
+        return f"{name} {len(weighted)} x {weighted[0].reps} at {weight_text(weighted[0].weight_kg or 0.0, unit)}"
     top = max(weighted, key=lambda s: (s.weight_kg or 0.0, s.reps or 0))
-    return f"{name} {len(hard)} sets, top set {fmt(top.weight_kg or 0.0)} kg x {top.reps}"
+    return f"{name} {len(hard)} sets, top set {weight_text(top.weight_kg or 0.0, unit)} x {top.reps}"
 
 
 def session_sets(inputs: CheckInputs, session: LumbarSession) -> list[str]:
@@ -74,7 +86,7 @@ def session_sets(inputs: CheckInputs, session: LumbarSession) -> list[str]:
     classify = classifier(inputs)
     heavy = [name for name in session.exercises if classify(name) == "heavy"]
     shown = heavy or list(session.exercises)
-    parts = [_sets_sentence(name, [s for s in day_sets if s.exercise == name]) for name in shown]
+    parts = [_sets_sentence(name, [s for s in day_sets if s.exercise == name], inputs.weight_unit) for name in shown]
     rest = [name for name in session.exercises if name not in shown]
     if rest:
         parts.append(f"plus moderate lumbar loading ({', '.join(rest)})")
@@ -88,7 +100,7 @@ def when(session: LumbarSession) -> str:
         return f"{fmt(session.hours_before, 0)} h before the run{basis}"
     d = session.days_before
     span = f"{max(0, 24 * (d - 1))}-{24 * (d + 1)} h"
-    why = "the log has dates only" if session.hours_basis != NO_ZONE_BASIS else "the run's time zone is unknown"
+    why = "the log has dates only" if session.hours_basis != NO_ZONE_BASIS else "the lift times are known, not the run's start time"
     return f"{d} day{'s' if d != 1 else ''} before the run ({why}: {span})"
 
 

@@ -87,5 +87,36 @@ def test_a_timed_log_without_the_runs_zone_is_not_called_date_only() -> None:
     lifts = deadlift_day(at.date(), at=at)
     found = lifting_fatigue.assess(check(run=run_ctx(lifts=lifts), lifts=lifts), TH)  # the run has no GPS fixes
     assert isinstance(found, Finding) and found.measures["hours_before"] is None
-    assert "before the run (the run's time zone is unknown: " in found.evidence[0]
+    assert "before the run (the lift times are known, not the run's start time: " in found.evidence[0]
     assert "dates only" not in found.evidence[0]
+
+
+def test_weights_are_shown_in_the_runners_unit() -> None:
+    """--units lb: a 140-kg set (stored in kg) reads 308.6 lb, and the plan's weekly step is in pounds."""
+    from dataclasses import replace
+
+    from formcheck.findings.model import Finding as F
+    from formcheck.findings.plan import build_plan
+
+    at = RUN_START - dt.timedelta(hours=41)
+    lifts = deadlift_day(at.date(), sets=6, at=at)
+    inputs = replace(check(run=run_ctx(lifts=lifts), lifts=lifts), weight_unit="lb")
+    found = lifting_fatigue.assess(inputs, TH)
+    assert isinstance(found, Finding)
+    assert found.evidence[0].startswith("Deadlift 6 x 3 at 308.6 lb on ")
+    assert "6 hard lumbar-loading sets, 5556 lb lifted in them." in found.evidence  # 6 x 3 x 140 kg = 2520 kg = 5555.7 lb
+    hinge = F("posterior_chain", "p", 0.5, 1.0, ("e",), plan=("hinge_accessories",))
+    steps = {unit: next(p for p in build_plan([hinge], (), TH, weight_unit=unit) if p.id == "hinge_accessories").steps
+             for unit in ("kg", "lb")}  # fmt: skip
+    assert "Add 5-10 lb (or 2 reps) a week while the last rep stays clean." in steps["lb"]
+    assert "Add 2.5-5 kg (or 2 reps) a week while the last rep stays clean." in steps["kg"]
+
+
+def test_timed_lifts_without_a_run_track_are_not_called_date_only() -> None:
+    at = dt.datetime.combine(days_before(1), dt.time(18))  # Strong's wall clock, no run to time it against
+    lifts = deadlift_day(at.date(), at=at)
+    found = lifting_fatigue.assess(check(lifts=lifts, symptom_date=RUN_DAY), TH)
+    assert isinstance(found, Finding)
+    assert "1 day before the run (the lift times are known, not the run's start time: 0-48 h)" in found.evidence[0]
+    dated = lifting_fatigue.assess(check(lifts=deadlift_day(days_before(1)), symptom_date=RUN_DAY), TH)
+    assert "(the log has dates only: 0-48 h)" in dated.evidence[0]

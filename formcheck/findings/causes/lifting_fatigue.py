@@ -16,7 +16,7 @@ from __future__ import annotations
 from formcheck.findings.model import CheckInputs, Finding, NotAssessed
 from formcheck.findings.rules import Rules, fmt
 from formcheck.findings.thresholds import Thresholds
-from formcheck.findings.training import classifier, day_that_hurt, lumbar_before, session_sets, when
+from formcheck.findings.training import classifier, day_that_hurt, lumbar_before, session_sets, weight_text, when
 
 CAUSE_ID = "lifting_fatigue"
 TITLE = "Back muscles still tired from lifting"
@@ -83,13 +83,13 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         r.fire("heavy_class", f"{', '.join(heavy)}: the exercise taxonomy counts {'these' if len(heavy) > 1 else 'this'} as heavy lumbar loading.")
     many = int(r.value("many_hard_sets"))
     if session.hard_sets >= many:
-        r.fire("high_volume", f"{session.hard_sets} hard lumbar-loading sets, {fmt(session.tonnage_kg, 0)} kg lifted in them.")
+        r.fire("high_volume", f"{session.hard_sets} hard lumbar-loading sets, {weight_text(session.tonnage_kg, inputs.weight_unit, 0)} lifted in them.")
     top = session.top_set
     if top is not None and top.pct_of_best is not None:
         r.measures["top_set_pct_of_best"] = round(top.pct_of_best, 1)
         if top.pct_of_best >= float(r.value("near_max_pct")):
             r.fire("near_max", (
-                f"Top set {top.exercise} {fmt(top.weight_kg)} kg x {top.reps}: {fmt(top.pct_of_best, 0)} % of your best "
+                f"Top set {top.exercise} {weight_text(top.weight_kg, inputs.weight_unit)} x {top.reps}: {fmt(top.pct_of_best, 0)} % of your best "
                 f"estimated 1RM of the 90 days before."
             ))
     if lumbar.window.sessions >= 2:
