@@ -31,6 +31,7 @@ from formcheck.check.training import TrainingInputs, read_logs, store_logs, trai
 from formcheck.check.validate import effective_height_cm, validate_request, video_folder_names, zone
 from formcheck.check.videos import ClipOutcome, analyse_clips
 from formcheck.findings.model import CheckInputs, FindingsResult
+from formcheck.logs.records import ParsedLog
 from formcheck.logs.strength_csv import normalise_units
 from formcheck.output_dir import atomic_output_dir, read_manifest, target_dir
 from formcheck.report.model import ReportMeta
@@ -80,6 +81,15 @@ def _with_notes(result: FindingsResult, clips: list[ClipOutcome], training: Trai
     return dataclasses.replace(result, inputs_missing=missing)
 
 
+def _weight_unit(given: str | None, parsed: list[ParsedLog]) -> str:
+    """How weights are shown: the unit the runner gave (``--units``), else pounds when every lift export
+    given was written in pounds (a Strong "Weight (lbs)" file), else kilograms."""
+    if normalise_units(given) is not None:
+        return "lb" if normalise_units(given) == "lb" else "kg"
+    written = {log.strength.weight_unit for log in parsed if log.strength is not None}
+    return "lb" if written == {"lb"} else "kg"
+
+
 def _inputs_used(request: CheckRequest) -> dict[str, list[str]]:
     used = {
         "videos": [request.shown(p) for p in request.videos],
@@ -120,7 +130,7 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
         inputs = CheckInputs(answers=answers, videos=tuple(a.measures for a in artifacts), run=training.run,
                              history=training.history, lifts=training.lifts, lumbar_class=training.lumbar_class,
                              journal=training.journal, symptom_date=training.symptom_date, lift_tz=training.lift_tz,
-                             weight_unit="lb" if normalise_units(request.units) == "lb" else "kg")  # fmt: skip
+                             weight_unit=_weight_unit(request.units, parsed))  # fmt: skip
         with clock.stage("findings"):
             result = _with_notes(assess(inputs), clips, training)
         meta = ReportMeta(created_at=dt.datetime.now(dt.timezone.utc), formcheck_version=__version__,

@@ -116,6 +116,7 @@ class StrengthLog:
     source_path: str = ""
     source_sha256: str = ""
     recovered_rows: int = 0  # rows repaired (e.g. an unquoted comma in an exercise name)
+    weight_unit: str | None = None  # the unit the export wrote weights in ("kg", "lb", "st"), None if mixed or none
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 

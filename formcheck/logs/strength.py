@@ -80,4 +80,5 @@ def parse_strength(
         sets=parsed.sets,
         recovered_rows=parsed.recovered_rows,
         warnings=decode_warnings + parsed.warnings,
+        weight_unit=parsed.weight_unit,
     )

@@ -243,6 +243,7 @@ class ParsedSets:
     sets: tuple[LiftSet, ...]
     warnings: tuple[str, ...] = ()
     recovered_rows: int = 0
+    weight_unit: str | None = None  # the unit the file's weights were written in, when it is one ("kg", "lb", "st")
 
 
 def column_index(header: Sequence[str]) -> dict[str, int]:

@@ -128,6 +128,7 @@ def parse(
     ex_i, cat_i = index["exercise"], index.get("category", -1)
     width = len(header)
     problems = RowProblems()
+    row_units: set[str] = set()
     recovered: list[str] = []
     sets: list[LiftSet] = []
     for line, row in iter_rows(text, delimiter, name, progress):
@@ -164,6 +165,8 @@ def parse(
                     problems.skip("with a weight but no Weight Unit", line)
                     continue
             unit = row_unit or "kg"
+            if row_unit is not None:
+                row_units.add(row_unit)
         try:
             weight = parse_float(get(weight_i))
             reps = parse_int(get(index["reps"]))
@@ -191,5 +194,9 @@ def parse(
         warnings.append(
             f"recovered {len(recovered)} row(s) whose exercise name contains an unquoted comma ({examples})"
         )
+    if unit_i is not None:  # a unit a row: the file's only if every row says the same
+        file_weight_unit = next(iter(row_units)) if len(row_units) == 1 else None
+    else:
+        file_weight_unit = file_unit if weight_i is not None else None
     return ParsedSets(sets=chronological(sets), warnings=tuple(warnings) + problems.warnings(),
-                      recovered_rows=len(recovered))
+                      recovered_rows=len(recovered), weight_unit=file_weight_unit)

@@ -117,4 +117,5 @@ def parse(
             notes=get("exercise_notes"),
         ))
     too_broken(problems, len(sets), name)
-    return ParsedSets(sets=chronological(sets), warnings=tuple(warnings) + problems.warnings())
+    return ParsedSets(sets=chronological(sets), warnings=tuple(warnings) + problems.warnings(),
+                      weight_unit=unit if weight_col is not None else None)

@@ -140,5 +140,6 @@ def parse(
     too_broken(problems, len(sets), name)
     if undistanced:
         warnings.append(f"{undistanced} set(s) have a distance but '{dist_col}' gives no unit; distance dropped")
-    return ParsedSets(sets=chronological(sets), warnings=tuple(warnings) + problems.warnings())
+    return ParsedSets(sets=chronological(sets), warnings=tuple(warnings) + problems.warnings(),
+                      weight_unit=unit if weight_i is not None else None)
 

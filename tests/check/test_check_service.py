@@ -237,3 +237,22 @@ def test_a_heart_rate_maximum_needs_runs_other_than_the_one_judged(tmp_path, sto
         both = training_inputs(store, "default", dt.date(2013, 2, 6), None).run
         peaks = [s.max_heart_rate_bpm for s in store.runs("default", with_points=False) if s.max_heart_rate_bpm]
     assert len(peaks) == 2 and both.hr_max_bpm == max(peaks)
+
+
+STRONG_LBS = (
+    '"Workout #";"Date";"Workout Name";"Duration (sec)";"Exercise Name";"Set Order";"Weight (lbs)";"Reps";"RPE";'
+    '"Distance (meters)";"Seconds";"Notes";"Workout Notes"\n'
+    + "".join(f'"1";"2025-11-15 18:00:00";"Lower";"3600";"Deadlift (Barbell)";"{i}";"170";"5";"8";"";"";"";""\n'
+              for i in (1, 2, 3))
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("units", "shown"), [(None, "3 x 5 at 170 lb"), ("kg", "3 x 5 at 77.1 kg"), ("lb", "3 x 5 at 170 lb")])
+def test_weights_are_shown_in_the_unit_the_export_was_written_in(tmp_path, store_url, units, shown):
+    """A Strong export in "Weight (lbs)" reads in pounds without --units; --units says otherwise when given."""
+    lifts = tmp_path / "strong.csv"
+    lifts.write_text(STRONG_LBS)
+    outcome = run_check(CheckRequest(out_dir=tmp_path / "out", lifts=(lifts,), db=store_url, units=units,
+                                     date=dt.date(2025, 11, 16)))  # fmt: skip
+    lifting = next(f for f in outcome.findings["findings"] if f["cause"] == "lifting_fatigue")
+    assert lifting["evidence"][0].startswith(f"Deadlift (Barbell) {shown} on 2025-11-15")
