@@ -157,3 +157,13 @@ def test_gym_clip_gets_a_concrete_target_five_to_ten_percent_above_its_cadence(p
     tilted = dataclasses.replace(track, tilt_deg=3.04)
     tilted_video = VideoMeasures.from_summary(summary_dict(info, tilted, analyze_track(tilted, options), options))
     assert tilted_video.tilt_warning_deg() == pytest.approx(3.0)
+
+
+def test_the_title_names_only_what_fired() -> None:
+    """The answer sentence names causes by title: "overstride, low cadence, large vertical oscillation also
+    playing a part" claimed all three when only overstride fired."""
+    assert overstriding().title == "Overstride, low cadence and large vertical oscillation"
+    only = stride_mechanics.assess(inputs(side_video(overstride_pct_leg=m(35.0, 4.0, 28))), TH)
+    assert isinstance(only, Finding) and only.rules_fired == ("overstride",) and only.title == "Overstride"
+    calm = stride_mechanics.assess(inputs(side_video()), TH)
+    assert isinstance(calm, Finding) and calm.title == stride_mechanics.TITLE

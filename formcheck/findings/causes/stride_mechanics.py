@@ -43,6 +43,19 @@ def _with_cm(pct: MetricValue, cm: MetricValue | None) -> str:
     return f"{pct.value:.1f}{spread} % of leg length" + (f" ({cm.value:.1f} cm)" if cm is not None else "")
 
 
+PARTS = (("overstride", "overstride"), ("low_cadence", "low cadence"), ("large_oscillation", "large vertical oscillation"))
+
+
+def _title(fired: list[str]) -> str:
+    """The family's title, or only the parts that fired ("Overstride"): the answer sentence names a cause by its title,
+    and "overstride, low cadence, large vertical oscillation also playing a part" claimed three for one."""
+    parts = [words for rule, words in PARTS if rule in fired]
+    if not parts:
+        return TITLE
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return text[0].upper() + text[1:]
+
+
 def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     """Score overstride, cadence and oscillation on one running clip, and give the relative cadence target."""
     video = _choose(inputs)
@@ -121,7 +134,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     plan = (("cadence_increase", "film_again") if target is not None else ("film_again",)) if r.fired else (
         ("film_again",) if side_missing else ())
     return r.finding(
-        CAUSE_ID, TITLE, available=sum(available), expected=len(available), confidence_digits=3,
+        CAUSE_ID, _title(r.fired), available=sum(available), expected=len(available), confidence_digits=3,
         rule_out=rule_out, plan=plan,
         measures={
             "clip": video.name,
