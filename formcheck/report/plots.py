@@ -171,7 +171,8 @@ def cadence_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary
         ax.set_ylabel("cadence (steps/min)")
         ax.set_ylim(min(float(cadence.min()), mean) - 8, max(float(cadence.max()), mean * 1.10) + 8)
 
-    return _chart(draw, f"Mean {mean:.0f} steps/min over {len(good)} strides. The green band is your own cadence "
+    steps = f" over {int(metric['n'])} steps" if metric.get("n") else ""  # the table's n counts steps, the dots strides
+    return _chart(draw, f"Mean {mean:.0f} steps/min{steps}; each dot is one of {len(good)} strides. The green band is your own cadence "
                         "+5-10 %, the step-up to try only if you overstride (never a fixed 180).")  # fmt: skip
 
 

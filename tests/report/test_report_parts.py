@@ -52,7 +52,9 @@ def test_stride_charts_from_the_real_clip(analysis_dir: Path) -> None:
     drift = summary["drift"]["trunk_lean_deg"]
     assert f"{drift['first_fifth']:+.1f}°" in lean.caption  # the same fifths as analyze's drift
     cadence = cadence_chart(rows, reason, summary)
-    assert f"Mean {summary['metrics']['cadence_spm']['value']:.0f} steps/min" in cadence.caption
+    metric = summary["metrics"]["cadence_spm"]
+    # the table's n counts steps; the dots are strides: both said, so "16 strides" never reads as a second n
+    assert f"Mean {metric['value']:.0f} steps/min over {metric['n']} steps; each dot is one of " in cadence.caption
     slow = {**summary, "metrics": {**summary["metrics"], "cadence_spm": {"value": None, "reason": "slow motion suspected"}}}
     assert cadence_chart(rows, None, slow).reason == "cadence was not measured: slow motion suspected"
 
