@@ -90,7 +90,7 @@ def check(
     db: DbOption = None,
     runner: RunnerOption = "default",
     height_cm: Annotated[Optional[float], typer.Option("--height-cm", help="Runner's height (else the answers'): distances in cm.")] = None,
-    units: Annotated[Optional[str], typer.Option("--units", help="kg or lb, for a strength export that does not say.")] = None,
+    units: Annotated[Optional[str], typer.Option("--units", help="kg or lb: for a strength export that does not say, and the unit weights are shown in.")] = None,
     tz: TzOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Recompute the pose even if cached.")] = False,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Pose workers (default: usable cores).")] = None,
