@@ -84,8 +84,9 @@ def _with_notes(result: FindingsResult, clips: list[ClipOutcome], training: Trai
 def _weight_unit(given: str | None, parsed: list[ParsedLog]) -> str:
     """How weights are shown: the unit the runner gave (``--units``), else pounds when every lift export
     given was written in pounds (a Strong "Weight (lbs)" file), else kilograms."""
-    if normalise_units(given) is not None:
-        return "lb" if normalise_units(given) == "lb" else "kg"
+    unit = normalise_units(given)
+    if unit is not None:
+        return "lb" if unit == "lb" else "kg"
     written = {log.strength.weight_unit for log in parsed if log.strength is not None}
     return "lb" if written == {"lb"} else "kg"
 

@@ -174,16 +174,17 @@ def build_plan(
         order.append(item_id)
         whys[item_id] = [_why(f) for f in asking]
 
+    per_week = _runs_per_week(findings)
+    few_runs = per_week is not None and per_week < float(th.value("load_spike.low_runs_per_week"))
+    load_step = catalogue.load_step.get(weight_unit) or catalogue.load_step.get("kg", "")
     plan = []
     for item_id in order:
         item = catalogue.items[item_id]
-        few_runs = item.few_runs_steps and _runs_per_week(findings) is not None and (
-            _runs_per_week(findings) < float(th.value("load_spike.low_runs_per_week")))  # fmt: skip
-        steps = _personal_steps(item_id, asked.get(item_id, []), catalogue, th) + (item.few_runs_steps if few_runs else item.steps)
+        usual = item.few_runs_steps if few_runs and item.few_runs_steps else item.steps
+        steps = _personal_steps(item_id, asked.get(item_id, []), catalogue, th) + usual
         if red_flags:
             steps = item.red_flag_steps + steps
-        step = catalogue.load_step.get(weight_unit) or catalogue.load_step.get("kg", "")
-        steps = tuple(s.replace("{load_step}", step) for s in steps)
+        steps = tuple(s.replace("{load_step}", load_step) for s in steps)
         plan.append(PlanItem(item_id, item.title, steps, tuple(whys[item_id]), item.caveat))
 
     film = catalogue.items["film_again"]

@@ -166,7 +166,7 @@ def keep_crop_graphs() -> None:
 
 
 def release_crop_graphs() -> None:
-    """Stop keeping crop graphs and close the kept ones (tests; a worker that is done)."""
+    """Stop keeping crop graphs and close the kept ones (tests: the flag is process-wide)."""
     global _keep_crop_graphs
     with _kept_lock:
         _keep_crop_graphs = False

@@ -72,6 +72,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         frame = frame_share_pct(video, cadence)
         limit, even = r.value("asymmetry_pct"), r.value("symmetric_below_pct")
         resolved = frame is None or asym.value >= r.value("min_frames") * frame
+        fine_enough = frame is None or frame < even  # a frame coarser than "even" cannot show even steps
         sentence = f"left and right step times differed by {asym.value:.1f} % over {asym.n} steps in clip {video.name}"
         if len(inputs.running_videos) > 1:
             sentence += f" (of {len(inputs.running_videos)} running clips, the one with the most steps)"
@@ -81,11 +82,11 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             if relevant:
                 r.fire("asymmetry_with_injury")
             r.note("the video gives the size of the difference, not which side takes the longer step")
-        elif asym.value < even and (frame is None or frame < even):  # a frame coarser than "even" cannot show it
+        elif asym.value < even and fine_enough:
             r.fire("symmetric_gait")  # a negative weight: even steps argue against the cause
             r.argue_against(f"{sentence}: under {even:g} %, the steps are even{frame_note}")
         else:
-            reason = f"below {limit:g} %" if resolved and (frame is None or frame < even) else "within the clip's timing resolution"
+            reason = f"below {limit:g} %" if resolved and fine_enough else "within the clip's timing resolution"
             r.argue_against(f"{sentence}: {reason}{frame_note}")
 
     steps_ok = 0.0 if asym is None else 1.0

@@ -34,9 +34,10 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     r.measures.update({f"{k}_s": v for k, v in times.items()})
     ext, flex, left, right = e.extensor_s, e.flexor_s, e.side_bridge_left_s, e.side_bridge_right_s
 
-    if ext == 0 and any(hold for hold in (flex, left, right)):  # every ratio is infinite: the worst result, not none
-        held = ", ".join(f"{name} {fmt(hold, 0)} s" for name, hold in (("flexor", flex), ("left side bridge", left),
-                                                                          ("right side bridge", right)) if hold)  # fmt: skip
+    others_held = {name: hold for name, hold in (("flexor", flex), ("left side bridge", left), ("right side bridge", right))
+                   if hold}  # fmt: skip
+    if ext == 0 and others_held:  # every ratio is infinite: the worst result, not none
+        held = ", ".join(f"{name} {fmt(hold, 0)} s" for name, hold in others_held.items())
         rules = [rule for rule, holds in (("flexor_extensor", (flex,)), ("side_extensor", (left, right))) if any(holds)]
         r.fire(rules[0], f"Extensor hold 0 s against {held}: your back extensors give out long before the other trunk "
                          f"muscles (every ratio far above McGill's targets).")  # fmt: skip
@@ -45,7 +46,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     elif ext == 0:
         r.note("Every hold was 0 s, so no balance between them can be told; if a hold hurt, leave it blank and say so.")
     # a hold of 0 s says something only beside a longer one (every hold at 0: nothing to balance)
-    informative = sum(1 for v in given.values() if v > 0) + (1 if ext == 0 and any(v > 0 for v in given.values()) else 0)
+    informative = sum(1 for v in given.values() if v > 0) + (1 if ext == 0 and others_held else 0)
     if ext is not None and ext > 0 and flex is not None:
         ratio = flex / ext
         limit = float(r.value("flexor_extensor_max"))
