@@ -5,7 +5,8 @@ as possible, and a failed check leaves nothing behind:
 
 1. validate the request (paths, options, output folder): milliseconds;
 2. read every log file (a bad one fails here, before minutes of pose work);
-3. open the store (an unreachable database fails here too);
+3. open the store (an unreachable database fails here too; a new SQLite store is only
+   checked for being creatable, and created when there is something to store);
 4. inside one atomic output folder: analyse the clips, store the logs, build
    the context of the run that hurt, assess, write the report, store the
    check -- and only then does the folder appear at ``out_dir``.
@@ -35,7 +36,7 @@ from formcheck.logs.records import ParsedLog
 from formcheck.logs.strength_csv import normalise_units
 from formcheck.output_dir import atomic_output_dir, read_manifest, target_dir
 from formcheck.report.model import ReportMeta
-from formcheck.store import Store
+from formcheck.store import store_when_needed
 from formcheck.store.checks import save_check
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
     with clock.stage("import", "reading logs", end=0.5):
         parsed = read_logs((*request.runs, *request.lifts), request.units,
                            lambda f, d: clock.progress("import", 0.5 * f, d))  # fmt: skip
-    with Store.open(request.db) as store, atomic_output_dir(request.out_dir, inputs=inputs_read) as tmp:
+    with store_when_needed(request.db) as store, atomic_output_dir(request.out_dir, inputs=inputs_read) as tmp:
         with clock.stage("analyse"):
             clips = analyse_clips(request.videos, video_folder_names(request.videos), tmp,
                                   height_cm=effective_height_cm(request), workers=request.workers,
@@ -124,9 +125,9 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
                                   shown=request.shown)  # fmt: skip
         _only_input_failed(request, clips)
         with clock.stage("import", "storing logs", start=0.5):
-            reports = store_logs(store, parsed, request.runner, str(tz) if tz else None)
+            reports = store_logs(store(), parsed, request.runner, str(tz) if tz else None)
         with clock.stage("context"):
-            training = training_inputs(store, request.runner, day, tz)
+            training = training_inputs(store(), request.runner, day, tz)
         artifacts = tuple(clip.artifacts for clip in clips if clip.artifacts is not None)
         inputs = CheckInputs(answers=answers, videos=tuple(a.measures for a in artifacts), run=training.run,
                              history=training.history, lifts=training.lifts, lumbar_class=training.lumbar_class,
@@ -142,7 +143,7 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
             doc = write_report(tmp, result, inputs, artifacts, meta)
             findings = doc.get("findings") or []
             check_id, _ = save_check(
-                store, request.runner, analyses=[c.record for c in clips if c.record is not None], findings=doc,
+                store(), request.runner, analyses=[c.record for c in clips if c.record is not None], findings=doc,
                 symptom_date=training.symptom_date, run_id=training.run_id, out_dir=str(target_dir(request.out_dir)),
                 top_cause=findings[0].get("cause") if findings else None, red_flags=len(result.red_flags),
             )  # fmt: skip

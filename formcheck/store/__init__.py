@@ -10,7 +10,7 @@ the CLI uses: it detects the kind of file, reads it and imports it.
 
 from __future__ import annotations
 
-from formcheck.store.api import DEFAULT_RUNNER, Store
+from formcheck.store.api import DEFAULT_RUNNER, Store, store_when_needed
 from formcheck.store.engine import ENV_VAR, default_db_url, resolve_db_url
 from formcheck.store.importing import ImportReport, SourceInfo
 from formcheck.store.queries import StoredRun
@@ -24,4 +24,5 @@ __all__ = [
     "StoredRun",
     "default_db_url",
     "resolve_db_url",
+    "store_when_needed",
 ]

@@ -9,7 +9,8 @@ the rollback.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import Engine, func, select
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from formcheck.errors import StoreError
 from formcheck.logs.records import LiftSet, Run, StrengthLog
 from formcheck.store import importing, queries
-from formcheck.store.engine import create_store_engine, describe_url, migrate, resolve_db_url
+from formcheck.store.engine import (check_creatable, create_store_engine, describe_url, migrate, new_sqlite_file,
+                                    resolve_db_url)
 from formcheck.store.importing import ImportReport, SourceInfo
 from formcheck.store.models import LiftSetRow, RunnerRow, RunRow, SourceRow
 from formcheck.store.queries import StoredRun
@@ -144,3 +146,35 @@ class Store:
 def _first_line(error: BaseException) -> str:
     text = str(getattr(error, "orig", None) or error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+@contextmanager
+def store_when_needed(db: str | None = None) -> Iterator[Callable[[], Store]]:
+    """A getter of the store at ``db`` that creates a new SQLite store only when first called.
+
+    Why: ``check`` opens its store before minutes of pose work, so an unreachable
+    database fails first -- but a check that then fails on its inputs (the only
+    clip unreadable) must leave no new empty database behind. An existing store
+    or a server database is opened (and migrated) at once; a SQLite file that
+    does not exist yet is only checked for being creatable, and created by the
+    first call. Nothing is ever deleted, so a second command creating the same
+    file at the same moment loses nothing.
+    """
+    opened: list[Store] = []
+    url = resolve_db_url(db)
+    new_file = new_sqlite_file(url)
+    if new_file is None:
+        opened.append(Store.open(url))
+    else:
+        check_creatable(new_file)
+
+    def get() -> Store:
+        if not opened:
+            opened.append(Store.open(url))
+        return opened[0]
+
+    try:
+        yield get
+    finally:
+        for store in opened:
+            store.close()

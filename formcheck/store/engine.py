@@ -94,6 +94,34 @@ def _sqlite_file(parsed: URL) -> Path | None:
     return Path(database).expanduser()
 
 
+def new_sqlite_file(url: str) -> Path | None:
+    """The SQLite file ``url`` names if it does not exist yet (opening the store would create it), else None.
+
+    None too for an unparsable URL: :meth:`Store.open` words that error.
+    """
+    try:
+        file = _sqlite_file(make_url(url))
+    except ArgumentError:
+        return None
+    return file if file is not None and not file.exists() else None
+
+
+def check_creatable(file: Path) -> None:
+    """Raise the StoreError that creating a SQLite store at ``file`` would raise -- creating nothing.
+
+    Why: a command that may still fail on its inputs (``check`` with an unreadable
+    clip) must not leave a new empty database, or its folders, behind; it checks
+    here first and creates the store only when it has something to store.
+    """
+    folder = file.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise StoreError(f"cannot create the folder for the store {file}: {folder} is not a folder.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot create the store {file}: no permission to write in {folder}.")
+
+
 def _not_a_url(url: str) -> StoreError:
     """The one sentence for a store location that SQLAlchemy cannot parse (about the ``db`` setting)."""
     return StoreError(f"{url!r} is not a database URL for the store; give one like sqlite:///path/formcheck.db.",

@@ -13,7 +13,7 @@ from check_data import ANSWERS_2015, FITNOTES, GOOGLEFIT_RUN, GYM_CLIP, SAMPLES,
 from formcheck.answers.load import load_answers
 from formcheck.check.request import CheckRequest
 from formcheck.check.service import STAGES, run_check
-from formcheck.errors import FormcheckError, LogFormatError, OutputError
+from formcheck.errors import FormcheckError, LogFormatError, OutputError, StoreError
 from formcheck.store import Store
 from formcheck.store.checks import checks, video_analyses
 
@@ -117,11 +117,40 @@ def test_foreign_files_in_the_output_folder_are_refused_before_any_work(tmp_path
     assert not (tmp_path / "store.db").exists()  # refused before the store was even opened
 
 
+def test_an_unreadable_only_clip_leaves_no_new_store_or_folders_behind(tmp_path):
+    clip = tmp_path / "run.mp4"
+    clip.write_bytes(b"not a video at all" * 100)
+    db = tmp_path / "new" / "deeper" / "store.db"
+    with pytest.raises(FormcheckError) as caught:
+        run_check(CheckRequest(out_dir=tmp_path / "out", videos=(clip,), db=f"sqlite:///{db}"))
+    assert "run.mp4" in caught.value.message and "\n" not in caught.value.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.mp4"]  # no store, no folders, no output
+
+
+def test_a_store_that_cannot_be_created_is_refused_before_any_work(tmp_path):
+    (tmp_path / "a-file").write_text("mine")
+    with pytest.raises(StoreError) as caught:
+        run_check(CheckRequest(out_dir=tmp_path / "out", answers=load_answers(SAMPLES / "answers.toml"),
+                               db=f"sqlite:///{tmp_path / 'a-file' / 'store.db'}"))  # fmt: skip
+    assert "a-file is not a folder" in caught.value.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"] and (tmp_path / "a-file").read_text() == "mine"
+
+
+def test_an_existing_store_is_used_and_a_new_one_created_when_there_is_something_to_store(tmp_path, store_url):
+    answers = load_answers(SAMPLES / "answers.toml")
+    first = run_check(CheckRequest(out_dir=tmp_path / "a", answers=answers, db=store_url))
+    assert (tmp_path / "store.db").is_file()
+    second = run_check(CheckRequest(out_dir=tmp_path / "b", answers=answers, db=store_url))
+    with Store.open(store_url) as store:
+        assert [c.id for c in checks(store, "default")] == [first.check_id, second.check_id]
+
+
 @pytest.mark.slow
 def test_a_clip_without_running_is_a_warning_unless_it_is_the_only_input(shared, tmp_path, store_url):
     with pytest.raises(FormcheckError) as caught:
         run_check(CheckRequest(out_dir=tmp_path / "alone", videos=(SQUAT_CLIP,), db=store_url))
     assert SQUAT_CLIP.name in caught.value.message and not (tmp_path / "alone").exists()
+    assert not (tmp_path / "store.db").exists()  # a check that failed on its input created no store
     outcome = run_check(CheckRequest(out_dir=tmp_path / "out", videos=(SQUAT_CLIP,), runs=(GOOGLEFIT_RUN,),
                                      db=store_url))  # fmt: skip
     missing = " ".join(outcome.findings["inputs"]["missing"])
