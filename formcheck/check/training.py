@@ -29,7 +29,7 @@ from formcheck.store import ImportReport, Store, StoredRun
 from formcheck.store.ingest import read_file, store_parsed
 
 StageProgress = Callable[[float, str | None], None]
-HR_MAX_PLAUSIBLE_BPM = 230  # higher recorded peaks are strap glitches (as in `formcheck context`)
+HR_MAX_PLAUSIBLE_BPM = 230  # higher recorded peaks are strap glitches
 
 
 @dataclass(frozen=True)
@@ -80,17 +80,45 @@ def _pick_run(candidates: list[StoredRun]) -> StoredRun | None:
     return max(runs, key=lambda c: (c.run.duration_s, c.run.start))
 
 
+def runs_on_local_day(store: Store, runner: str, day: dt.date, zone: dt.tzinfo | None) -> list[StoredRun]:
+    """The runner's activities (with points) that started on ``day`` on their own clock (:func:`run_local_date`:
+    ``zone`` when known, else the GPS longitude's, else UTC), in start order.
+
+    The UTC days either side are searched too (zones run from UTC-12 to UTC+14). The one
+    lookup of "the run on the 16th" for ``check`` and ``context``.
+    """
+    since = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
+    nearby = store.runs(runner, since=since, until=since + dt.timedelta(days=3))
+    return [stored for stored in nearby if run_local_date(stored.run, zone) == day]
+
+
+def runner_zone(store: Store, runner: str, tz: dt.tzinfo | None) -> dt.tzinfo | None:
+    """The zone of the runner's clock: the one given for this command, else the one stored (``import --tz``)."""
+    if tz is not None:
+        return tz
+    stored_zone = store.runner_tz(runner)
+    if not stored_zone:
+        return None
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(stored_zone)
+
+
+def hr_max_besides(history_rows: list[StoredRun], target_id: int) -> float | None:
+    """The highest plausible heart-rate peak of the runner's activities, if any other than the target has one.
+
+    Why not with the target: against its own peak, a run's hardest minutes all look "near maximum".
+    """
+    peaks = {s.id: s.max_heart_rate_bpm for s in history_rows
+             if s.max_heart_rate_bpm and s.max_heart_rate_bpm <= HR_MAX_PLAUSIBLE_BPM}  # fmt: skip
+    return max(peaks.values()) if set(peaks) - {target_id} else None
+
+
 def _target(store: Store, runner: str, day: dt.date | None, history: list[StoredRun],
             zone: dt.tzinfo | None) -> tuple[StoredRun | None, str | None]:  # fmt: skip
-    """The run that hurt (with its points) and, when there is none, a sentence saying what was looked for.
-
-    ``day`` is the runner's calendar day (:func:`run_local_date`: the zone given, else the GPS
-    longitude's), so the UTC days either side are searched too (zones run from UTC-12 to UTC+14).
-    """
+    """The run that hurt (with its points) and, when there is none, a sentence saying what was looked for."""
     if day is not None:
-        since = dt.datetime.combine(day - dt.timedelta(days=1), dt.time(), tzinfo=dt.timezone.utc)
-        nearby = store.runs(runner, since=since, until=since + dt.timedelta(days=3))
-        candidates = [stored for stored in nearby if run_local_date(stored.run, zone) == day]
+        candidates = runs_on_local_day(store, runner, day, zone)
         if not candidates:
             return None, (f"no run recorded on {day.isoformat()}: export that run from the watch or app "
                           "(GPX, FIT or TCX) to assess hills, pace, walk breaks and load.")  # fmt: skip
@@ -121,13 +149,7 @@ def training_inputs(store: Store, runner: str, day: dt.date | None, tz: dt.tzinf
     if not _runner_known(store, runner):
         note = "no training logs: export runs (GPX, FIT, TCX) and lifts (Strong, Hevy, FitNotes) to assess load and lifting."
         return TrainingInputs(symptom_date=day, lift_tz=tz, notes=(note,))
-    zone = tz
-    if zone is None:
-        stored_zone = store.runner_tz(runner)
-        if stored_zone:
-            from zoneinfo import ZoneInfo
-
-            zone = ZoneInfo(stored_zone)
+    zone = runner_zone(store, runner, tz)
     history_rows = store.runs(runner, with_points=False)
     history = tuple(HistoryRun.of(s.run) for s in history_rows)
     lifts = tuple(store.lift_sets(runner))
@@ -138,10 +160,7 @@ def training_inputs(store: Store, runner: str, day: dt.date | None, tz: dt.tzinf
     if target is None:
         return TrainingInputs(symptom_date=day, history=history, lifts=lifts, lumbar_class=lumbar_class,
                               journal=journal, lift_tz=zone, notes=(note,) if note else ())  # fmt: skip
-    peaks = {s.id: s.max_heart_rate_bpm for s in history_rows
-             if s.max_heart_rate_bpm and s.max_heart_rate_bpm <= HR_MAX_PLAUSIBLE_BPM}  # fmt: skip
-    # a maximum needs other runs than the one judged: against its own peak, its hardest minutes all look "near maximum"
-    hr_max = max(peaks.values()) if set(peaks) - {target.id} else None
+    hr_max = hr_max_besides(history_rows, target.id)
     run_day = run_local_date(target.run, zone)
     until = run_day + dt.timedelta(days=1)  # lifts after the run cannot explain it
     context = run_context(target.run, history, [lift for lift in lifts if lift.performed_on <= until], classify,

@@ -214,65 +214,92 @@ def _duration(seconds: float) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
+SHORT_CLOCK = {"local time estimated from GPS": "GPS est."}
+"""The ``runs`` table's clock column, kept narrow (the JSON and the caption say it in full)."""
+
+
 def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json: JsonOption = False) -> None:
-    """List the runner's activities with distance, duration, climbing and walk breaks."""
+    """List the runner's activities with distance, duration, climbing and walk breaks.
+
+    Start times are on the runner's clock, the day `check --date` and `context --date` take: the zone
+    stored by `import --tz`, else the one the GPS longitude gives, else UTC (each row says which).
+    """
+    from formcheck.check.training import runner_zone
+    from formcheck.context.lumbar import run_local_start
+
     with _open(db, create=False) as store:
         stored = store.runs(runner)
+        zone = runner_zone(store, runner, None)
+    clocks = [run_local_start(s.run, zone) for s in stored]
     rows = [
         {
             "id": s.id,
             "start": s.run.start.isoformat(),
+            "local_start": local.isoformat(timespec="minutes"),
+            "clock": clock,
             "sport": s.run.sport.value,
             "distance_km": None if s.run.distance_m is None else round(s.run.distance_m / 1000.0, 2),
             "duration_s": round(s.run.duration_s, 1),
             "gain_m": None if s.run.gain_m is None else round(s.run.gain_m, 1),
             "walk_breaks": _walk_break_count(s) if s.run.sport.value == "run" else None,  # runs only
         }
-        for s in stored
+        for s, (local, clock) in zip(stored, clocks)
     ]
     out = _console()
     if as_json:
         out.print_json(json.dumps(rows)) if out.is_terminal else typer.echo(json.dumps(rows, indent=2))
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=f"runs of {runner}")
-    for name, justify in (("id", "right"), ("date", "left"), ("sport", "left"), ("km", "right"),
-                          ("duration", "right"), ("gain m", "right"), ("walk breaks", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    one_clock = len({clock for _, clock in clocks}) <= 1
+    caption = f"start times: {clocks[0][1]}" if clocks and one_clock else None
+    table = Table(title=f"runs of {runner}", caption=caption, box=box.SIMPLE_HEAD,
+                  pad_edge=False, show_edge=False)  # no rules between columns: fits 80 columns
+    columns = [("id", "right"), ("start", "left"), ("sport", "left"), ("km", "right"), ("duration", "right"),
+               ("gain m", "right"), ("walk breaks", "right")]  # fmt: skip
+    if not one_clock:
+        columns.insert(2, ("clock", "left"))
+    for name, justify in columns:
+        table.add_column(name, justify=justify, no_wrap=name in ("start", "clock", "duration"))  # type: ignore[arg-type]
     for row, s in zip(rows, stored):
-        table.add_row(
+        cells = [
             str(row["id"]),
-            s.run.start.strftime("%Y-%m-%d %H:%M"),
+            str(row["local_start"]).replace("T", " "),
             row["sport"],
             "-" if row["distance_km"] is None else f"{row['distance_km']:.2f}",
             _duration(s.run.duration_s),
             "-" if row["gain_m"] is None else f"{row['gain_m']:.0f}",
             "-" if row["walk_breaks"] is None else str(row["walk_breaks"]),
-        )
+        ]
+        if not one_clock:
+            cells.insert(2, SHORT_CLOCK.get(str(row["clock"]), str(row["clock"])))
+        table.add_row(*cells)
     out.print(table)
 
 
-def _contexts(store: "Store", targets: list["StoredRun"], runner: str, tz: str | None = None) -> list[dict[str, Any]]:
-    """The JSON document of each target run (history and lifts fetched once).
+def _contexts(store: "Store", targets: list["StoredRun"], runner: str, zone: "dt.tzinfo | None") -> list[dict[str, Any]]:
+    """The JSON document of each target run (history and lifts fetched once), as ``check`` builds its context.
 
-    ``tz`` (``context --tz``) wins over the zone stored for the runner (``import --tz``).
+    ``zone``: the runner's clock (``context --tz``, else the zone stored by ``import --tz``).
     """
+    from formcheck.check.training import hr_max_besides
     from formcheck.context import HistoryRun, context_to_dict, run_context, taxonomy_classifier
+    from formcheck.context.lumbar import run_local_start
 
     history_rows = store.runs(runner, with_points=False)
     history = [HistoryRun.of(s.run) for s in history_rows]
-    peaks = [s.max_heart_rate_bpm for s in history_rows if s.max_heart_rate_bpm and s.max_heart_rate_bpm <= 230]
-    hr_max = max(peaks) if peaks else None
     classify = taxonomy_classifier()
     last_day = max(t.run.start for t in targets).date() + dt.timedelta(days=1)
     lifts = store.lift_sets(runner, until=last_day)
-    zone_name = tz if tz is not None else store.runner_tz(runner)
-    zone = _zone(zone_name) if zone_name else None
-    return [
-        context_to_dict(run_context(t.run, history, lifts, classify, run_id=t.id, hr_max_bpm=hr_max, lift_tz=zone))
-        for t in targets
-    ]
+    docs = []
+    for target in targets:
+        doc = context_to_dict(run_context(target.run, history, lifts, classify, run_id=target.id,
+                                          hr_max_bpm=hr_max_besides(history_rows, target.id), lift_tz=zone))  # fmt: skip
+        local, clock = run_local_start(target.run, zone)
+        doc["run"].update(local_start=local.isoformat(timespec="minutes"), clock=clock)
+        docs.append(doc)
+    return docs
 
 
 def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
@@ -287,7 +314,7 @@ def _print_context(out: "Console", doc: dict[str, Any]) -> None:
     from rich.markup import escape
 
     run, lumbar, load, hills, exp = doc["run"], doc["last_lumbar_session"], doc["load"], doc["hills"], doc["experience"]
-    out.print(f"[bold]run {run['id']}[/] {run['start']} {run['sport']} {_fmt(run['distance_km'], ' km', 2)} "
+    out.print(f"[bold]run {run['id']}[/] {run['local_start'].replace('T', ' ')} ({escape(run['clock'])}) {run['sport']} {_fmt(run['distance_km'], ' km', 2)} "
               f"in {_duration(run['duration_s'])}")
     if lumbar is None:
         out.print("  lumbar lifting before: none in the store")
@@ -339,7 +366,9 @@ def context_command(
     ] = None,
     date: Annotated[
         Optional[str],
-        typer.Option("--date", show_envvar=False, help="YYYY-MM-DD: every activity that started that day (UTC)."),
+        typer.Option("--date", show_envvar=False,
+                     help="YYYY-MM-DD: every activity that started that day on the runner's clock (--tz, else the "
+                          "stored zone, else the GPS longitude's, else UTC), as `check --date` finds the run."),
     ] = None,
     db: DbOption = None,
     runner: RunnerOption = "default",
@@ -353,7 +382,8 @@ def context_command(
 
     With --json: one object for one run, a list when --date matches several.
     """
-    from formcheck.errors import UsageError
+    from formcheck.check.training import runner_zone, runs_on_local_day
+    from formcheck.errors import NotFoundError, UsageError
 
     if (run_id is None) == (date is None):
         raise UsageError("give exactly one of --run ID or --date YYYY-MM-DD.")
@@ -366,8 +396,14 @@ def context_command(
         except ValueError:
             raise UsageError(f"--date {date!r} is not a date like 2015-05-31.") from None
     with _open(db, create=False) as store:
-        targets = [store.run(run_id, runner)] if run_id is not None else store.runs_on(day, runner)  # type: ignore[arg-type]
-        docs = _contexts(store, targets, runner, tz)
+        zone = runner_zone(store, runner, _zone(tz) if tz is not None else None)
+        if day is None:
+            targets = [store.run(run_id, runner)]  # type: ignore[arg-type]
+        elif not (targets := runs_on_local_day(store, runner, day, zone)):
+            clock = str(zone) if zone is not None else "days from each run's GPS longitude, else UTC"
+            raise NotFoundError(f"runner {runner!r} has no activity on {day.isoformat()} ({clock}); "
+                                "`formcheck runs` lists them, with their days.")  # fmt: skip
+        docs = _contexts(store, targets, runner, zone)
     out = _console()
     if as_json:
         payload = docs[0] if len(docs) == 1 else docs

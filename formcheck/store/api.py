@@ -118,9 +118,6 @@ class Store:
     def run(self, run_id: int, runner: str = DEFAULT_RUNNER) -> StoredRun:
         return self._read(lambda s: queries.run_by_id(s, runner, run_id))
 
-    def runs_on(self, day: dt.date, runner: str = DEFAULT_RUNNER) -> list[StoredRun]:
-        return self._read(lambda s: queries.runs_on(s, runner, day))
-
     def lift_sets(
         self, runner: str = DEFAULT_RUNNER, *, since: dt.date | None = None, until: dt.date | None = None
     ) -> list[LiftSet]:

@@ -19,7 +19,6 @@ from formcheck.logs.records import LiftSet, Run, Segment, SetKind, Sport
 from formcheck.store.codec import decode_points
 from formcheck.store.models import LiftSetRow, RunnerRow, RunRow
 
-_UTC = dt.timezone.utc
 
 
 @dataclass(frozen=True)
@@ -105,15 +104,6 @@ def run_by_id(session: Session, runner: str, run_id: int) -> StoredRun:
     if row is None:
         raise NotFoundError(f"runner {runner!r} has no run with id {run_id}; `formcheck runs` lists them.")
     return _to_stored(row, True)
-
-
-def runs_on(session: Session, runner: str, day: dt.date) -> list[StoredRun]:
-    """Activities that started on ``day`` (UTC calendar day, as ``formcheck runs`` shows them)."""
-    start = dt.datetime.combine(day, dt.time(), tzinfo=_UTC)
-    found = runs(session, runner, since=start, until=start + dt.timedelta(days=1))
-    if not found:
-        raise NotFoundError(f"runner {runner!r} has no activity on {day.isoformat()}; `formcheck runs` lists them.")
-    return found
 
 
 def lift_sets(

@@ -51,9 +51,11 @@ def test_import_twice_then_runs(capsys, sqlite_url: str) -> None:
     code, out, _ = run_cli(capsys, "runs", "--json", "--db", sqlite_url)
     rows = json.loads(out)
     assert [(r["sport"], r["distance_km"]) for r in rows] == [("run", 7.21), ("rowing", None)]
-    assert set(rows[0]) == {"id", "start", "sport", "distance_km", "duration_s", "gain_m", "walk_breaks"}
+    assert set(rows[0]) == {"id", "start", "local_start", "clock", "sport", "distance_km", "duration_s", "gain_m",
+                            "walk_breaks"}  # fmt: skip
+    assert rows[0]["clock"] == "local time estimated from GPS" and rows[1]["clock"] == "UTC"  # indoor rowing: no GPS
     code, out, _ = run_cli(capsys, "runs", "--db", sqlite_url)
-    assert code == 0 and "2015-05-31" in out and "rowing" in out
+    assert code == 0 and "2015-05-31" in out and "rowing" in out and "clock" in out  # two clocks: a column says which
 
 
 def test_context_json_for_the_same_person(capsys, db_url: str) -> None:
@@ -184,9 +186,21 @@ def test_tz_makes_wall_clock_lift_times_exact(capsys, tmp_path: Path, sqlite_url
     assert lumbar["hours_basis"] == "exact: lift clock in America/Los_Angeles"
     assert lumbar["hours_before"] == pytest.approx(7.84, abs=0.01)  # 08:00 PST = 16:00 UTC
 
-    # context --tz overrides the stored zone: 08:00 in Tokyo is 23:00 UTC the day before.
-    code, out, _ = run_cli(capsys, "context", "--date", "2025-11-16", "--json", "--tz", "Asia/Tokyo", "--db", sqlite_url)
-    lumbar = json.loads(out)["last_lumbar_session"]
+    code, out, _ = run_cli(capsys, "runs", "--db", sqlite_url)  # the runner's clock, as --date takes it
+    assert code == 0 and "2025-11-16 15:50" in out and "start times: America/Los_Angeles" in out
+    code, out, _ = run_cli(capsys, "runs", "--json", "--db", sqlite_url)
+    row = json.loads(out)[0]
+    assert (row["start"][:16], row["local_start"], row["clock"]) == (
+        "2025-11-16T23:50", "2025-11-16T15:50", "America/Los_Angeles")
+
+    # context --tz overrides the stored zone, for the day too: the run starts at 08:50 on the 17th in Tokyo,
+    # and 08:00 on the 16th in Tokyo is 23:00 UTC the day before.
+    code, _, err = run_cli(capsys, "context", "--date", "2025-11-16", "--tz", "Asia/Tokyo", "--db", sqlite_url)
+    assert code != 0 and err.count("\n") == 1 and "no activity on 2025-11-16 (Asia/Tokyo)" in err
+    code, out, _ = run_cli(capsys, "context", "--date", "2025-11-17", "--json", "--tz", "Asia/Tokyo", "--db", sqlite_url)
+    doc = json.loads(out)
+    assert (doc["run"]["local_start"], doc["run"]["clock"]) == ("2025-11-17T08:50", "Asia/Tokyo")
+    lumbar = doc["last_lumbar_session"]
     assert (lumbar["hours_basis"], lumbar["hours_before"]) == ("exact: lift clock in Asia/Tokyo", pytest.approx(24.84, abs=0.01))
 
 

@@ -148,12 +148,21 @@ def test_lift_times_keep_their_kind(db_url: str) -> None:
     assert back == list(sets.sets)
 
 
-def test_runs_on_date_and_not_found(db_url: str) -> None:
+def test_runs_on_the_runners_own_day_and_none_on_another(db_url: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from formcheck.check.training import runs_on_local_day
+
+    evening_la = dt.datetime(2024, 3, 2, 2, 50, tzinfo=UTC)  # 18:50 on 1 March in Los Angeles
     with Store.open(db_url) as store:
-        store.import_runs([make_run(T0), make_run(T0 + dt.timedelta(hours=10)), make_run(T0 + dt.timedelta(days=1))], _source("r"))
-        assert len(store.runs_on(T0.date())) == 2
-        with pytest.raises(NotFoundError, match="no activity on 2024-02-01"):
-            store.runs_on(dt.date(2024, 2, 1))
+        store.import_runs([make_run(T0), make_run(T0 + dt.timedelta(hours=10)), make_run(T0 + dt.timedelta(days=1)),
+                           make_run(evening_la)], _source("r"))  # fmt: skip
+        assert [s.run.start for s in runs_on_local_day(store, "default", T0.date(), None)] == [
+            T0, T0 + dt.timedelta(hours=10)]  # no zone, no GPS: the UTC day
+        la = runs_on_local_day(store, "default", T0.date(), ZoneInfo("America/Los_Angeles"))
+        # 07:30 UTC is 29 Feb there, and 2 March 07:30 UTC still 1 March
+        assert [s.run.start for s in la] == [T0 + dt.timedelta(hours=10), evening_la, T0 + dt.timedelta(days=1)]
+        assert runs_on_local_day(store, "default", dt.date(2024, 2, 1), None) == []
         assert store.runs(with_points=False)[0].run.points == ()
 
 
