@@ -35,7 +35,7 @@ from formcheck.answers.model import Answers
 from formcheck.dates import date_problem
 from formcheck.errors import AnswersError
 
-__all__ = ["answers_from_dict", "answers_from_form", "load_answers"]
+__all__ = ["answers_from_dict", "answers_from_form", "load_answers", "salvage_answers"]
 
 
 def load_answers(path: Path, source: str | None = None) -> Answers:
@@ -45,6 +45,38 @@ def load_answers(path: Path, source: str | None = None) -> Answers:
     a web upload had on the person's computer rather than its temporary path.
     """
     source = str(path) if source is None else source
+    return answers_from_dict(_read_toml(path, source), source)
+
+
+def salvage_answers(path: Path) -> tuple[Answers, tuple[str, ...]]:
+    """The answers of a file that does not load whole, each valid one kept, and a line per answer left out.
+
+    Why: ``formcheck ask`` re-asks a file and writes it back; one mistyped value
+    (``extensor_s = "abc"``) must cost that value, not every other answer in the
+    file. Answers are added one at a time, in the file's order, each kept if the
+    answers so far still validate (so of two that contradict each other, the
+    first stays). A file that is not TOML at all has nothing to salvage:
+    :class:`AnswersError`, as :func:`load_answers` words it.
+    """
+    source = str(path)
+    data = _read_toml(path, source)
+    kept: dict[str, Any] = {}
+    left_out: list[str] = []
+    for table, values in data.items():
+        items = values.items() if isinstance(values, Mapping) else [(None, values)]
+        for key, value in items:
+            trial = {**kept, table: value} if key is None else {**kept, table: {**kept.get(table, {}), key: value}}
+            try:
+                answers_from_dict(trial, source)
+            except AnswersError as error:
+                left_out.append(error.message.removeprefix(f"{source}: "))
+                continue
+            kept = trial
+    return answers_from_dict(kept, source), tuple(left_out)
+
+
+def _read_toml(path: Path, source: str) -> dict[str, Any]:
+    """The parsed TOML of ``path``, or the one-line AnswersError of a file that cannot be read as TOML."""
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
@@ -59,10 +91,9 @@ def load_answers(path: Path, source: str | None = None) -> Answers:
     except UnicodeDecodeError as error:
         raise AnswersError(f"{source}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise AnswersError(f"{source}: not valid TOML {_toml_where(str(error))}") from None
-    return answers_from_dict(data, source)
 
 
 def _toml_where(message: str) -> str:

@@ -68,20 +68,30 @@ def _tables(only: list[str] | None) -> frozenset[str] | None:
 
 
 def _previous(out: Path, err: "Console") -> "Answers":
-    """The answers already in ``out`` (asked again, Enter keeps them); none when it is absent or unreadable."""
+    """The answers already in ``out`` (asked again, Enter keeps them); none when it is absent.
+
+    A value that does not validate is left out (and said), the others kept; a file that
+    cannot be read as TOML at all is refused: writing the questionnaire over it would lose it.
+    """
     from rich.markup import escape
 
     from formcheck.answers import Answers
-    from formcheck.answers.load import load_answers
+    from formcheck.answers.load import load_answers, salvage_answers
     from formcheck.errors import AnswersError
 
     if not out.is_file():
         return Answers()
     try:
         return load_answers(out)
-    except AnswersError as error:
-        err.print(f"note: the answers in it cannot be kept ({escape(error.message)}); starting afresh")
-        return Answers()
+    except AnswersError:
+        try:
+            answers, left_out = salvage_answers(out)
+        except AnswersError as error:
+            raise AnswersError(f"{error.message}; nothing was written: fix it (formcheck ask --check {out}), "
+                               "or move it away to start afresh") from None  # fmt: skip
+    for line in left_out:
+        err.print(f"note: left out of {escape(out.name)}: {escape(line)}")
+    return answers
 
 
 def ask_command(

@@ -270,3 +270,26 @@ def test_only_names_a_table(tmp_path: Path) -> None:
                                                      "use one of runner, symptom, warmup, history, substances, "
                                                      "endurance, red_flags\n")  # fmt: skip
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_bad_value_costs_that_value_not_the_other_answers(tmp_path: Path) -> None:
+    path = tmp_path / "answers.toml"
+    path.write_text('[runner]\nage = 34\nheight_cm = 178\n[symptom]\ndate = 2026-11-30\nkind = "pump"\n'
+                    '[endurance]\nextensor_s = "abc"\nflexor_s = 80\n', encoding="utf-8")  # fmt: skip
+    result = formcheck("ask", "--only", "endurance", "--force", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert 'note: left out of answers.toml: endurance.extensor_s must be a number of seconds between 0 and 600, got "abc"' \
+        in result.stderr and "(keeping the 5 answers it held)" in result.stderr
+    assert load_answers(path) == Answers.model_validate({
+        "runner": {"age": 34, "height_cm": 178}, "symptom": {"date": dt.date(2026, 11, 30), "kind": "pump"},
+        "endurance": {"flexor_s": 80}})  # fmt: skip
+
+
+def test_a_file_that_is_not_toml_is_never_written_over(tmp_path: Path) -> None:
+    path = tmp_path / "answers.toml"
+    text = "[runner]\nage = 34\nheight_cm = = 178\n"
+    path.write_text(text, encoding="utf-8")
+    result = formcheck("ask", "--force", cwd=tmp_path)
+    assert result.returncode != 0 and result.stderr.count("\n") == 1
+    assert "answers.toml: not valid TOML at line 3" in result.stderr and "nothing was written" in result.stderr
+    assert path.read_text(encoding="utf-8") == text and list(tmp_path.iterdir()) == [path]
