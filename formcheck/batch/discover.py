@@ -84,7 +84,14 @@ def is_candidate(path: Path) -> bool:
 
 
 def _runner_of(relative: Path) -> str:
-    return relative.parts[0] if len(relative.parts) > 1 else DEFAULT_RUNNER
+    """The runner a clip's first folder names (the default runner's for a clip at the top), checked as a name."""
+    if len(relative.parts) <= 1:
+        return DEFAULT_RUNNER
+    folder = relative.parts[0]
+    if problem := runner_name_problem(folder):
+        raise InputFileError(f"the folder {folder!r} cannot name a runner: the name {problem}; rename the folder "
+                             "or list the clips in a manifest CSV with a runner column.")  # fmt: skip
+    return folder
 
 
 def discover_folder(root: Path) -> list[BatchItem]:
@@ -131,6 +138,23 @@ def _parse_height(text: str, where: str) -> float | None:
     return value
 
 
+def _manifest_path(text: str, base: Path, where: str) -> Path:
+    """A manifest row's clip path (relative ones from the manifest's folder), or a one-line error about it."""
+    if not text:
+        raise InputFileError(f"{where}: the path is empty.")
+    if "\x00" in text:
+        raise InputFileError(f"{where}: the path holds a NUL character; no file can have that name.")
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # ~user of an unknown user
+        raise InputFileError(f"{where}: the path {text!r} starts with ~ but names no user here; "
+                             "give the full path.") from None  # fmt: skip
+    path = path if path.is_absolute() else base / path
+    if path.is_dir():
+        raise InputFileError(f"{where}: {text} is a folder, not a video; give the path of a clip.")
+    return path
+
+
 def read_manifest(manifest: Path, runner_from: str = "column") -> list[BatchItem]:
     """The clips a manifest CSV lists (columns ``path``, ``runner``, ``date``, optional ``height_cm``).
 
@@ -160,19 +184,19 @@ def read_manifest(manifest: Path, runner_from: str = "column") -> list[BatchItem
     items: list[BatchItem] = []
     first_line: dict[tuple[str, str], int] = {}
     for number, raw in enumerate(rows, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
         where = f"{manifest.name} line {number}"
-        if not row.get("path"):
-            raise InputFileError(f"{where}: the path is empty.")
-        path = Path(row["path"]).expanduser()
-        path = path if path.is_absolute() else base / path
+        if None in raw:  # csv.DictReader files the fields beyond the header under None
+            raise InputFileError(f"{where}: more fields than the header's {len(fields)} columns; a comma inside a "
+                                 'value needs the value in double quotes ("Smith, Anna").')  # fmt: skip
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        path = _manifest_path(row.get("path", ""), base, where)
         if runner_from == "column":
             runner = row.get("runner") or ""
             if problem := runner_name_problem(runner):
                 raise InputFileError(f"{where}: the runner {problem}.")
         else:
             relative = Path(os.path.relpath(path, base))
-            runner = DEFAULT_RUNNER if relative.parts[0] == ".." else _runner_of(relative)
+            runner = DEFAULT_RUNNER if relative.parts[:1] == ("..",) else _runner_of(relative)
         item = BatchItem(path=path, runner=runner, relative=row["path"],
                          recorded_on=_parse_date(row.get("date", ""), where),
                          height_cm=_parse_height(row.get("height_cm", ""), where))  # fmt: skip

@@ -8,14 +8,18 @@ manifest, ``check``) and once more where a runner row is created.
 
 from __future__ import annotations
 
+import unicodedata
+
 MAX_RUNNER_CHARS = 200
+BREAKING_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+"""Control characters (tab, newline, NEL U+0085) and Unicode's line and paragraph separators (U+2028/9)."""
 
 
 def runner_name_problem(name: str) -> str | None:
     """What makes ``name`` unusable as a runner's name (empty, a line break...), or None."""
     if not name.strip():
         return "is empty"
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+    if any(unicodedata.category(c) in BREAKING_CATEGORIES for c in name):
         return "holds a control character (a line break or a tab)"
     if len(name) > MAX_RUNNER_CHARS:
         return f"is longer than {MAX_RUNNER_CHARS} characters"

@@ -55,12 +55,32 @@ def test_manifest_gives_runner_date_and_height(clip_folder: Path, tmp_path: Path
     ('path,runner\nx.mp4,"a\nb"\n', "line 2: the runner holds a control character"),
     ("path,runner,date\nx.mp4,a,2099-01-01\n", "line 2: the date 2099-01-01 is in the future"),
     ("path,runner,date\nx.mp4,a,1926-05-01\n", "line 2: the date 1926-05-01 is before 1990"),
+    ("path,runner,date\nx.mp4,a,2026-11-30,extra\n", "line 2: more fields than the header's 3 columns"),
+    ("path,runner\nx.mp4,Smith, Anna\n", "line 2: more fields than the header's 2 columns"),
+    ("path,runner\n.,a\n", "line 2: . is a folder, not a video"),
+    ("path,runner\nx\x00.mp4,a\n", "line 2: the path holds a NUL character"),
+    ("path,runner\n~nosuchuser42/x.mp4,a\n", "line 2: the path '~nosuchuser42/x.mp4' starts with ~ but names no user"),
+    ("path,runner\nx.mp4,a\u2028b\n", "line 2: the runner holds a control character"),
 ])  # fmt: skip
 def test_bad_manifest_is_one_error_before_any_work(tmp_path: Path, body: str, words: str) -> None:
     manifest = tmp_path / "m.csv"
     manifest.write_text(body)
     with pytest.raises(InputFileError, match=words.replace("(", r"\(")):
         discover(manifest)
+
+
+@pytest.mark.parametrize("folder", [" ", "a\nb", "tab\there", "nel\u0085x"])
+def test_a_folder_that_cannot_name_a_runner_is_refused_before_any_work(tmp_path: Path, folder: str) -> None:
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "clip.mp4").write_bytes(b"x")
+    with pytest.raises(InputFileError, match=r"cannot name a runner: the name (is empty|holds a control character)"):
+        discover(tmp_path)
+
+
+def test_manifest_dot_path_with_runner_from_folder_is_one_error(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("path\n.\n")
+    with pytest.raises(InputFileError, match="line 2: . is a folder, not a video"):
+        discover(tmp_path / "m.csv", "folder")
 
 
 def test_source_errors(tmp_path: Path) -> None:
