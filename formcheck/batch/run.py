@@ -97,8 +97,24 @@ def _validate(options: BatchOptions) -> int:
         raise UsageError(f"--runner-from must be folder or column, not {options.runner_from!r}.")
     if options.out.exists() and not options.out.is_dir():
         raise UsageError(f"the output folder {options.out} is a file: give a folder for the batch's results.")
+    _check_not_inside_source(options.out, options.source)
     _check_csv_target(options.out / CSV_NAME, options.source)
     return options.workers or default_workers()
+
+
+def _check_not_inside_source(out: Path, source: Path) -> None:
+    """Refuse an ``--out`` that is the folder of clips itself, or inside it.
+
+    Why: the results (one folder a runner, ``batch.csv``) would mix with the clips,
+    under the same runner folder names (``clips/anna/`` would hold Anna's clips and her
+    results), and every later batch of that folder would walk its own results too.
+    """
+    if not source.is_dir():
+        return
+    where, root = Path(os.path.realpath(out)), Path(os.path.realpath(source))
+    if where == root or root in where.parents:
+        raise UsageError(f"the output folder {out} is inside the folder of clips {source}: the results would mix "
+                         "with the clips; give an --out outside it.")  # fmt: skip
 
 
 def _check_csv_target(csv_path: Path, source: Path) -> None:

@@ -75,6 +75,19 @@ def test_a_batch_csv_it_did_not_write_is_never_replaced(clip_folder: Path, tmp_p
     assert manifest.read_text().startswith("path,runner") and sorted(manifest.parent.iterdir()) == [manifest]
 
 
+def test_an_out_folder_inside_the_folder_of_clips_is_refused_before_any_work(clip_folder: Path, tmp_path: Path) -> None:
+    before = sorted(p.relative_to(clip_folder) for p in clip_folder.rglob("*"))
+    db = tmp_path / "s.db"
+    for out in (clip_folder, clip_folder / "results", clip_folder / "anna"):
+        done = run(str(clip_folder), "--out", str(out), "--db", f"sqlite:///{db}", "-q")
+        assert done.returncode == 2 and done.stderr.count("\n") == 1
+        assert "is inside the folder of clips" in done.stderr and "give an --out outside it" in done.stderr
+    dot = subprocess.run([sys.executable, "-m", "formcheck.cli", "batch", ".", "--out", ".", "--db", f"sqlite:///{db}"],
+                         capture_output=True, text=True, cwd=clip_folder, stdin=subprocess.DEVNULL, timeout=120)  # fmt: skip
+    assert dot.returncode == 2 and "is inside the folder of clips" in dot.stderr
+    assert sorted(p.relative_to(clip_folder) for p in clip_folder.rglob("*")) == before and not db.exists()
+
+
 def test_an_unreachable_ray_address_is_one_line_at_once_and_leaves_no_folder(clip_folder: Path, tmp_path: Path) -> None:
     import socket
 
