@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -55,7 +56,7 @@ def print_summary(result: Any, out: Path, extra_files: list[Path] | None = None,
     s = result.summary
     out_console = Console()
     ts = s["time_scale"]
-    out_console.print(f"[bold]{Path(s['video']['path']).name}[/]: {s['activity']}, {s['view']} view, facing {s['facing']}"
+    out_console.print(f"[bold]{escape(Path(s['video']['path']).name)}[/]: {s['activity']}, {s['view']} view, facing {s['facing']}"
                       f" - {result.track.n_frames} frames, runner found in {100 * result.track.found_fraction:.0f}%"
                       + (" (pose from cache)" if result.from_cache else ""))  # fmt: skip
     table = Table(show_header=True, header_style="bold")
@@ -68,7 +69,7 @@ def print_summary(result: Any, out: Path, extra_files: list[Path] | None = None,
             value = "-"
         else:
             value = f"{m['value']:.1f} {m['unit']}" + (f" ± {m['sd']:.1f}" if m["sd"] is not None else "")
-        table.add_row(LABELS.get(name, name), value, str(m["n"]), m["reason"] or "")
+        table.add_row(LABELS.get(name, name), value, str(m["n"]), escape(m["reason"] or ""))
     out_console.print(table)
     drift = s["drift"].get("trunk_lean_deg")
     if drift:
@@ -77,11 +78,11 @@ def print_summary(result: Any, out: Path, extra_files: list[Path] | None = None,
     if ts["slow_motion_detected"]:
         out_console.print(f"[yellow]time scale:[/] factor {ts['factor']:.4g}")
     for warning in s["warnings"]:
-        out_console.print(f"[yellow]warning:[/] {warning}")
-    out_console.print(f"Written: {out}/summary.json, strides.csv, frames.csv")
+        out_console.print(f"[yellow]warning:[/] {escape(warning)}")
+    out_console.print(f"Written: {escape(str(out))}/summary.json, strides.csv, frames.csv")
     if extra_files:
         from formcheck.render import describe_outputs
 
-        out_console.print(f"Also written in {out}: {describe_outputs(extra_files)}")
+        out_console.print(f"Also written in {escape(str(out))}: {escape(describe_outputs(extra_files))}")
     if visuals_hint:
         out_console.print("Add --visuals for key frames (the skeleton on an early and a late stride) and per-stride plots.")

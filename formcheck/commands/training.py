@@ -250,11 +250,12 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
         out.print_json(json.dumps(rows)) if out.is_terminal else typer.echo(json.dumps(rows, indent=2))
         return
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
     one_clock = len({clock for _, clock in clocks}) <= 1
     caption = f"start times: {clocks[0][1]}" if clocks and one_clock else None
-    table = Table(title=f"runs of {runner}", caption=caption, box=box.SIMPLE_HEAD,
+    table = Table(title=f"runs of {escape(runner)}", caption=caption, box=box.SIMPLE_HEAD,
                   pad_edge=False, show_edge=False)  # no rules between columns: fits 80 columns
     columns = [("id", "right"), ("start", "left"), ("sport", "left"), ("km", "right"), ("duration", "right"),
                ("gain m", "right"), ("walk breaks", "right")]  # fmt: skip

@@ -111,10 +111,16 @@ def test_unwritable_out_and_bad_options(tmp_path):
         2, "error: the start of the chosen part must be a number of seconds, not nan (--start).\n")
 
 
-def test_without_quiet_but_piped_stderr_holds_nothing_but_errors(tmp_path):
-    """No progress bar (nor the blank line it left) when stderr is not a terminal: the results alone, on stdout."""
-    result = run("analyze", str(SAMPLE), "--out", str(tmp_path / "o"))
+def test_without_quiet_but_piped_stderr_holds_nothing_but_errors(tmp_path, monkeypatch):
+    """No progress bar (nor the blank line it left) when stderr is not a terminal: the results alone, on stdout.
+
+    The clip's name and the folder are shown as written, brackets and all (rich would read them as markup)."""
+    clip = tmp_path / "[red]x.mp4"
+    clip.write_bytes(SAMPLE.read_bytes())
+    monkeypatch.setenv("COLUMNS", "300")  # lines unwrapped
+    result = run("analyze", str(clip), "--out", str(tmp_path / "[b]o"))
     assert result.returncode == 0 and result.stderr == "" and "running" in result.stdout
+    assert "[red]x.mp4: running" in result.stdout and f"Written: {tmp_path / '[b]o'}/summary.json" in result.stdout
 
 
 @pytest.mark.slow

@@ -422,3 +422,10 @@ def test_the_cli_names_its_own_flags_for_the_engine_settings(capsys, sqlite_url:
     assert code == 9 and err.rstrip().endswith("import their files under that name first (--runner).")
     code, _, err = run_cli(capsys, "runs", "--db", "not a url")
     assert "--" not in err.split("(")[0] and err.rstrip().endswith("(--db).")
+
+
+@pytest.mark.parametrize("runner", ["[/red]", "Anna [club]"])
+def test_runner_names_with_brackets_are_shown_as_written(capsys, sqlite_url: str, runner: str) -> None:
+    assert run_cli(capsys, "import", RUN_0531, "--runner", runner, "--db", sqlite_url)[0] == 0
+    code, out, err = run_cli(capsys, "runs", "--runner", runner, "--db", sqlite_url)
+    assert code == 0 and f"runs of {runner}" in out, err
