@@ -104,6 +104,7 @@ def add_command(
     from formcheck.findings.model import JournalEntry
     from formcheck.store import Store
     from formcheck.store.journal import add_entry, check_entry, entry_on
+    from formcheck.store.names import runner_name_problem
 
     if severity is None:
         raise UsageError("--severity is required: how bad the pump was, 0 (none) to 10 (worst)")
@@ -112,6 +113,8 @@ def add_command(
         minute=_number("--minute", minute, whole=False), note=note.strip(),
     )  # fmt: skip
     check_entry(entry)  # before the store is opened (or created) for a value that cannot be stored
+    if problem := runner_name_problem(runner):
+        raise UsageError(f"the runner's name {runner!r} {problem}: give a name like --runner anna.")
     with Store.open(db) as store:
         before = entry_on(store, runner, entry.date)
         _, created = add_entry(store, runner, entry)

@@ -138,6 +138,7 @@ def import_command(
 
     from formcheck.errors import UsageError
     from formcheck.logs.strength_csv import GIVEN_UNITS, unit_word
+    from formcheck.store import store_when_needed
     from formcheck.store.ingest import read_file, store_parsed
     from formcheck.store.names import runner_name_problem
 
@@ -150,12 +151,19 @@ def import_command(
     failures: list[tuple[Path, FormcheckError]] = []
     saved: list[str] = []
     current: Path | None = None
+    zone_stored = zone is None
+
+    def store_zone(store: "Store") -> None:
+        """Record ``--tz`` with the first file stored: a command that stores nothing changes nothing."""
+        nonlocal zone_stored
+        if not zone_stored:
+            store.set_runner_tz(runner, str(zone))
+            saved.append(f"the time zone {zone} of {runner}")
+            out.print(f"time zone of {escape(runner)}'s lift times: {zone}")
+            zone_stored = True
+
     try:
-        with _open(db) as store:
-            if zone is not None:
-                store.set_runner_tz(runner, str(zone))
-                saved.append(f"the time zone {zone} of {runner}")
-                out.print(f"time zone of {escape(runner)}'s lift times: {zone}")
+        with store_when_needed(db) as opened:  # a new store is created with the first file read well
             # One bar over all files that also moves *within* a file: the reader reports the
             # fraction it has read (bytes, points or rows), reading is 90 % of a file, storing 10 %.
             progress = Progress(
@@ -175,7 +183,8 @@ def import_command(
                     try:
                         parsed = read_file(path, units=units, progress=None if progress.disable else advance)
                         progress.update(task, description=f"storing {label}", completed=number + 0.9)
-                        report = store_parsed(store, parsed, runner=runner)
+                        store_zone(opened())
+                        report = store_parsed(opened(), parsed, runner=runner)
                     except FormcheckError as error:
                         current = None
                         failures.append((path, error))

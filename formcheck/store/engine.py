@@ -165,6 +165,9 @@ def create_store_engine(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError as error:
         raise _not_a_url(url) from error
+    if parsed.get_backend_name() == "sqlite" and (parsed.database or ":memory:") == ":memory:":
+        raise StoreError(f"{describe_url(url)} is an in-memory database, gone when the command ends: give a file "
+                         "(sqlite:///path/formcheck.db) or a server's URL.", settings=("db",))  # fmt: skip
     file = _sqlite_file(parsed)
     if file is not None and not file.parent.is_dir():
         try:

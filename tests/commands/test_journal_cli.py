@@ -100,6 +100,9 @@ def test_group_options_before_the_subcommand_are_honoured(capsys: pytest.Capture
         (["-s", "3", "--minute", "601"], "the minute the pump started must be between 0 and 600, got 601"),
         (["-s", "3", "--minute", "nan"], "the minute the pump started must be between 0 and 600, got nan"),
         (["-s", "3", "--note", "x" * 2001], "the note is 2001 characters long; keep it to 2000"),
+        (["-s", "3", "--runner", "a\nb"], "the runner's name 'a\\nb' holds a control character (a line break or a tab): "
+                                          "give a name like --runner anna."),
+        (["-s", "3", "--runner", " "], "the runner's name ' ' is empty: give a name like --runner anna."),
     ],
 )
 def test_bad_values_are_one_line_exit_2_and_create_nothing(

@@ -429,3 +429,24 @@ def test_runner_names_with_brackets_are_shown_as_written(capsys, sqlite_url: str
     assert run_cli(capsys, "import", RUN_0531, "--runner", runner, "--db", sqlite_url)[0] == 0
     code, out, err = run_cli(capsys, "runs", "--runner", runner, "--db", sqlite_url)
     assert code == 0 and f"runs of {runner}" in out, err
+
+
+def test_a_failed_import_creates_no_store_and_a_zone_is_stored_only_with_a_file(capsys, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.gpx"
+    empty.write_bytes(b"")
+    db = tmp_path / "new" / "s.db"
+    for files in ([tmp_path / "missing.gpx"], [empty]):
+        code, _, err = run_cli(capsys, "import", *files, "--tz", "Europe/Berlin", "--db", f"sqlite:///{db}")
+        assert code != 0 and err.count("\n") == 1
+    assert not (tmp_path / "new").exists()
+    code, out, _ = run_cli(capsys, "import", empty, RUN_0531, "--tz", "Europe/Berlin", "--db", f"sqlite:///{db}")
+    assert code != 0 and "time zone of default's lift times: Europe/Berlin" in out and ": 1 new (id 1)" in out
+    with Store.open(f"sqlite:///{db}") as store:
+        assert store.counts()["runs"] == 1 and store.runner_tz("default") == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_store_is_refused_not_reported_as_saved(capsys, url: str) -> None:
+    code, out, err = run_cli(capsys, "import", RUN_0531, "--db", url)
+    assert code != 0 and out == "" and "is an in-memory database, gone when the command ends" in err
+    assert err.count("\n") == 1
