@@ -102,6 +102,22 @@ def _inputs_used(request: CheckRequest) -> dict[str, list[str]]:
     return {kind: names for kind, names in used.items() if names}
 
 
+def _require_stored_logs(request: CheckRequest) -> None:
+    """A check of a run already imported (only a date given): the store is its one input, so it must exist
+    and hold the runner's logs -- checked without creating anything."""
+    from formcheck.errors import NotFoundError
+    from formcheck.store import Store
+    from formcheck.store.engine import require_store, resolve_db_url
+
+    url = resolve_db_url(request.db)
+    require_store(url)
+    with Store.open(url) as store:
+        known = request.runner in store.runners()
+    if not known:
+        raise NotFoundError(f"nothing is stored for the runner {request.runner!r}: import their runs first "
+                            "(formcheck import), or give the run's file.")  # fmt: skip
+
+
 def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckOutcome:
     """Run one check (see the module docstring for the order and its reasons)."""
     from formcheck.findings.engine import assess
@@ -109,6 +125,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
 
     clock = _Clock(progress or _quiet)
     validate_request(request)
+    if not (request.videos or request.runs or request.lifts or request.answers is not None):
+        _require_stored_logs(request)
     answers = request.answers if request.answers is not None else Answers()
     tz = zone(request.tz) if request.tz is not None else None
     day = request.date or answers.symptom.date

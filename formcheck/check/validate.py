@@ -26,7 +26,8 @@ class NothingToCheckError(UsageError):
     """A check with no video, no log and no answers: there is nothing to reason from."""
 
     def __init__(self) -> None:
-        super().__init__("nothing to check: give a video, a run, a lift export or the questionnaire answers.")
+        super().__init__("nothing to check: give a video, a run, a lift export, the questionnaire answers, or the "
+                         "date of a run already imported.")
 
 
 def zone(name: str) -> dt.tzinfo:
@@ -54,7 +55,7 @@ def effective_height_cm(request: CheckRequest) -> float | None:
 
 def validate_request(request: CheckRequest) -> None:
     """Raise one FormcheckError for the first thing that cannot work; return quietly otherwise."""
-    if not (request.videos or request.runs or request.lifts or request.answers is not None):
+    if not (request.videos or request.runs or request.lifts or request.answers is not None or request.date):
         raise NothingToCheckError()
     for path in request.videos:
         regular_file(path, "video")

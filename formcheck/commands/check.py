@@ -64,7 +64,8 @@ def _date(text: str | None) -> dt.date | None:
 
 
 TRACK_SUFFIXES = {".gpx", ".fit", ".tcx"}
-NOTHING_TO_CHECK = "nothing to check: give a video, a run (--runs), a lift export (--lifts) or --answers"
+NOTHING_TO_CHECK = ("nothing to check: give a video, a run (--runs), a lift export (--lifts), --answers, or --date "
+                    "for a run already imported")
 
 
 def _sort_files(files: list[Path], runs: list[Path], lifts: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
@@ -101,7 +102,7 @@ def check(
     from formcheck.errors import UsageError
 
     videos, runs, lifts = _sort_files(videos or [], runs or [], lifts or [])
-    if not (videos or runs or lifts or answers):  # before the heavy imports: this answer is instant
+    if not (videos or runs or lifts or answers or date):  # before the heavy imports: this answer is instant
         raise UsageError(NOTHING_TO_CHECK)
     if out is None:
         raise UsageError("give --out DIR: the folder for report.html and findings.json (e.g. --out results).")

@@ -393,6 +393,7 @@ def context_command(
     With --json: one object for one run, a list when --date matches several.
     """
     from formcheck.check.training import runner_zone, runs_on_local_day
+    from formcheck.dates import date_problem
     from formcheck.errors import NotFoundError, UsageError
 
     if (run_id is None) == (date is None):
@@ -405,6 +406,8 @@ def context_command(
             day = dt.date.fromisoformat(date)
         except ValueError:
             raise UsageError(f"--date {date!r} is not a date like 2015-05-31.") from None
+        if problem := date_problem(day):
+            raise UsageError(f"the date {day} {problem}: give the day of the run.", settings=("date",))
     with _open(db, create=False) as store:
         zone = runner_zone(store, runner, _zone(tz) if tz is not None else None)
         if day is None:

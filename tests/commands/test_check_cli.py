@@ -57,7 +57,8 @@ def test_check_with_no_inputs_is_one_line_and_exit_2(tmp_path):
     result = run("check", "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert error_line(result) == (
-        "error: nothing to check: give a video, a run (--runs), a lift export (--lifts) or --answers"
+        "error: nothing to check: give a video, a run (--runs), a lift export (--lifts), --answers, or --date for a "
+        "run already imported"
     )
     assert result.stdout == "" and not (tmp_path / "out").exists()
     assert run("check").returncode == 2  # not even --out: still the same one line
@@ -201,6 +202,18 @@ def test_log_files_after_one_flag_or_as_arguments_are_sorted_by_kind(shared_data
     doc = json.loads((tmp_path / "out" / "findings.json").read_text())
     assert doc["inputs"]["files"]["lifts"] == [FITNOTES.name] and "videos" not in doc["inputs"]["files"]
     assert f"warning: {GOOGLEFIT_RUN.name}: Dropped" in result.stdout  # import warnings name their file
+
+    # A run already imported is checked by its date alone: the store is the input.
+    again = run("check", "--date", "2015-05-31", "--db", f"sqlite:///{db}", "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    redo = json.loads((tmp_path / "again" / "findings.json").read_text())
+    assert redo["run"]["run"]["id"] == doc["run"]["run"]["id"] and redo["inputs"]["files"] == {}
+    nobody = run("check", "--date", "2015-05-31", "--runner", "nobody", "--db", f"sqlite:///{db}", "--out",
+                 str(tmp_path / "n"))  # fmt: skip
+    assert nobody.returncode != 0 and "nothing is stored for the runner 'nobody'" in error_line(nobody)
+    fresh = run("check", "--date", "2015-05-31", "--db", f"sqlite:///{tmp_path / 'new.db'}", "--out", str(tmp_path / "f"))
+    assert fresh.returncode != 0 and "there is no training store at" in error_line(fresh)
+    assert not (tmp_path / "new.db").exists() and not (tmp_path / "n").exists() and not (tmp_path / "f").exists()
 
 
 @pytest.fixture

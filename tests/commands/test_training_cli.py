@@ -116,6 +116,9 @@ def test_usage_and_not_found_errors(capsys, sqlite_url: str) -> None:
     assert run_cli(capsys, "context", "--db", sqlite_url)[0] == 2
     assert run_cli(capsys, "context", "--run", "1", "--date", "2015-05-31", "--db", sqlite_url)[0] == 2
     assert run_cli(capsys, "context", "--date", "31/05/2015", "--db", sqlite_url)[0] == 2
+    for day, problem in (("2099-01-01", "is in the future"), ("1980-01-01", "is before 1990")):
+        code, _, err = run_cli(capsys, "context", "--date", day, "--db", sqlite_url)
+        assert code == 2 and f"the date {day} {problem}" in err and err.count("\n") == 1
     code, _, err = run_cli(capsys, "runs", "--db", sqlite_url, "--runner", "nobody")
     assert code == 8 and "there is no training store at" in err and err.count("\n") == 1
     run_cli(capsys, "import", RUN_0531, "--db", sqlite_url)
