@@ -235,6 +235,7 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
     """
     from formcheck.check.training import runner_zone
     from formcheck.context.lumbar import run_local_start
+    from formcheck.context.serialize import elapsed_s
 
     with _open(db, create=False) as store:
         stored = store.runs(runner)
@@ -249,6 +250,7 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
             "sport": s.run.sport.value,
             "distance_km": None if s.run.distance_m is None else round(s.run.distance_m / 1000.0, 2),
             "duration_s": round(s.run.duration_s, 1),
+            "elapsed_s": None if (elapsed := elapsed_s(s.run)) is None else round(elapsed, 1),
             "gain_m": None if s.run.gain_m is None else round(s.run.gain_m, 1),
             "walk_breaks": _walk_break_count(s) if s.run.sport.value == "run" else None,  # runs only
         }
@@ -324,8 +326,10 @@ def _print_context(out: "Console", doc: dict[str, Any]) -> None:
     from rich.markup import escape
 
     run, lumbar, load, hills, exp = doc["run"], doc["last_lumbar_session"], doc["load"], doc["hills"], doc["experience"]
+    paused = run["elapsed_s"] is not None and run["elapsed_s"] - run["duration_s"] >= 60  # walk breaks are on this clock
     out.print(f"[bold]run {run['id']}[/] {run['local_start'].replace('T', ' ')} ({escape(run['clock'])}) {run['sport']} {_fmt(run['distance_km'], ' km', 2)} "
-              f"in {_duration(run['duration_s'])}")
+              f"in {_duration(run['duration_s'])}"
+              + (f" of timer time, {_duration(run['elapsed_s'])} from start to finish with pauses" if paused else ""))
     if lumbar is None:
         out.print("  lumbar lifting before: none in the store")
     else:

@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from formcheck.context.features import RunContext
+from formcheck.logs.records import Run
 
 TOP_LEVEL_KEYS = ("run", "last_lumbar_session", "load", "hills", "walk_breaks", "experience")
 
@@ -40,6 +41,18 @@ def plain(value: Any, digits: int = 2) -> Any:
     return str(value)
 
 
+def elapsed_s(run: Run) -> float | None:
+    """First to last recorded point, pauses included: the clock walk breaks are placed on.
+
+    ``duration_s`` is the file's own total, which for FIT and TCX is timer time (pauses
+    left out): a break 35 minutes long in a 19-minute run is a pause, not an error, and
+    this is the time that shows it.
+    """
+    if len(run.points) < 2:
+        return None
+    return (run.points[-1].time - run.points[0].time).total_seconds()
+
+
 def context_to_dict(ctx: RunContext) -> dict[str, Any]:
     """The JSON document for one run."""
     run = ctx.run
@@ -61,6 +74,7 @@ def context_to_dict(ctx: RunContext) -> dict[str, Any]:
             "sport": run.sport.value,
             "distance_km": None if run.distance_m is None else round(run.distance_m / 1000.0, 3),
             "duration_s": round(run.duration_s, 1),
+            "elapsed_s": plain(elapsed_s(run), 1),
             "avg_heart_rate_bpm": plain(run.avg_heart_rate_bpm, 1),
             "device": run.device,
             "warnings": list(run.warnings) + list(ctx.walk_breaks.warnings),

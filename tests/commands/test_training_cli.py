@@ -51,8 +51,8 @@ def test_import_twice_then_runs(capsys, sqlite_url: str) -> None:
     code, out, _ = run_cli(capsys, "runs", "--json", "--db", sqlite_url)
     rows = json.loads(out)
     assert [(r["sport"], r["distance_km"]) for r in rows] == [("run", 7.21), ("rowing", None)]
-    assert set(rows[0]) == {"id", "start", "local_start", "clock", "sport", "distance_km", "duration_s", "gain_m",
-                            "walk_breaks"}  # fmt: skip
+    assert set(rows[0]) == {"id", "start", "local_start", "clock", "sport", "distance_km", "duration_s", "elapsed_s",
+                            "gain_m", "walk_breaks"}  # fmt: skip
     assert rows[0]["clock"] == "local time estimated from GPS" and rows[1]["clock"] == "UTC"  # indoor rowing: no GPS
     code, out, _ = run_cli(capsys, "runs", "--db", sqlite_url)
     assert code == 0 and "2015-05-31" in out and "rowing" in out and "clock" in out  # two clocks: a column says which
@@ -453,3 +453,14 @@ def test_an_in_memory_store_is_refused_not_reported_as_saved(capsys, url: str) -
     code, out, err = run_cli(capsys, "import", RUN_0531, "--db", url)
     assert code != 0 and out == "" and "is an in-memory database, gone when the command ends" in err
     assert err.count("\n") == 1
+
+
+def test_walk_breaks_are_on_the_clock_with_pauses_and_the_run_says_both_times(capsys, sqlite_url: str) -> None:
+    """Google Fit's 2016-10-08 walk/run: 19:11 of timer time and a 35-min pause, 38:42 from start to finish."""
+    run_cli(capsys, "import", TRACKS / "walk_run_googlefit_gps_2016-10-08.tcx", "--db", sqlite_url)
+    code, out, _ = run_cli(capsys, "context", "--run", "1", "--json", "--db", sqlite_url)
+    doc = json.loads(out)
+    assert (doc["run"]["duration_s"], doc["run"]["elapsed_s"]) == (pytest.approx(1151, abs=1), pytest.approx(2322, abs=1))
+    assert max(b["start_s"] + b["duration_s"] for b in doc["walk_breaks"]) <= doc["run"]["elapsed_s"] + 1
+    code, out, _ = run_cli(capsys, "context", "--run", "1", "--db", sqlite_url)
+    assert "in 0:19:11 of timer time, 0:38:42 from start to finish with pauses" in out
