@@ -235,7 +235,7 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
     """
     from formcheck.check.training import runner_zone
     from formcheck.context.lumbar import run_local_start
-    from formcheck.context.serialize import elapsed_s
+    from formcheck.context.track import elapsed_s
 
     with _open(db, create=False) as store:
         stored = store.runs(runner)

@@ -15,7 +15,7 @@ import math
 from typing import Any
 
 from formcheck.context.features import RunContext
-from formcheck.logs.records import Run
+from formcheck.context.track import elapsed_s
 
 TOP_LEVEL_KEYS = ("run", "last_lumbar_session", "load", "hills", "walk_breaks", "experience")
 
@@ -39,18 +39,6 @@ def plain(value: Any, digits: int = 2) -> Any:
     if isinstance(value, dict):
         return {str(k): plain(v, digits) for k, v in value.items()}
     return str(value)
-
-
-def elapsed_s(run: Run) -> float | None:
-    """First to last recorded point, pauses included: the clock walk breaks are placed on.
-
-    ``duration_s`` is the file's own total, which for FIT and TCX is timer time (pauses
-    left out): a break 35 minutes long in a 19-minute run is a pause, not an error, and
-    this is the time that shows it.
-    """
-    if len(run.points) < 2:
-        return None
-    return (run.points[-1].time - run.points[0].time).total_seconds()
 
 
 def context_to_dict(ctx: RunContext) -> dict[str, Any]:

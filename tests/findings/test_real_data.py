@@ -46,3 +46,13 @@ def test_2015_06_20_run_names_the_deadlifts_of_the_day_before() -> None:
     sentence = next(f for f in result.findings if f.cause == "lifting_fatigue").evidence[0]
     assert "Deadlift 2 sets, top set 140 kg x 5" in sentence
     assert "on 2015-06-19, 1 day before the run (the log has dates only: 0-48 h)" in sentence
+
+
+def test_a_fit_file_broken_after_5_minutes_reads_neither_flat_nor_free_of_walk_breaks() -> None:
+    """Strava's Android FIT: samples for the first 5.2 of 59.3 minutes. The 15 m of climbing in them say
+    nothing about the route, so no "flat run" against hills, no "no walk break", and a lower confidence."""
+    found = next(f for f in _assess("run_strava_android_malformed.fit").findings if f.cause == "hills_efforts")
+    assert not any(s.startswith("A flat run") for s in found.against)
+    assert not any("No walk break" in s for s in (*found.evidence, *found.against))
+    assert any("only the first 5 min of the 59-min run" in s for s in found.evidence)
+    assert found.confidence < 0.2

@@ -12,6 +12,7 @@ steep stretches, hard efforts and what preceded each break.
 from __future__ import annotations
 
 from formcheck.context.hills import DEFAULT_HILLS
+from formcheck.context.track import sampled_fraction
 from formcheck.context.walk_breaks import DEFAULT_WALK_BREAKS, WalkBreak
 from formcheck.findings.model import CheckInputs, Finding, NotAssessed
 from formcheck.findings.rules import Rules, fmt
@@ -54,14 +55,19 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     r = Rules(th, CAUSE_ID)
     r.cite(LEVINE)
     available, expected = 0, 2
+    sampled = sampled_fraction(inputs.run.run)
+    partial = sampled is not None and sampled < float(r.value("min_sampled_fraction"))
+    if partial:
+        r.note(f"The track holds only the first {fmt(inputs.run.run.duration_s * sampled / 60, 0)} min of the "
+               f"{fmt(inputs.run.run.duration_s / 60, 0)}-min run: climbs and walk breaks after that are not seen.")
     if hills.gain_m_per_km is not None:
-        available += 1
+        available += sampled if partial and sampled is not None else 1  # a part of the route shows a part
         per_km = hills.gain_m_per_km
         r.measures.update(gain_m=hills.gain_m, gain_m_per_km=round(per_km, 1), steep_climb_m=hills.steep_climb_m)
         gain = f"{fmt(hills.gain_m or 0.0, 0)} m of climbing ({per_km:.1f} m per km)"
         if per_km >= float(r.value("hilly_gain_m_per_km")):
             r.fire("hilly", f"A hilly run: {gain}.")
-        elif per_km < float(r.value("flat_gain_m_per_km")):
+        elif per_km < float(r.value("flat_gain_m_per_km")) and not partial:
             r.argue_against(f"A flat run: {gain}.")
         else:
             r.note(f"A rolling run: {gain}.")
@@ -105,7 +111,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             r.argue_against(f"{at} followed {minutes} min of steady running{grade}, with no surge.")
         if walks.pattern == "intervals":
             r.argue_against("The walk breaks are regular, like planned run/walk intervals, so they may not mark the pump.")
-    elif not walks.breaks and walks.signal != "none":
+    elif not walks.breaks and walks.signal != "none" and not partial:
         r.note("No walk break was found in the track.")
     return r.finding(
         CAUSE_ID, TITLE, available=available, expected=expected,
