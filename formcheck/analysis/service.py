@@ -187,6 +187,10 @@ def analyze_video(job: VideoJob, progress: Callable[[float], None] | None = None
         raise UsageError(f"the chosen start, {job.start_s:g} s, is past the end of the video ({info.duration_s:.1f} s).",
                          settings=("start_s",))
     check_enough_video(job, info)
+    if job.capture_fps is not None and job.capture_fps < 0.99 * info.fps:
+        raise UsageError(f"a capture rate of {job.capture_fps:g} fps is below the {info.fps:.4g} fps the file plays "
+                         "at; slow motion is captured faster than it plays: give the phone's capture rate (e.g. 120 "
+                         "or 240), or leave it out for a clip filmed at normal speed.", settings=("capture_fps",))  # fmt: skip
     if on_probe is not None:
         on_probe(info)
     window_s = (job.end_s if job.end_s is not None else info.duration_s) - (job.start_s or 0.0)

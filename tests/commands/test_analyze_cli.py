@@ -109,6 +109,9 @@ def test_unwritable_out_and_bad_options(tmp_path):
     result = run("analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--start", "nan")  # was a traceback
     assert (result.returncode, result.stderr) == (
         2, "error: the start of the chosen part must be a number of seconds, not nan (--start).\n")
+    result = run("analyze", str(SAMPLE), "--out", str(tmp_path / "o"), "--capture-fps", "10")  # the file plays at 29.97
+    assert result.returncode == 2 and "a capture rate of 10 fps is below the 29.97 fps the file plays at" in error_line(result)
+    assert error_line(result).endswith("(--capture-fps).") and not (tmp_path / "o").exists()
 
 
 def test_without_quiet_but_piped_stderr_holds_nothing_but_errors(tmp_path, monkeypatch):
