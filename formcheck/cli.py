@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from formcheck.commands import register_all
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, VideoTooLongError
 from formcheck.native_memory import tune_malloc
 from formcheck.supervisor import supervise
 
@@ -90,12 +90,37 @@ CLI_FLAGS = {"height_cm": "--height-cm", "capture_fps": "--capture-fps", "start_
 """How this front end names the engine's settings (``FormcheckError.settings``)."""
 
 
-def _with_flags(error: FormcheckError) -> str:
-    """The engine's message, followed by the options of this CLI it is about: "... (--start, --end)"."""
-    flags = [CLI_FLAGS[name] for name in error.settings if name in CLI_FLAGS]
+def _with_flags(error: FormcheckError, options: frozenset[str] | None = None) -> str:
+    """The engine's message, followed by the options it is about that the command has: "... (--start, --end)".
+
+    ``options``: the running command's option names (None: all of this CLI's). A video too
+    long for ``check``, which has no --start/--end, is told to be trimmed instead.
+    """
+    message = error.message
+    if isinstance(error, VideoTooLongError) and options is not None and "--start" not in options:
+        message = error.trimmed
+    flags = [CLI_FLAGS[name] for name in error.settings if name in CLI_FLAGS and (options is None or CLI_FLAGS[name] in options)]
     if not flags:
-        return error.message
-    return f"{error.message.rstrip('.')} ({', '.join(flags)})."
+        return message
+    return f"{message.rstrip('.')} ({', '.join(flags)})."
+
+
+def _invoked(argv: list[str] | None) -> tuple[click.Command, str]:
+    """The (sub)command ``argv`` runs and its path ("formcheck journal add"), found by walking its words
+    down the command groups (click's own context is gone when a parse error is raised without one)."""
+    command: click.Command = _click_command()
+    path = "formcheck"
+    for word in sys.argv[1:] if argv is None else argv:
+        sub = command.commands.get(word) if isinstance(command, click.Group) else None
+        if sub is None and not word.startswith("-"):
+            break
+        if sub is not None:
+            command, path = sub, f"{path} {word}"
+    return command, path
+
+
+def _option_names(command: click.Command) -> frozenset[str]:
+    return frozenset(name for param in command.params for name in getattr(param, "opts", ()) if name.startswith("--"))
 
 
 _last_sigterm_s = -1e9
@@ -166,7 +191,8 @@ def _run(argv: list[str] | None) -> None:
                 _stderr.print("[bold red]error:[/] interrupted; nothing was written.")
             sys.exit(code)
     except FormcheckError as error:
-        _stderr.print(f"[bold red]error:[/] {escape(_with_flags(error))}")  # a message may quote "[...]" from a file
+        options = _option_names(_invoked(argv)[0])
+        _stderr.print(f"[bold red]error:[/] {escape(_with_flags(error, options))}")  # a message may quote "[...]" from a file
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         _stderr.print("[bold red]error:[/] interrupted; nothing was written.")
@@ -175,7 +201,7 @@ def _run(argv: list[str] | None) -> None:
         if type(error).__name__ == "NoArgsIsHelpError":  # the help itself, asked for by giving nothing
             error.show()
             sys.exit(error.exit_code)
-        _stderr.print(f"[bold red]error:[/] {escape(_usage_line(error))}")
+        _stderr.print(f"[bold red]error:[/] {escape(_usage_line(error, argv))}")
         sys.exit(error.exit_code)
     except click.ClickException as error:
         error.show()
@@ -185,11 +211,11 @@ def _run(argv: list[str] | None) -> None:
         sys.exit(130)
 
 
-def _usage_line(error: click.UsageError) -> str:
+def _usage_line(error: click.UsageError, argv: list[str] | None = None) -> str:
     """Click's usage error as this CLI's one line: what is wrong, then where the command's help is."""
     message = error.format_message().strip().rstrip(".")
     message = message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
-    command = error.ctx.command_path if error.ctx is not None else "formcheck"
+    command = error.ctx.command_path if error.ctx is not None else _invoked(argv)[1]
     return f"{message} (see {command} --help)."
 
 

@@ -52,7 +52,15 @@ class VideoError(FormcheckError):
 
 
 class VideoTooLongError(VideoError):
-    """A video longer than the limit, with no start and end to pick a part of it."""
+    """A video longer than the limit, with no start and end to pick a part of it.
+
+    ``trimmed`` is the same sentence for a front end with no start and end to
+    give (``check``, ``batch``): it says to trim the clip instead.
+    """
+
+    def __init__(self, message: str, *, trimmed: str | None = None, settings: tuple[str, ...] = ()) -> None:
+        super().__init__(message, settings=settings)
+        self.trimmed = trimmed or message
 
 
 class NoPersonError(FormcheckError):

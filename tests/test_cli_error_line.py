@@ -25,3 +25,14 @@ def test_option_errors_do_not_mention_an_absent_environment_variable(tmp_path: P
     assert done.returncode == 2
     assert "'abc' is not a valid integer" in done.stderr
     assert "env var" not in done.stderr
+
+
+def test_an_option_missing_its_value_points_at_its_own_commands_help() -> None:
+    for args, command in ((["journal", "add", "--severity"], "formcheck journal add"),
+                          (["check", "--out"], "formcheck check"), (["import", "--units"], "formcheck import"),
+                          (["analyze", "x.mp4", "--start"], "formcheck analyze")):  # fmt: skip
+        done = subprocess.run([sys.executable, "-m", "formcheck.cli", *args], capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+        option = args[-1]
+        assert done.returncode == 2 and done.stderr == (
+            f"error: option '{option}' requires an argument (see {command} --help).\n"), (args, done.stderr)

@@ -102,6 +102,10 @@ def one_thread_each() -> None:
 
 
 def _one_line(error: BaseException) -> str:
+    from formcheck.errors import VideoTooLongError
+
+    if isinstance(error, VideoTooLongError):  # a batch has no start and end to give: trim the clip
+        return error.trimmed
     text = str(getattr(error, "message", None) or error).strip().splitlines()
     return text[0] if text else type(error).__name__
 

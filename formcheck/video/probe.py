@@ -170,9 +170,11 @@ def _check_length(path: Path, duration_s: float, start_s: float | None, end_s: f
     picked_s = (end_s if end_s is not None else duration_s) - (start_s or 0.0)
     if (start_s is None and end_s is None) or picked_s > MAX_DURATION_S:
         minutes = duration_s / 60.0
+        longest = f"{path} is {minutes:.0f} min long; formcheck analyses at most {MAX_DURATION_S / 60:.0f} min"
         raise VideoTooLongError(
-            f"{path} is {minutes:.0f} min long; formcheck analyses at most {MAX_DURATION_S / 60:.0f} min: "
-            "pick a part of it by its start and end, in seconds.",
+            f"{longest}: pick a part of it by its start and end, in seconds.",
+            trimmed=f"{longest}: trim the clip to the part to look at (a video editor, or formcheck analyze with "
+                    "its start and end) and give that.",
             settings=("start_s", "end_s"),
         )
 

@@ -65,6 +65,16 @@ def test_check_with_no_inputs_is_one_line_and_exit_2(tmp_path):
     assert "nothing to check" in error_line(run("check"))
 
 
+def test_a_video_too_long_is_told_to_be_trimmed_as_check_has_no_start_and_end(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from long_video import write_four_hour_clip
+
+    clip = write_four_hour_clip(tmp_path / "long.mp4")
+    result = run("check", str(clip), "--out", str(tmp_path / "out"), "--db", f"sqlite:///{tmp_path / 's.db'}")
+    assert result.returncode == 5 and "trim the clip to the part to look at" in error_line(result)
+    assert "--start" not in error_line(result) and not (tmp_path / "out").exists() and not (tmp_path / "s.db").exists()
+
+
 def test_missing_out_is_one_line(tmp_path):
     result = run("check", "--answers", str(SAMPLES / "answers.toml"))
     assert result.returncode == 2 and "--out" in error_line(result)
