@@ -208,7 +208,9 @@ def check_output_dir(out_dir: Path, *, inputs: Iterable[Path] = ()) -> None:
     probe_parent = target.parent
     while not probe_parent.exists():
         probe_parent = probe_parent.parent
-    if not probe_parent.is_dir() or not os.access(probe_parent, os.W_OK | os.X_OK):
+    if not probe_parent.is_dir():
+        raise OutputError(f"{probe_parent} is a file, so no folder can be made inside it: choose another output folder.")
+    if not os.access(probe_parent, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write to {probe_parent}: choose another output folder you can write to.")
 
 

@@ -149,6 +149,9 @@ def test_a_file_as_output_folder_is_refused(tmp_path):
     path.write_text("x")
     with pytest.raises(OutputError, match="is a file"):
         check_output_dir(path)
+    with pytest.raises(OutputError, match="notes.txt is a file, so no folder can be made inside it"):
+        check_output_dir(path / "results" / "sub")  # not "cannot write to" (as if it were permissions)
+    assert path.read_text() == "x"
 
 
 def test_new_folders_follow_the_umask_not_0700(tmp_path):
