@@ -8,12 +8,14 @@ module so that the video engine and the training-log commands grow apart.
 from __future__ import annotations
 
 import atexit
+import errno
+import io
 import os
 import signal
 import sys
 import threading
 import time
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import click
 import typer
@@ -177,7 +179,85 @@ def main(argv: list[str] | None = None) -> None:
     _run(argv)
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the command was started with it closed (``>&-``): writing fails, as to any
+    closed file, so the command ends with one line instead of its results vanishing with exit code 0."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+class _WatchedOutput:
+    """Standard output as the command sees it, remembering the first write that failed.
+
+    Why: a full disk (``> /dev/full``) or a closed descriptor surfaces as an ``OSError``
+    from deep inside rich or click; this is how ``_run`` tells it from any other.
+    Everything else is the real stream's (``isatty``, ``encoding``, ``fileno``...).
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.failed: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            self.failed = self.failed or error
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            self.failed = self.failed or error
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+STDOUT_FAILED = 74
+"""Exit code when the results could not be written to standard output (sysexits' EX_IOERR)."""
+
+
 def _run(argv: list[str] | None) -> None:
+    """Run one command, ending with ``SystemExit`` on any error (one line on stderr, non-zero code).
+
+    Results that cannot reach standard output (``> /dev/full``, ``>&-``) are an error of their own,
+    one line and exit code 74, not a traceback or a silent exit 0; a reader that stopped early
+    (``| head``) ends the command quietly with the shell's code for it, 141.
+    """
+    real = sys.stdout
+    watched = _WatchedOutput(real if real is not None else _ClosedOutput())
+    sys.stdout = watched  # type: ignore[assignment]
+    try:
+        try:
+            _run_command(argv)
+        except OSError:
+            if watched.failed is None:
+                raise
+        else:
+            try:
+                watched.flush()
+            except OSError:
+                pass
+        if watched.failed is None:
+            return
+    finally:
+        sys.stdout = real if watched.failed is None else open(os.devnull, "w")  # the last flush must not fail too
+    if watched.failed.errno == errno.EPIPE:
+        sys.exit(141)
+    reason = os.strerror(watched.failed.errno) if watched.failed.errno else str(watched.failed)
+    _stderr.print(f"[bold red]error:[/] the results could not be written to standard output ({escape(reason)}); "
+                  "give the command a file or terminal that can take them.")  # fmt: skip
+    sys.exit(STDOUT_FAILED)
+
+
+def _run_command(argv: list[str] | None) -> None:
     """Run one command, ending with ``SystemExit`` on any error (one line on stderr, non-zero code)."""
     tune_malloc()  # before any thread allocates: see formcheck.native_memory
     _keep_native_logs_off_the_terminal()

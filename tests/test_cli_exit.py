@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = '''
 import atexit, sys, threading, time, pathlib
 from formcheck.cli import exit_without_teardown
@@ -37,3 +39,13 @@ def test_the_console_script_keeps_its_exit_codes_and_output(tmp_path: Path) -> N
                              capture_output=True, text=True, timeout=120)  # fmt: skip
     assert missing.returncode == 3 and missing.stderr.strip().startswith("error:") and "does not exist" in missing.stderr
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("redirect", [">/dev/full", ">&-"])
+def test_results_that_cannot_reach_standard_output_are_one_line_and_exit_74(redirect: str) -> None:
+    """A full disk or a closed descriptor: one line, exit 74 -- not a traceback, nor exit 0 with the results lost."""
+    done = subprocess.run(["bash", "-c", f'"$0" -m formcheck.cli --version {redirect}', sys.executable],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    reason = "No space left on device" if "full" in redirect else "Bad file descriptor"
+    assert (done.returncode, done.stderr) == (74, f"error: the results could not be written to standard output "
+                                                  f"({reason}); give the command a file or terminal that can take them.\n")
