@@ -88,7 +88,7 @@ def _keep_native_logs_off_the_terminal() -> None:
 
 CLI_FLAGS = {"height_cm": "--height-cm", "capture_fps": "--capture-fps", "start_s": "--start", "end_s": "--end",
              "workers": "--workers", "units": "--units", "tz": "--tz", "runner": "--runner", "db": "--db",
-             "date": "--date"}  # fmt: skip
+             "date": "--date", "data_dir": "--data-dir"}  # fmt: skip
 """How this front end names the engine's settings (``FormcheckError.settings``)."""
 
 

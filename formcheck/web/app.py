@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from formcheck import __version__
-from formcheck.errors import FormcheckError, StoreError
+from formcheck.errors import FormcheckError, OutputError, StoreError
 from formcheck.store import Store
 from formcheck.web.auth import TokenGate
 from formcheck.web.jobs import JobQueue
@@ -40,10 +40,18 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     _warm_up_readers()
     # Private by default: uploads are a person's videos, runs and health answers (other local users keep out).
-    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    settings.jobs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    shutil.rmtree(settings.incoming_dir, ignore_errors=True)  # half-received uploads of a stopped server
-    settings.incoming_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        settings.jobs_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        shutil.rmtree(settings.incoming_dir, ignore_errors=True)  # half-received uploads of a stopped server
+        settings.incoming_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        if settings.data_dir.exists() and not settings.data_dir.is_dir():
+            raise OutputError(f"{settings.data_dir} is a file, not a folder for the server's data: give a folder.",
+                              settings=("data_dir",)) from None  # fmt: skip
+        raise OutputError(f"cannot keep the server's data in {settings.data_dir}: {error.strerror or error} "
+                          f"({error.filename or settings.data_dir}); give a folder it can create and write.",
+                          settings=("data_dir",)) from None  # fmt: skip
     store = Store.open(settings.db)
     _sqlite_for_a_server(store)
     queue = JobQueue(store)

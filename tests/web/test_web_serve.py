@@ -29,6 +29,19 @@ def test_binding_beyond_localhost_needs_a_token(tmp_path: Path) -> None:
     assert short.returncode == 2 and "at least 8 characters" in short.stderr
 
 
+@pytest.mark.parametrize("where", ["a-file", "a-file/below"])
+def test_a_data_folder_that_cannot_be_made_is_one_line(tmp_path: Path, where: str) -> None:
+    (tmp_path / "a-file").write_text("mine")
+    result = subprocess.run([str(PYTHON), "-m", "formcheck.cli", "serve", "--data-dir", str(tmp_path / where),
+                             "--db", f"sqlite:///{tmp_path / 's.db'}", "--port", "1"],
+                            capture_output=True, text=True, cwd=REPO, timeout=60)  # fmt: skip
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 4 and len(lines) == 1 and lines[0].endswith("(--data-dir).")
+    assert lines[0].startswith(f"error: {tmp_path / 'a-file'} is a file" if where == "a-file"
+                               else f"error: cannot keep the server's data in {tmp_path / where}")  # fmt: skip
+    assert (tmp_path / "a-file").read_text() == "mine" and not (tmp_path / "s.db").exists()
+
+
 @pytest.mark.parametrize(("host", "local"), [("127.0.0.1", True), ("127.3.4.5", True), ("::1", True),
                                              ("localhost", True), ("0.0.0.0", False), ("192.168.1.20", False),
                                              ("::", False), ("example.org", False)])  # fmt: skip
