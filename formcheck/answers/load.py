@@ -214,8 +214,8 @@ def answers_from_dict(data: Mapping[str, Any], source: str = "answers") -> Answe
     except ValidationError as error:
         raise _from_validation_error(source, error) from None
     day = answers.symptom.date
-    if day is not None and date_problem(day):
-        raise AnswersError(f"{source}: symptom.date must be {all_fields()['symptom.date'].allowed()}, got {day}")
+    if day is not None and (problem := date_problem(day)):  # written right, but not a day a run could have been on
+        raise AnswersError(f"{source}: symptom.date {day} {problem}: give the day of the run that hurt")
     age, months = answers.runner.age, answers.runner.running_months
     if age is not None and months is not None and months > (age - MIN_RUNNING_AGE) * 12:
         raise AnswersError(f"{source}: runner.running_months is {_num(months)} ({months / 12:.0f} years) "

@@ -17,8 +17,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from sqlalchemy.exc import OperationalError
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from formcheck import __version__
 from formcheck.errors import FormcheckError, OutputError, StoreError
@@ -121,6 +123,16 @@ def _warm_up_readers() -> None:
 
 def _add_error_handlers(app: FastAPI) -> None:
     """Every refusal is JSON ``{"detail": one sentence}`` with a 4xx code (5xx only for the database)."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        """The API's errors stay JSON; a page a person opened (a deleted check, a mistyped address)
+        gets the site's own page with the sentence and a way back."""
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+            return await http_exception_handler(request, error)
+        from formcheck.web.pages import error_page
+
+        return error_page(request, error.status_code, str(error.detail), getattr(error, "headers", None))
 
     @app.exception_handler(UploadError)
     async def upload_error(_request: Request, error: UploadError) -> JSONResponse:

@@ -48,6 +48,22 @@ def _render(request: Request, name: str, page: str, status_code: int = 200, **co
                                       status_code=status_code)  # fmt: skip
 
 
+ERROR_TITLES = {404: "Not found", 405: "Not here", 409: "Not ready yet", 401: "Token needed", 403: "Not allowed"}
+
+
+def error_page(request: Request, status: int, message: str, headers: Any = None) -> HTMLResponse:
+    """The site's page for an error on a page route: the sentence, and links back (the API answers JSON)."""
+    if status == 404 and message == "Not Found":
+        message = "There is no page at this address."
+    elif status == 405:
+        message = "This address is not a page to open; start from New check or History."
+    response = _render(request, "error.html", "error", status, title=ERROR_TITLES.get(status, "Something went wrong"),
+                       message=message)  # fmt: skip
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
 def _sections() -> list[tuple[str, str, list[Any], bool]]:
     from formcheck.answers.fields import all_fields
 
@@ -72,6 +88,12 @@ async def favicon() -> Response:
 @router.get("/", response_class=HTMLResponse)
 async def new_check(request: Request) -> HTMLResponse:
     return _render(request, "new.html", "new", sections=_sections())
+
+
+@router.get("/checks/new")
+async def new_check_again(request: Request) -> Response:
+    """The address the no-JavaScript form posts to, opened again (a bookmark, Enter in the address bar): the form."""
+    return RedirectResponse(f"/?runner={quote(_runner(request))}", status_code=303)
 
 
 @router.post("/checks/new")
@@ -155,14 +177,26 @@ async def journal_form(request: Request) -> Response:
                                 JournalEntry(entry.date, entry.severity, entry.walked, entry.minute, entry.note.strip()))
     except ValidationError as error:
         first = error.errors()[0]
-        message = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-        return _render(request, "journal.html", "journal", 400, entries=[], today=dt.date.today().isoformat(),
-                       error=message, runner=raw.get("runner", "default"))  # fmt: skip
+        return await _journal_again(request, raw, f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
     except FormcheckError as error:
-        return _render(request, "journal.html", "journal", 400, entries=[], today=dt.date.today().isoformat(),
-                       error=for_web(error), runner=entry.runner)  # fmt: skip
+        return await _journal_again(request, raw, for_web(error))
     target = f"/journal?runner={quote(entry.runner)}&saved={entry.date.isoformat()}"
     return RedirectResponse(target, status_code=303)
+
+
+async def _journal_again(request: Request, raw: dict[str, str], error: str) -> HTMLResponse:
+    """The Journal page after a refused entry: the sentence, what was typed (to correct, not retype) and the
+    runs journaled so far."""
+    from formcheck.store.journal import entries
+    from formcheck.web.submit import clean_runner
+
+    try:
+        runner = clean_runner(raw.get("runner"))
+    except UploadError:
+        runner = "default"
+    rows = await run_in_threadpool(entries, request.app.state.store, runner)
+    return _render(request, "journal.html", "journal", 400, entries=rows, today=dt.date.today().isoformat(),
+                   error=error, runner=runner, typed=raw)  # fmt: skip
 
 
 @router.get("/login", response_class=HTMLResponse)

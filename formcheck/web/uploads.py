@@ -242,8 +242,13 @@ def _video_kind(path: Path) -> tuple[str, str, int]:
 
 
 def _log_kind(upload: Upload, units: str | None, name: str) -> tuple[str, str]:
+    from formcheck.batch.discover import looks_like_video
     from formcheck.logs import read_log
 
+    with upload.path.open("rb") as handle:
+        if looks_like_video(handle.read(16)):  # a clip in the wrong field: say where it belongs, not "binary file"
+            what = "run (GPX, FIT or TCX)" if upload.kind == "runs" else "lift export"
+            raise UploadError(f"{name} is a video, not a {what}: add it under videos.")
     parsed = read_log(upload.path, units=units)
     if upload.kind == "runs" and parsed.kind != "track":
         raise UploadError(f"{name} is a {parsed.format.title()} strength export, not a run: add it under lifts.")

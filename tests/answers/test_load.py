@@ -118,9 +118,10 @@ def test_the_issue_example_word_for_word(tmp_path: Path, monkeypatch: pytest.Mon
         # bad date
         ('[symptom]\ndate = "yesterday"', 'symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), from 1990 on and not in the future, got "yesterday"'),
         ("[symptom]\ndate = 2026-02-30", "not valid TOML at line 2"),
-        ("[symptom]\ndate = 2999-01-01", "symptom.date must be a date written YYYY-MM-DD (e.g. 2026-12-01), from 1990 on and not in the future, got 2999-01-01"),
+        ("[symptom]\ndate = 2999-01-01", "symptom.date 2999-01-01 is in the future: give the day of the run that hurt"),
+        ("[symptom]\ndate = 1985-06-01", "symptom.date 1985-06-01 is before 1990: give the day of the run that hurt"),
         ("[symptom]\ndate = 2026-01-01T10:00:00", "symptom.date must be a date written YYYY-MM-DD"),
-        ("[symptom]\ndate = 1989-12-31", "from 1990 on and not in the future, got 1989-12-31"),
+        ("[symptom]\ndate = 1989-12-31", "symptom.date 1989-12-31 is before 1990"),
         # answers that cannot go together
         ("[runner]\nage = 20\nrunning_months = 899", "runner.running_months is 899 (75 years) but runner.age is 20: "
                                                        "give the months of regular running, at most 192 at that age"),

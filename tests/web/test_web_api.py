@@ -76,7 +76,8 @@ def test_a_text_file_named_mp4_is_refused_by_its_content(client: TestClient, set
 
 def test_a_video_sent_as_a_run_and_a_run_sent_as_lifts(client: TestClient, settings: WebSettings) -> None:
     response = _post(client, [("runs", ("clip.gpx", SHORT_CLIP.read_bytes()))])
-    assert response.status_code == 400 and "clip.gpx" in response.json()["detail"]
+    assert response.status_code == 400
+    assert response.json()["detail"] == "clip.gpx is a video, not a run (GPX, FIT or TCX): add it under videos."
     response = _post(client, [("lifts", ("lifts.csv", TRACK.read_bytes()))])
     assert response.status_code == 400 and "add it under runs" in response.json()["detail"]
     response = _post(client, [("runs", ("lifts.csv", STRENGTH.read_bytes()))])
@@ -191,6 +192,36 @@ def test_any_name_the_cli_takes_works_on_the_web(client: TestClient) -> None:
     assert 'value="Anna O&#39;Brien (club)"' in journal.text
     refused = client.post("/api/journal", json={"runner": " ", "date": day, "severity": 1})
     assert refused.status_code == 422 and "the name is empty" in refused.text
+
+
+def test_a_page_that_is_not_there_is_a_page_and_the_api_stays_json(client: TestClient) -> None:
+    for url, status, words in (("/checks/" + "0" * 32, 404, "it was deleted, or the address is wrong"),
+                               ("/nope", 404, "There is no page at this address."),
+                               ("/checks/" + "0" * 32 + "/report", 404, "it was deleted, or the address is wrong")):  # fmt: skip
+        page = client.get(url, headers={"accept": "text/html,application/xhtml+xml"})
+        assert page.status_code == status and page.headers["content-type"].startswith("text/html"), url
+        assert words in page.text and 'href="/history?runner=default"' in page.text
+    again = client.get("/checks/new?runner=Full%20Q", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == "/?runner=Full%20Q"
+    api = client.get("/api/checks/nope", headers={"accept": "text/html"})
+    assert api.status_code == 404 and "no check with id" in api.json()["detail"]
+
+
+def test_a_refused_journal_entry_keeps_what_was_typed_and_the_runs_so_far(client: TestClient) -> None:
+    day = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    assert client.post("/api/journal", json={"runner": "Full Q", "date": day, "severity": 4}).status_code in (200, 201)
+    bad = client.post("/journal", data={"runner": "Full Q", "date": "2099-01-01", "severity": "6", "minute": "12",
+                                        "walked": "yes", "note": "hilly loop"})  # fmt: skip
+    assert bad.status_code == 400 and "2099-01-01" in bad.text
+    assert 'value="2099-01-01"' in bad.text and 'value="6"' in bad.text and 'value="12"' in bad.text
+    assert ">hilly loop</textarea>" in bad.text and " checked>" in bad.text
+    assert f"<td>{day}</td><td>4/10</td>" in bad.text and "Nothing journaled yet" not in bad.text
+
+
+def test_every_page_links_new_check_for_the_runner_it_shows(client: TestClient) -> None:
+    for url in ("/history?runner=Full%20Q", "/journal?runner=Full%20Q"):
+        page = client.get(url).text
+        assert page.count('href="/?runner=Full%20Q"') >= 2, url  # the logo and "New check"
 
 
 def test_pages_render(client: TestClient) -> None:

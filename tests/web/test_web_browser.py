@@ -93,6 +93,12 @@ def test_upload_watch_and_read_the_report_in_chromium(browser, server_factory, t
     driver.find_element(By.ID, "submit").click()
     WebDriverWait(driver, 60).until(seen.url_contains("/checks/"))
     job_url = driver.current_url
+    driver.back()  # the form again, as the browser kept it: it must be usable, not "Uploading… 100%" for ever
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "var b = document.getElementById('submit'); return !!b && document.readyState === 'complete';"))
+    assert driver.execute_script("return document.getElementById('submit').disabled") is False
+    assert driver.execute_script("return document.getElementById('sending').hidden") is True
+    driver.get(job_url)
     # The job page reloads itself when the job ends, so every wait reads the DOM in one script call
     # (no element handle survives a reload) and ignores a handle that went stale in between.
     patient = {"ignored_exceptions": (StaleElementReferenceException, NoSuchElementException)}
@@ -126,6 +132,9 @@ def test_upload_watch_and_read_the_report_in_chromium(browser, server_factory, t
     assert len(driver.find_elements(By.CSS_SELECTOR, ".plot svg")) >= 2  # a clip measure and the pumps
     assert job_url.rsplit("/", 1)[1] in driver.page_source
     _shoot(driver, "history", shots)
+    driver.set_window_size(390, 900)  # a phone: nothing runs off the side of the page
+    assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    driver.set_window_size(1100, 900)
     assert not _console_errors(driver) and not report_errors, report_errors
     if shots != tmp_path / "shots":
         shutil.rmtree(tmp_path / "shots", ignore_errors=True)
