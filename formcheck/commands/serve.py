@@ -45,10 +45,9 @@ def serve(
                     "using every core; more only helps when many short checks queue up).")] = 1,
 ) -> None:  # fmt: skip
     """Serve the web app: upload a video and logs in the browser, watch the check, read the report."""
-    import uvicorn
 
     from formcheck.errors import UsageError
-    from formcheck.web.app import create_app
+    from formcheck.web.app import create_app, stopping_server
     from formcheck.web.settings import TOKEN_ENV, WebSettings, default_data_dir, is_loopback
 
     most = max_jobs()
@@ -68,4 +67,4 @@ def serve(
     at_once = "1 check at a time" if jobs == 1 else f"{jobs} checks at once"
     typer.echo(f"formcheck serve: listening on http://{shown}:{port}/ - {gate}; {at_once}; data in {settings.data_dir}",
                err=True)  # fmt: skip
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=20)
+    stopping_server(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=20).run()

@@ -179,7 +179,8 @@ async def check_events(request: Request, job_id: str) -> StreamingResponse:
     async def stream() -> AsyncIterator[str]:
         last: dict[str, Any] | None = None
         quiet_since = time.monotonic()
-        while not await request.is_disconnected():
+        stopping = getattr(request.app.state, "stopping", None)
+        while not await request.is_disconnected() and not (stopping is not None and stopping.is_set()):
             job = await run_in_threadpool(queue.get, job_id)
             if job is None:
                 yield "event: gone\ndata: {}\n\n"

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from sqlalchemy.exc import OperationalError
@@ -77,6 +79,14 @@ def create_app(settings: WebSettings) -> FastAPI:
     app.state.store = store
     app.state.queue = queue
     app.state.worker = worker
+    app.state.stopping = threading.Event()  # set by serve's server the moment a stop is asked (StoppingServer)
+
+    def begin_stop() -> None:
+        app.state.stopping.set()
+        if worker is not None:
+            worker.begin_stop()
+
+    app.state.begin_stop = begin_stop
     app.include_router(api_router)
     app.include_router(pages_router)
     _add_error_handlers(app)
@@ -155,3 +165,22 @@ def _add_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
         message = f"{where}: {first.get('msg', 'invalid value')}" if where else str(first.get("msg", "invalid request"))
         return JSONResponse({"detail": message}, status_code=422)
+
+
+def stopping_server(app: FastAPI, **config: Any) -> Any:
+    """A uvicorn server for ``app`` that tells it the moment a stop is asked (Ctrl-C, SIGTERM).
+
+    Why: uvicorn first waits (up to ``timeout_graceful_shutdown``) for open connections
+    -- a job page's live progress stream among them -- and only then runs the app's
+    shutdown. Meanwhile the worker would finish its job and claim the next one. Here
+    the worker stops claiming and queues its running job again at once, and the progress
+    streams end, so the server stops in seconds.
+    """
+    import uvicorn
+
+    class StoppingServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            app.state.begin_stop()
+            super().handle_exit(sig, frame)
+
+    return StoppingServer(uvicorn.Config(app, **config))

@@ -91,6 +91,11 @@ class Worker:
         lease.start()
         self._threads.append(lease)
 
+    def begin_stop(self) -> None:
+        """Claim no more jobs and interrupt the running ones (queued again), without waiting: the server calls
+        this the moment a stop is asked, before it waits for open connections (a job page's live progress)."""
+        self._stop.set()
+
     def stop(self, timeout_s: float = 30.0) -> None:
         self._stop.set()
         deadline = time.monotonic() + timeout_s

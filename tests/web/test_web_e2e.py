@@ -86,3 +86,42 @@ def test_restart_mid_job_completes_it_exactly_once(server_factory, tmp_path: Pat
     with sqlite3.connect(tmp_path / "store.db") as db:
         assert db.execute("select count(*) from checks").fetchone()[0] == 1
         assert db.execute("select count(*) from jobs where status = 'done'").fetchone()[0] == 1
+
+
+def test_stopping_with_a_job_page_watching_queues_the_job_again_and_claims_no_other(server_factory,  # noqa: ANN001
+                                                                                    tmp_path: Path) -> None:
+    """SIGTERM while a job page streams A's progress and B waits: A goes back to the queue at once and
+    B is never claimed -- not A finished and B started while uvicorn waited for the stream to close."""
+    import threading
+
+    env = {"FORMCHECK_CACHE_DIR": str(tmp_path / "pose-cache")}  # cold: A runs long enough to be stopped
+    server = server_factory(env=env).start()
+    first = httpx.post(f"{server.url}/api/checks", files=_files(GYM_CLIP), data={"symptom.kind": "pump"}, timeout=60)
+    second = httpx.post(f"{server.url}/api/checks", data={"symptom.kind": "pump"}, timeout=60)
+    a, b = first.json()["id"], second.json()["id"]
+    deadline = time.monotonic() + 240
+    while httpx.get(f"{server.url}/api/checks/{a}", timeout=10).json()["stage"] != "analyse":
+        assert time.monotonic() < deadline, "A never reached the pose model"
+        time.sleep(0.1)
+    events: list[str] = []
+
+    def watch() -> None:
+        try:
+            with httpx.stream("GET", f"{server.url}/api/checks/{a}/events", timeout=60) as stream:
+                for line in stream.iter_lines():
+                    events.append(line)
+        except httpx.HTTPError:
+            pass
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    while not events:
+        time.sleep(0.05)
+    assert server.process is not None
+    server.process.terminate()
+    server.process.wait(60)
+    watcher.join(10)
+    assert not watcher.is_alive()  # the stream ended with the server
+    with sqlite3.connect(tmp_path / "store.db") as db:
+        rows = dict(db.execute("select id, status || ' ' || attempts from jobs").fetchall())
+    assert rows[a].startswith("queued") and rows[b] == "queued 0", rows
