@@ -103,10 +103,14 @@ async def new_check_form(request: Request) -> Response:
 
     try:
         job = await submit(request, request.app.state.settings, request.app.state.queue)
-    except UploadError as error:
-        return _render(request, "new.html", "new", error.status, sections=_sections(), error=error.message)
-    except FormcheckError as error:
-        return _render(request, "new.html", "new", 400, sections=_sections(), error=for_web(error))
+    except (UploadError, FormcheckError) as error:
+        typed: dict[str, str] = getattr(error, "typed", {})
+        status, message = (error.status, error.message) if isinstance(error, UploadError) else (400, for_web(error))
+        if any(key in typed for key in ("video", "runs", "lifts", "answers")) or request.headers.get(
+                "content-type", "").startswith("multipart/"):  # fmt: skip
+            message += " Your answers are kept below; choose the files again (a browser never keeps them)."
+        return _render(request, "new.html", "new", status, sections=_sections(), error=message, typed=typed,
+                       runner=typed.get("runner") or _runner(request))  # fmt: skip
     return RedirectResponse(f"/checks/{job.id}", status_code=303)
 
 

@@ -21,7 +21,7 @@ from starlette.requests import Request
 
 from formcheck.answers.model import Answers
 from formcheck.dates import date_problem
-from formcheck.errors import AnswersError
+from formcheck.errors import AnswersError, FormcheckError
 from formcheck.store.names import runner_name_problem
 from formcheck.web.jobs import Job, JobQueue, new_job_id
 from formcheck.web.settings import WebSettings
@@ -114,6 +114,7 @@ async def submit(request: Request, settings: WebSettings, queue: JobQueue) -> Jo
     staging = settings.incoming_dir / secrets.token_hex(16)
     uploads = staging / "uploads"
     uploads.mkdir(parents=True)
+    received = None
     try:
         received = await receive(request, uploads, settings.max_upload_bytes)
         options = _options(received.fields)
@@ -129,5 +130,8 @@ async def submit(request: Request, settings: WebSettings, queue: JobQueue) -> Jo
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+    except (UploadError, FormcheckError) as error:
+        error.typed = dict(received.fields) if received is not None else {}  # type: ignore[attr-defined]
+        raise  # the form without JavaScript shows the fields again, filled in as they were sent
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -239,6 +239,21 @@ def test_pages_render(client: TestClient) -> None:
     assert bad.status_code == 400 and "severity" in bad.text
 
 
+def test_a_refused_form_without_javascript_comes_back_filled_in(client: TestClient) -> None:
+    bad = client.post("/checks/new", files=[("runs", ("run.gpx", TRACK.read_bytes()))],
+                      data={"runner": "Anna", "runner.height_cm": "5000", "runner.age": "34", "symptom.kind": "pump",
+                            "symptom.date": "2026-11-30", "substances.taken": ["creatine", "stimulant_preworkout"],
+                            "units": "lb", "history.injuries.1.part": "ankle"})  # fmt: skip
+    assert bad.status_code == 400 and "5000" in bad.text and "choose the files again" in bad.text
+    page = bad.text
+    assert 'id="runner" name="runner" value="Anna"' in page and 'name="runner.age" inputmode="decimal"' in page
+    for shown in ('value="34"', 'value="5000"', 'value="pump" selected', 'value="2026-11-30"',
+                  'value="creatine" checked', 'value="stimulant_preworkout" checked', 'value="lb" selected',
+                  'value="ankle"'):  # fmt: skip
+        assert shown in page, shown
+    assert 'value="oral_anabolic_steroid" checked' not in page
+
+
 def test_no_javascript_form_path(client: TestClient, settings: WebSettings) -> None:
     response = client.post("/checks/new", files=[("runs", ("run.gpx", TRACK.read_bytes()))],
                            data={"symptom.kind": "pump"}, follow_redirects=False)  # fmt: skip
