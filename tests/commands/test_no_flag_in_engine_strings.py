@@ -24,7 +24,7 @@ WRITTEN_FOR_THE_CLI = {
     "asking.py",  # the report's "where to give it" for each front end, the CLI's included
 }
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
-NO_WEB_FIELD = {"start_s", "end_s", "capture_fps", "workers", "db"}  # the web app cannot set these
+NO_WEB_FIELD = {"start_s", "end_s", "capture_fps", "workers", "db", "data_dir"}  # the web app cannot set these
 
 
 def _engine_modules() -> list[Path]:
