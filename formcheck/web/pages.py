@@ -44,6 +44,7 @@ def _runner(request: Request) -> str:
 
 def _render(request: Request, name: str, page: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("runner", _runner(request))
+    context.setdefault("today", dt.date.today().isoformat())  # the latest day a date field takes
     return templates.TemplateResponse(request, name, {"page": page, "version": __version__, **context},
                                       status_code=status_code)  # fmt: skip
 

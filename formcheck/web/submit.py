@@ -96,6 +96,10 @@ def _answers(received: Received) -> Answers | None:
         message = error.message
         if files:
             message = message.replace(str(files[0].path), files[0].shown or "answers.toml")
+        else:
+            from formcheck.web.wording import with_question
+
+            message = with_question(message)
         raise UploadError(message) from None
     return None if answers == Answers() else answers
 

@@ -65,3 +65,20 @@ def for_web(error: str | FormcheckError, names: Mapping[str, str] = {}, hide: st
     if fields:
         text = f"{text.rstrip('.')} ({', '.join(fields)})."
     return text
+
+
+def with_question(message: str, source: str = "questionnaire") -> str:
+    """A questionnaire error as the New check page shows it: the question's words and its section first,
+    the field's key after (programs posting to the API send keys).
+
+    ``questionnaire: symptom.date 2099-05-01 is in the future`` -> ``questionnaire, The run that hurt:
+    "On which date was the run that hurt?" (symptom.date) 2099-05-01 is in the future``.
+    """
+    from formcheck.answers.fields import all_fields
+
+    found = re.match(rf"{re.escape(source)}: (?:unknown field )?([a-z_]+)\.([a-z_]+)\b", message)
+    spec = all_fields().get(f"{found.group(1)}.{found.group(2)}") if found else None
+    if found is None or spec is None or message[found.end():].startswith("."):
+        return message
+    where = f'{SECTION_TITLES.get(spec.section, spec.section)}: "{spec.question}" ({spec.key})'
+    return f"{source}, {where}{message[found.end():]}"

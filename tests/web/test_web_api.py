@@ -107,8 +107,12 @@ def test_path_traversal_names_are_only_shown(client: TestClient, settings: WebSe
 def test_bad_questionnaire_values_name_the_field(client: TestClient, settings: WebSettings) -> None:
     response = _post(client, [("runs", ("run.gpx", TRACK.read_bytes()))], {"endurance.extensor_s": "abc"})
     assert response.status_code == 400
-    assert response.json()["detail"] == ('questionnaire: endurance.extensor_s must be a number of seconds '
-                                         'between 0 and 600, got "abc"')
+    assert response.json()["detail"] == ('questionnaire, Trunk endurance tests (McGill): "Back extensor hold '
+                                         '(Biering-Sorensen): seconds held" (endurance.extensor_s) must be a number '
+                                         'of seconds between 0 and 600, got "abc"')
+    future = _post(client, [], {"symptom.date": "2099-05-01"}).json()["detail"]
+    assert future == ('questionnaire, The run that hurt: "On which date was the run that hurt?" (symptom.date) '
+                      "2099-05-01 is in the future: give the day of the run that hurt")
     assert client.post("/api/checks", data={"endurance.extenser_s": "40"}).json()["detail"].startswith(
         "questionnaire: unknown field endurance.extenser_s")
     toml = b'[runner]\nage = 300\n'
@@ -229,6 +233,7 @@ def test_pages_render(client: TestClient) -> None:
     client.post("/api/journal", json={"date": day, "severity": 4, "walked": True})
     new = client.get("/")
     assert new.status_code == 200 and 'name="endurance.extensor_s"' in new.text and 'name="red_flags.dark_urine"' in new.text
+    assert f'name="symptom.date" value="" min="1990-01-01" max="{dt.date.today().isoformat()}"' in new.text
     history = client.get("/history")
     assert history.status_code == 200 and "<svg" in history.text  # the journal's pump plot
     journal = client.post("/journal", data={"runner": "default", "date": day, "severity": "6", "note": "hills"},
