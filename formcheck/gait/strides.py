@@ -73,6 +73,23 @@ def _nanmean(values: np.ndarray) -> float:
     return float(finite.mean()) if len(finite) else float("nan")
 
 
+def _leading_side(body: Body, frame: int, sign: int) -> int:
+    """The leg whose ankle is foremost at ``frame``: the one landing at a contact.
+
+    Why not the stride's ``foot``: contacts are found on the *leading* heel whatever
+    its label (BlazePose swaps the legs in a side view), and ``foot`` is the parity
+    label that agrees best with the model's labels over the pass. Where the labels
+    are swapped at a contact, the labelled foot is the trailing one, and its ankle,
+    behind the hip, gave a "negative overstride" no contact can have.
+    """
+    ahead = [(body.ankle(side)[frame, 0] - body.hip_mid[frame, 0]) * sign for side in (0, 1)]
+    if not np.isfinite(ahead[1]):
+        return 0
+    if not np.isfinite(ahead[0]):
+        return 1
+    return 0 if ahead[0] >= ahead[1] else 1
+
+
 def build_strides(body: Body, events: list[FootEvent], facing_sign: np.ndarray, lean_deg: np.ndarray,
                   head_flexion_deg: np.ndarray, forward_head_deg: np.ndarray, max_stride_s: float) -> list[Stride]:
     """Every contact-to-contact cycle of one foot, measured."""
@@ -88,8 +105,9 @@ def build_strides(body: Body, events: list[FootEvent], facing_sign: np.ndarray, 
             sl = slice(a.frame, b.frame)
             sign = int(facing_sign[a.frame]) or 1
             legs = float(np.nanmedian(body.leg_length_px[sl]))
-            knee = joint_angle_deg(body.hip(foot)[a.frame], body.knee(foot)[a.frame], body.ankle(foot)[a.frame])
-            overstride = (body.ankle(foot)[a.frame, 0] - body.hip_mid[a.frame, 0]) * sign / legs * 100.0
+            landing = _leading_side(body, a.frame, sign)
+            knee = joint_angle_deg(body.hip(landing)[a.frame], body.knee(landing)[a.frame], body.ankle(landing)[a.frame])
+            overstride = (body.ankle(landing)[a.frame, 0] - body.hip_mid[a.frame, 0]) * sign / legs * 100.0
             hip_y = body.hip_mid[sl, 1]
             oscillation = (np.nanmax(hip_y) - np.nanmin(hip_y)) / legs * 100.0 if np.isfinite(hip_y).any() else np.nan
             next_off = [t for t in toe_offs if a.time_s < t.time_s < a.time_s + 0.5 * duration]  # before the other foot lands

@@ -64,3 +64,25 @@ def test_lost_frames_are_reported_as_intervals():
     assert lost.lost_intervals_s() == [(1.0, pytest.approx(89 / 60)), (pytest.approx(200 / 60), pytest.approx(202 / 60))]
     a = analyze_track(lost)
     assert any("2 stretches, longest 1.0-1.5 s" in w for w in a.warnings)
+
+
+def test_contact_measures_read_the_landing_leg_whatever_its_label():
+    """Metamorphic: BlazePose swaps the legs' labels in a side view. Swapping them over a stretch of frames
+    (a few contacts) leaves overstride and knee flexion at contact unchanged: both are read from the
+    foremost leg, the one the contact was found on -- never the trailing one (a "negative overstride")."""
+    from formcheck.pose.landmarks import INDEX
+
+    track = synthetic_track(duration_s=8.0)
+    plain = analyze_track(track)
+    xy = track.xy_px.copy()
+    frames = slice(int(2.0 * track.fps), int(5.0 * track.fps))
+    for name in ("hip", "knee", "ankle", "heel", "foot_index"):
+        left, right = INDEX[f"left_{name}"], INDEX[f"right_{name}"]
+        xy[frames, left], xy[frames, right] = track.xy_px[frames, right], track.xy_px[frames, left]
+    from dataclasses import replace
+
+    swapped = analyze_track(replace(track, xy_px=xy))
+    assert min(s.overstride_pct_leg for s in swapped.strides) > 0
+    for name in ("overstride_pct_leg", "knee_flexion_at_contact_deg"):
+        assert swapped.metrics[name].value == pytest.approx(plain.metrics[name].value, abs=0.5), name
+        assert swapped.metrics[name].sd == pytest.approx(plain.metrics[name].sd, abs=0.5), name
