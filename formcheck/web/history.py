@@ -1,8 +1,9 @@
 """A runner's history: past checks, measured trends across clips, and pumps from the journal.
 
 Read from what the store already keeps (``video_analyses``: one row per
-analysed clip with its headline numbers; ``checks``; ``journal_entries``), so
-the history costs no re-analysis.  A clip's date is the day it shows when
+analysed clip and settings, with its headline numbers; ``checks``; ``journal_entries``), so
+the history costs no re-analysis. A clip analysed again with other settings (another
+height) has a row for each; the trends show its latest, once.  A clip's date is the day it shows when
 known, else the day it was analysed.  The plots are small inline SVGs drawn
 with matplotlib's object API (no pyplot: no global state shared between the
 server's threads).
@@ -45,7 +46,8 @@ def history(store: Store, queue: JobQueue, runner: str) -> dict[str, Any]:
             select(CheckRow).join(RunnerRow).where(RunnerRow.name == runner).order_by(CheckRow.created_at.desc())
         ).all()
     trends: dict[str, list[dict[str, Any]]] = {name: [] for name in TRENDS}
-    for clip in clips:
+    latest = {clip.video_sha256: clip for clip in clips}  # analysed_at order: the last analysis of each clip wins
+    for clip in sorted(latest.values(), key=lambda row: row.analysed_at):  # one point a clip, however often analysed
         day = clip.recorded_on or clip.analysed_at.date()
         job = jobs.get(links.get(clip.id))
         shown = {item["name"]: item["shown"] for item in job.inputs} if job else {}

@@ -297,3 +297,20 @@ def test_openapi_schema_lists_the_api(client: TestClient) -> None:
 def test_the_data_folder_is_private(client: TestClient, settings: WebSettings) -> None:
     for folder in (settings.data_dir, settings.jobs_dir, settings.incoming_dir):
         assert folder.stat().st_mode & 0o077 == 0, folder
+
+
+def test_a_clip_analysed_again_with_another_height_is_one_point_in_the_trends(client: TestClient) -> None:
+    """A batch re-run with another --height-cm keeps a row per settings (upserted by clip and settings);
+    the history shows the clip once, with its latest numbers."""
+    from formcheck.batch.results import save_analysis
+    from formcheck.store.checks import VideoAnalysisRecord
+
+    store = client.app.state.store  # type: ignore[attr-defined]
+    for key, cadence in (("k|h=175", 166.0), ("k|h=180", 167.0)):
+        summary = {"activity": "running", "metrics": {"cadence_spm": {"value": cadence}}}
+        save_analysis(store, "Anna", VideoAnalysisRecord("a" * 64, key, "run.mp4", summary, dt.date(2026, 11, 2)))
+    save_analysis(store, "Anna", VideoAnalysisRecord("b" * 64, "k|h=175", "later.mp4",
+                                                     {"activity": "running", "metrics": {"cadence_spm": {"value": 170.0}}},
+                                                     dt.date(2026, 11, 9)))  # fmt: skip
+    points = client.get("/api/history", params={"runner": "Anna"}).json()["trends"]["cadence_spm"]
+    assert [(p["video"], p["value"]) for p in points] == [("run.mp4", 167.0), ("later.mp4", 170.0)]
