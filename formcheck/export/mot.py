@@ -60,6 +60,19 @@ DESCRIPTION = (
 """Free-text header lines (no '=': OpenSim would read such a line as a key=value pair)."""
 
 
+FILE_CLOCK = ("Time is the video file's clock, not real seconds: the clip looks like slow motion of unknown speed "
+              "(analyse it with its capture rate to get real time).")
+"""The line replacing "time is in real seconds" when slow motion is suspected and no capture rate was given."""
+
+
+def description(analysis: Analysis) -> tuple[str, ...]:
+    """The header's free-text lines, true about this clip's clock."""
+    if analysis.time_scale.suspected and analysis.time_scale.capture_fps is None:
+        return (DESCRIPTION[0], DESCRIPTION[1].replace("time is in real seconds", "time is in file seconds"),
+                FILE_CLOCK, *DESCRIPTION[2:])  # fmt: skip
+    return DESCRIPTION
+
+
 def angle_table(analysis: Analysis) -> dict[str, np.ndarray]:
     """The ``COLUMNS`` as (n,) arrays in degrees, NaN where not measured."""
     legs = leg_angles_deg(analysis.body, analysis.facing_sign)
@@ -85,7 +98,7 @@ def write_mot(path: Path, track: PoseTrack, analysis: Analysis, height_cm: float
     with path.open("w", encoding="utf-8", newline="\n") as out:
         name = path.stem.replace("=", "_")  # a name line with '=' would be read as a key=value pair
         out.write(f"{name}\nversion=1\nnRows={data.shape[0]}\nnColumns={data.shape[1]}\ninDegrees=yes\n")
-        out.write("\n".join(DESCRIPTION) + "\nendheader\n")
+        out.write("\n".join(description(analysis)) + "\nendheader\n")
         out.write("\t".join(("time",) + COLUMNS) + "\n")
         complete = "\t".join([f"%.{DECIMALS}f"] * data.shape[1]) + "\n"
         for row in data:

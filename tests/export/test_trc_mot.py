@@ -126,6 +126,19 @@ def test_slow_motion_time_column_is_real_time(tmp_path: Path) -> None:
     assert float(trc.meta["DataRate"]) == pytest.approx(1.0 / np.median(np.diff(trc.time_s)), rel=1e-3)
 
 
+def test_a_mot_of_suspected_slow_motion_says_its_time_is_the_files_clock(tmp_path: Path) -> None:
+    track = synthetic_track(cadence_spm=20.0, duration_s=40.0, fps=30.0)  # an 8x slow-motion runner, rate unknown
+    analysis = analyze_track(track)
+    assert analysis.time_scale.suspected and analysis.time_scale.capture_fps is None
+    write_mot(tmp_path / "slow.mot", track, analysis)
+    text = " ".join(read_mot(tmp_path / "slow.mot").header_text)
+    assert "time is in real seconds" not in text and "time is in file seconds" in text
+    assert "the clip looks like slow motion of unknown speed" in text
+    given, real = runner(capture_fps=240.0)  # the capture rate given: real seconds, as it says
+    write_mot(tmp_path / "real.mot", given, real)
+    assert "time is in real seconds" in " ".join(read_mot(tmp_path / "real.mot").header_text)
+
+
 def test_missing_markers_are_blank_fields_that_read_back_as_nan(tmp_path: Path) -> None:
     track, analysis = runner()
     xy = analysis.body.xy.copy()
