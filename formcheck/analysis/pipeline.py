@@ -111,10 +111,34 @@ def _asymmetry(steps: list[Step]) -> Metric:
 
 
 def _visible_reason(body: Body, indices: tuple[int, ...], what: str) -> str | None:
-    seen = body.visible_fraction(indices)
+    """Why a measure of ``what`` is withheld for being out of view, or None.
+
+    Counted over the frames the runner is in: frames where nobody is in the picture
+    (the runner left it) say nothing about whether their shoulders could be seen.
+    """
+    present = np.isfinite(body.xy[:, :, 0]).any(axis=1)
+    seen = body.visible_fraction(indices, frames=present)
     if seen >= MIN_VISIBLE_FRACTION:
         return None
-    return f"{what} not in frame in {100 * (1 - seen):.0f}% of frames"
+    return f"{what} not in frame in {100 * (1 - seen):.0f}% of the frames the runner is in"
+
+
+PLAUSIBLE_DEG = {"trunk_lean_deg": (-30.0, 60.0, "trunk lean"), "head_flexion_deg": (-60.0, 90.0, "head flexion"),
+                 "forward_head_deg": (-45.0, 75.0, "forward head angle")}  # fmt: skip
+"""Per-stride angles no runner shows (a trunk leaning back 30 deg, a head bent 90 deg down): outside them the
+pose model has misplaced the upper body (shoulders put below the hips in a legs-only clip, a face turned back)."""
+
+
+def _implausible_reason(strides: list[Stride], attr: str) -> str | None:
+    """Why ``attr`` is withheld when a stride's value is outside what a runner can show, or None."""
+    low, high, words = PLAUSIBLE_DEG[attr]
+    values = [getattr(s, attr) for s in strides if np.isfinite(getattr(s, attr))]
+    wild = [v for v in values if not low <= v <= high]
+    if not wild:
+        return None
+    worst = max(wild, key=lambda v: max(low - v, v - high))
+    return (f"a stride's {words} of {worst:.0f} deg is outside what a runner shows ({low:.0f} to {high:.0f}): "
+            "the pose model misplaced the upper body")
 
 
 def _time_scale(track: PoseTrack, activity: ActivityCall, file_cadence: float | None, factor: float,
@@ -197,8 +221,10 @@ def _metrics(body: Body, orientation: Orientation, activity: ActivityCall, time_
         f"not measurable from {VIEW_WORDS[orientation.view]}: this measure needs a side view"
         if orientation.view in VIEW_WORDS else "view unknown: this measure needs a side view")
     few = None if len(strides) >= 2 else f"only {len(strides)} stride{'s' if len(strides) != 1 else ''} measured (need 2)"
-    trunk_reason = side_reason or _visible_reason(body, SHOULDERS + HIPS, "shoulders and hips") or few
-    head_reason = side_reason or _visible_reason(body, EARS + (NOSE,), "head") or few
+    trunk_reason = (side_reason or _visible_reason(body, SHOULDERS + HIPS, "shoulders and hips") or few
+                    or _implausible_reason(strides, "trunk_lean_deg"))  # fmt: skip
+    head_reason = (side_reason or _visible_reason(body, EARS + (NOSE,), "head") or few
+                   or _implausible_reason(strides, "head_flexion_deg") or _implausible_reason(strides, "forward_head_deg"))
     leg_reason = side_reason or few
 
     def per_stride(attr: str, unit: str, reason: str | None) -> Metric:

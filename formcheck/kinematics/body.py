@@ -61,14 +61,16 @@ class Body:
     def nose(self) -> np.ndarray:
         return self.xy[:, NOSE, :]
 
-    def visible_fraction(self, indices: tuple[int, ...], threshold: float = 0.5) -> float:
-        """Share of frames in which all ``indices`` were seen with confidence (for honest nulls)."""
-        if self.n == 0:
-            return 0.0
+    def visible_fraction(self, indices: tuple[int, ...], threshold: float = 0.5,
+                         frames: np.ndarray | None = None) -> float:  # fmt: skip
+        """Share of frames (of ``frames``, a mask, when given) in which all ``indices`` were seen with
+        confidence (for honest nulls)."""
         seen = np.all(self.visibility[:, list(indices)] >= threshold, axis=1) & np.all(
             np.isfinite(self.xy[:, list(indices), 0]), axis=1
         )
-        return float(seen.mean())
+        if frames is not None:
+            seen = seen[frames]
+        return float(seen.mean()) if len(seen) else 0.0
 
 
 def build_body(track: PoseTrack, cleaned_xy_px: np.ndarray) -> Body:

@@ -86,3 +86,26 @@ def test_contact_measures_read_the_landing_leg_whatever_its_label():
     for name in ("overstride_pct_leg", "knee_flexion_at_contact_deg"):
         assert swapped.metrics[name].value == pytest.approx(plain.metrics[name].value, abs=0.5), name
         assert swapped.metrics[name].sd == pytest.approx(plain.metrics[name].sd, abs=0.5), name
+
+
+def test_an_upper_body_no_runner_can_show_is_withheld_not_averaged():
+    """Shoulders put below and behind the hips (a legs-only clip's invented torso): a trunk lean of about
+    -105 deg in every stride is not a measurement; the metric and its drift are withheld, saying why."""
+    a = analyze_track(synthetic_track(lean_start_deg=-105.0, lean_end_deg=-105.0))
+    assert min(s.trunk_lean_deg for s in a.strides) < -90
+    lean = a.metrics["trunk_lean_deg"]
+    assert lean.value is None and "outside what a runner shows (-30 to 60)" in (lean.reason or "")
+    assert a.metrics["trunk_lean_drift_deg"].value is None and a.drift["trunk_lean_deg"] is None
+
+
+def test_frames_without_the_runner_do_not_count_as_shoulders_out_of_view():
+    """The runner runs out of the picture for 60 % of the clip: the trunk lean of the frames they are in is
+    measured (it was withheld as 'shoulders and hips not in frame in 60 % of frames')."""
+    from dataclasses import replace
+
+    track = synthetic_track(duration_s=10.0)
+    gone = np.arange(track.n_frames) >= int(0.4 * track.n_frames)
+    xy = track.xy_px.copy()
+    xy[gone] = np.nan
+    a = analyze_track(replace(track, xy_px=xy, found=~gone, visibility=np.where(gone[:, None], 0.0, track.visibility)))
+    assert a.metrics["trunk_lean_deg"].value == pytest.approx(8.0, abs=0.3)
