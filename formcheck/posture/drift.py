@@ -34,7 +34,10 @@ def fifths_drift(values: list[float]) -> Drift | None:
         return None
     k = max(1, int(round(len(series) / 5)))
     first, last = series[:k], series[-k:]
-    sd_first = float(first.std(ddof=1)) if k > 1 else 0.0
-    sd_last = float(last.std(ddof=1)) if k > 1 else 0.0
+    # One stride a fifth has no spread of its own; the stride-to-stride spread of the whole series stands in
+    # for it (it was reported as 0.0: "+0.2 deg +- 0.0", a certainty one stride a fifth cannot give).
+    whole = float(series.std(ddof=1))
+    sd_first = float(first.std(ddof=1)) if k > 1 else whole
+    sd_last = float(last.std(ddof=1)) if k > 1 else whole
     return Drift(float(first.mean()), float(last.mean()), float(last.mean() - first.mean()),
                  float(np.sqrt(sd_first**2 + sd_last**2)), k)  # fmt: skip
