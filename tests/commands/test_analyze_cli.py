@@ -50,6 +50,9 @@ def test_analyze_writes_summary_strides_and_frames(tmp_path):
         assert (metric["value"] is None) == (metric["reason"] is not None)
     assert summary["video"]["width"] == 480 and summary["video"]["frames"] == 47
     assert summary["filter"]["cutoff_hz"] > 0
+    frames = summary["video"]["frames"]
+    assert 0 <= summary["filter"]["landmark_frames_left_nan"] <= 33 * frames  # landmark-frames, named so
+    assert "frames_left_nan" not in summary["filter"]
     strides = (out / "strides.csv").read_text().splitlines()
     frames = (out / "frames.csv").read_text().splitlines()
     assert strides[0].startswith("stride,foot,facing,contact_frame") and len(frames) == 48
