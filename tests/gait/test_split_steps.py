@@ -90,3 +90,17 @@ def test_only_a_peak_lower_than_both_neighbours_one_step_apart_is_dropped(peaks,
 def test_without_a_period_nothing_is_dropped():
     peaks = np.array([0, 7, 15])
     assert without_split_steps(peaks, np.array([0.4] * 16), TIMES[:16], None).tolist() == [0, 7, 15]
+
+
+def test_a_step_far_shorter_than_the_others_is_a_split_one_not_a_step() -> None:
+    """Far runner entering the frame: a false contact 0.2 s after a real one, then 0.5-s steps. The
+    short 'step' (and the one it cut short) would pull the cadence from 120 to ~150 steps/min."""
+    from formcheck.gait.events import FootEvent
+    from formcheck.gait.strides import steps_from_contacts
+
+    times = [0.0, 0.2, 0.7, 1.2, 1.7, 2.2, 2.7]
+    contacts = [FootEvent(i % 2, "contact", int(t * 30), t, 0) for i, t in enumerate(times)]
+    steps = steps_from_contacts(contacts)
+    assert [round(s.duration_s, 2) for s in steps] == [0.5] * 5
+    limp = [FootEvent(i % 2, "contact", int(t * 30), t, 0) for i, t in enumerate([0.0, 0.4, 1.0, 1.4, 2.0, 2.4])]
+    assert len(steps_from_contacts(limp)) == 5  # a limp's 0.4/0.6-s steps are all kept
