@@ -141,6 +141,21 @@ def _implausible_reason(strides: list[Stride], attr: str) -> str | None:
             "the pose model misplaced the upper body")
 
 
+MAX_BOUNCE_PCT_LEG = 20.0
+"""The hips rise and fall ~6-10 cm a step in running (7-12 % of an 86-cm leg) and less in walking. Beyond
+20 % of leg length the hip's height in the picture changes for another reason (a camera looking down at a
+runner crossing the frame, distance), and the "bounce" would be that."""
+
+
+def _bounce_reason(strides: list[Stride]) -> str | None:
+    """Why vertical oscillation is withheld when its typical stride is beyond any runner's bounce, or None."""
+    values = [s.vertical_oscillation_pct_leg for s in strides if np.isfinite(s.vertical_oscillation_pct_leg)]
+    if not values or float(np.median(values)) <= MAX_BOUNCE_PCT_LEG:
+        return None
+    return (f"the hips rise and fall {float(np.median(values)):.0f}% of leg length a stride, beyond any runner's "
+            f"bounce (up to {MAX_BOUNCE_PCT_LEG:.0f}%): the camera's angle or distance moves them in the picture")
+
+
 def _time_scale(track: PoseTrack, activity: ActivityCall, file_cadence: float | None, factor: float,
                 options: AnalysisOptions) -> TimeScale:
     reason = None
@@ -245,7 +260,8 @@ def _metrics(body: Body, orientation: Orientation, activity: ActivityCall, time_
         m["trunk_lean_drift_deg"] = Metric(lean_drift.change, "deg", lean_drift.sd, 2 * lean_drift.n_each)
     m["head_flexion_deg"] = per_stride("head_flexion_deg", "deg", head_reason)
     m["forward_head_deg"] = per_stride("forward_head_deg", "deg", head_reason)
-    m["vertical_oscillation_pct_leg"] = per_stride("vertical_oscillation_pct_leg", "% leg length", leg_reason)
+    m["vertical_oscillation_pct_leg"] = per_stride("vertical_oscillation_pct_leg", "% leg length",
+                                                   leg_reason or _bounce_reason(strides))  # fmt: skip
     m["overstride_pct_leg"] = per_stride("overstride_pct_leg", "% leg length", leg_reason)
     m["knee_flexion_at_contact_deg"] = per_stride("knee_flexion_at_contact_deg", "deg", leg_reason)
     leg_cm = options.height_cm * LEG_LENGTH_FRACTION_OF_HEIGHT if options.height_cm else None
