@@ -135,6 +135,11 @@ def combine(cues: list[Cue]) -> tuple[str, str]:
     return activity, f"{verdict}: " + "; ".join(c.text for c in cues)
 
 
+TOO_SHORT_TO_TELL_S = 4.0
+"""A clip this short with a step in it may simply end before the next one (a 2.8-s jog toward the camera
+showed one): too short to call "no alternating steps"; a longer one with under two steps is not gait."""
+
+
 def classify_activity(body: Body, view: str, steps: list[Step], found_fraction: float,
                       cadence_spm: float | None, real_time_known: bool = False) -> ActivityCall:
     """Call the activity of the tracked person (see module docstring for the rules).
@@ -146,6 +151,10 @@ def classify_activity(body: Body, view: str, steps: list[Step], found_fraction: 
     if found_fraction < 0.2 or view == "unknown":
         return ActivityCall("unknown", "the body was not visible enough to tell", None, knee)
     if len(steps) < 2:
+        span_s = float(body.time_s[-1] - body.time_s[0]) if body.n > 1 else 0.0
+        if steps and span_s < TOO_SHORT_TO_TELL_S:
+            return ActivityCall("unknown", f"only {len(steps)} step in {span_s:.1f} s: too short to tell walking, "
+                                "running or anything else; film at least 10 s", None, knee)  # fmt: skip
         return ActivityCall("other", "no alternating steps: the feet do not move like walking or running", None, knee)
     if view != "side":
         if cadence_spm is None:

@@ -62,6 +62,15 @@ def test_front_view_clips_give_front_view_and_null_side_metrics(pose_track_of, v
         assert a.metrics[metric].value is None and "side view" in a.metrics[metric].reason
 
 
+def test_a_jog_too_short_to_tell_is_called_that_not_no_alternating_steps(pose_track_of, videos_dir):
+    """2.8 s of a jog toward the camera holds one step: the clip ends before the next, so the activity
+    cannot be told -- it is not 'other (no alternating steps)', which is for clips long enough to show gait."""
+    _, _, a = analyse(pose_track_of, videos_dir, "outdoor_front_jog_portrait.mp4")
+    assert a.activity.activity == "unknown" and a.activity.reason.startswith("only 1 step in 2.8 s: too short to tell")
+    assert not any("no alternating steps" in w for w in a.warnings)
+    assert any(w.startswith("Only 1 step in 2.8 s") and w.endswith("film at least 10 s.") for w in a.warnings)
+
+
 def test_front_road_clip_finds_the_four_cuts_and_a_running_cadence(pose_track_of, videos_dir):
     _, track, a = analyse(pose_track_of, videos_dir, "outdoor_front_road_pace_cuts.mp4")
     assert np.allclose(track.time_s[track.scene_cut], [2.5, 5.0, 7.5, 10.0], atol=0.1)
