@@ -141,6 +141,20 @@ def _implausible_reason(strides: list[Stride], attr: str) -> str | None:
             "the pose model misplaced the upper body")
 
 
+def _landing_reason(strides: list[Stride]) -> str | None:
+    """Why overstride and knee flexion at contact are withheld when most contacts show no landing leg, or None.
+
+    A contact with no ankle both under the body's reach and ahead of the hip
+    (``gait.strides._leading_side``) is a peak of something else: in the lab clip the
+    model laid a "leg" along the treadmill's handrail, and the contacts came from it.
+    """
+    landed = sum(1 for s in strides if np.isfinite(s.overstride_pct_leg))
+    if not strides or 2 * landed >= len(strides):
+        return None
+    return (f"a landing foot ahead of the hip was found at only {landed} of {len(strides)} contacts: the pose "
+            "model placed a leg off the body (a treadmill's rail, a shadow), so the contacts are not landings")
+
+
 MAX_BOUNCE_PCT_LEG = 20.0
 """The hips rise and fall ~6-10 cm a step in running (7-12 % of an 86-cm leg) and less in walking. Beyond
 20 % of leg length the hip's height in the picture changes for another reason (a camera looking down at a
@@ -262,8 +276,9 @@ def _metrics(body: Body, orientation: Orientation, activity: ActivityCall, time_
     m["forward_head_deg"] = per_stride("forward_head_deg", "deg", head_reason)
     m["vertical_oscillation_pct_leg"] = per_stride("vertical_oscillation_pct_leg", "% leg length",
                                                    leg_reason or _bounce_reason(strides))  # fmt: skip
-    m["overstride_pct_leg"] = per_stride("overstride_pct_leg", "% leg length", leg_reason)
-    m["knee_flexion_at_contact_deg"] = per_stride("knee_flexion_at_contact_deg", "deg", leg_reason)
+    landing_reason = leg_reason or _landing_reason(strides)
+    m["overstride_pct_leg"] = per_stride("overstride_pct_leg", "% leg length", landing_reason)
+    m["knee_flexion_at_contact_deg"] = per_stride("knee_flexion_at_contact_deg", "deg", landing_reason)
     leg_cm = options.height_cm * LEG_LENGTH_FRACTION_OF_HEIGHT if options.height_cm else None
     for name in ("vertical_oscillation", "overstride"):
         pct = m[f"{name}_pct_leg"]

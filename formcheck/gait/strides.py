@@ -77,8 +77,14 @@ def _nanmean(values: np.ndarray) -> float:
     return float(finite.mean()) if len(finite) else float("nan")
 
 
-def _leading_side(body: Body, frame: int, sign: int) -> int:
-    """The leg whose ankle is foremost at ``frame``: the one landing at a contact.
+MIN_ANKLE_DROP_LEGS = 0.5
+"""At a contact the landing ankle is well below the hip (~0.9 leg lengths; never above half a leg). A "leg"
+whose ankle is higher is one the model laid along something else (a treadmill's handrail, in the lab clip)."""
+
+
+def _leading_side(body: Body, frame: int, sign: int, legs: float) -> int | None:
+    """The leg whose ankle is foremost at ``frame`` among those that can be standing: the one landing at a
+    contact; None when neither ankle is low enough to be on the ground, or the foremost is behind the hip.
 
     Why not the stride's ``foot``: contacts are found on the *leading* heel whatever
     its label (BlazePose swaps the legs in a side view), and ``foot`` is the parity
@@ -86,12 +92,18 @@ def _leading_side(body: Body, frame: int, sign: int) -> int:
     are swapped at a contact, the labelled foot is the trailing one, and its ankle,
     behind the hip, gave a "negative overstride" no contact can have.
     """
-    ahead = [(body.ankle(side)[frame, 0] - body.hip_mid[frame, 0]) * sign for side in (0, 1)]
-    if not np.isfinite(ahead[1]):
-        return 0
-    if not np.isfinite(ahead[0]):
-        return 1
-    return 0 if ahead[0] >= ahead[1] else 1
+    hip = body.hip_mid[frame]
+    best, best_ahead = None, -np.inf
+    for side in (0, 1):
+        ankle = body.ankle(side)[frame]
+        if not (np.all(np.isfinite(ankle)) and np.all(np.isfinite(hip))):
+            continue
+        if hip[1] - ankle[1] < MIN_ANKLE_DROP_LEGS * legs:  # y up: a standing ankle is far below the hip
+            continue
+        ahead = (ankle[0] - hip[0]) * sign
+        if ahead > best_ahead:
+            best, best_ahead = side, ahead
+    return best if best_ahead > 0 else None  # a foot landing behind the hip: not a landing this frame shows
 
 
 def build_strides(body: Body, events: list[FootEvent], facing_sign: np.ndarray, lean_deg: np.ndarray,
@@ -109,9 +121,13 @@ def build_strides(body: Body, events: list[FootEvent], facing_sign: np.ndarray, 
             sl = slice(a.frame, b.frame)
             sign = int(facing_sign[a.frame]) or 1
             legs = float(np.nanmedian(body.leg_length_px[sl]))
-            landing = _leading_side(body, a.frame, sign)
-            knee = joint_angle_deg(body.hip(landing)[a.frame], body.knee(landing)[a.frame], body.ankle(landing)[a.frame])
-            overstride = (body.ankle(landing)[a.frame, 0] - body.hip_mid[a.frame, 0]) * sign / legs * 100.0
+            landing = _leading_side(body, a.frame, sign, legs)
+            if landing is None:
+                knee, overstride = float("nan"), float("nan")
+            else:
+                knee = joint_angle_deg(body.hip(landing)[a.frame], body.knee(landing)[a.frame],
+                                       body.ankle(landing)[a.frame])  # fmt: skip
+                overstride = (body.ankle(landing)[a.frame, 0] - body.hip_mid[a.frame, 0]) * sign / legs * 100.0
             hip_y = body.hip_mid[sl, 1]
             oscillation = (np.nanmax(hip_y) - np.nanmin(hip_y)) / legs * 100.0 if np.isfinite(hip_y).any() else np.nan
             next_off = [t for t in toe_offs if a.time_s < t.time_s < a.time_s + 0.5 * duration]  # before the other foot lands

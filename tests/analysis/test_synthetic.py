@@ -125,3 +125,25 @@ def test_a_bounce_no_runner_has_is_withheld_as_the_cameras_doing():
     xy[:, :, 1] += sway[:, None]
     swung = analyze_track(replace(track, xy_px=xy)).metrics["vertical_oscillation_pct_leg"]
     assert swung.value is None and "beyond any runner's bounce (up to 20%)" in (swung.reason or "")
+
+
+def test_a_leg_laid_along_a_treadmill_rail_gives_no_landing_numbers():
+    """The lab clip's failure, built: the model puts one "leg" at hip height ahead of the runner (along the
+    treadmill's handrail), swaying with the stride a quarter cycle off the real one. Contacts come from that
+    "leg", no landing foot stands ahead of the hip at them, and overstride and knee at contact are withheld,
+    saying why -- not averaged from whatever ankle was foremost."""
+    from dataclasses import replace
+
+    from formcheck.pose.landmarks import INDEX
+
+    track = synthetic_track(duration_s=8.0)
+    xy = track.xy_px.copy()
+    hip = xy[:, INDEX["right_hip"]]
+    sway = 300.0 * (0.6 + 0.1 * np.cos(2 * np.pi * ((168.0 / 120.0) * track.time_s - 0.3)))  # the left foot behind at its peaks
+    for name in ("knee", "ankle", "heel", "foot_index"):
+        xy[:, INDEX[f"right_{name}"], 0] = hip[:, 0] + sway * (0.5 if name == "knee" else 1.0)
+        xy[:, INDEX[f"right_{name}"], 1] = hip[:, 1]  # at hip height
+    a = analyze_track(replace(track, xy_px=xy))
+    for name in ("overstride_pct_leg", "knee_flexion_at_contact_deg"):
+        metric = a.metrics[name]
+        assert metric.value is None and "a landing foot ahead of the hip was found at only" in (metric.reason or ""), name
