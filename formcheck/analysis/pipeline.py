@@ -341,6 +341,6 @@ def _warnings(track: PoseTrack, orientation: Orientation, activity: ActivityCall
         out.append(f"Too short: only {len(strides)} full stride{'s' if len(strides) != 1 else ''} ({len(steps)} steps) measured; film at least 10 s of steady running.")
     if activity.activity == "other":
         out.append("This does not look like running or walking (no alternating steps): gait numbers are left out.")
-    elif activity.activity == "unknown" and activity.reason.startswith("only "):
+    elif activity.too_short:
         out.append(f"{activity.reason[:1].upper()}{activity.reason[1:]}.")
     return out

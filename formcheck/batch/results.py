@@ -33,11 +33,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from formcheck.errors import StoreError, UsageError
+from formcheck.errors import StoreError
 from formcheck.store.api import Store
 from formcheck.store.checks import VideoAnalysisRecord
 from formcheck.store.models import RunnerRow, VideoAnalysisRow
-from formcheck.store.names import runner_name_problem
+from formcheck.store.names import require_runner_name
 
 LOCK_RETRIES = 8
 CSV_COLUMNS = ("status", "runner", "video", "activity", "view", "facing", "cadence_spm", "trunk_lean_deg",
@@ -71,8 +71,7 @@ def _columns(record: VideoAnalysisRecord, now: dt.datetime) -> dict[str, Any]:
 
 def save_analysis(store: Store, runner: str, record: VideoAnalysisRecord) -> int:
     """Upsert one clip's row (and its runner) in one transaction; returns the row id. Safe under concurrency."""
-    if problem := runner_name_problem(runner):  # the discovery refuses these; the store never holds one
-        raise UsageError(f"the runner's name {runner!r} {problem}.", settings=("runner",))
+    require_runner_name(runner)  # the discovery refuses these; the store never holds one
     insert = _insert(store.engine.dialect.name)
     runners, analyses = RunnerRow.__table__, VideoAnalysisRow.__table__
     for attempt in range(LOCK_RETRIES):

@@ -223,10 +223,6 @@ def _duration(seconds: float) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
-SHORT_CLOCK = {"local time estimated from GPS": "GPS est."}
-"""The ``runs`` table's clock column, kept narrow (the JSON and the caption say it in full)."""
-
-
 def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json: JsonOption = False) -> None:
     """List the runner's activities with distance, duration, climbing and walk breaks.
 
@@ -234,8 +230,7 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
     stored by `import --tz`, else the one the GPS longitude gives, else UTC (each row says which).
     """
     from formcheck.check.training import runner_zone
-    from formcheck.context.lumbar import run_local_start
-    from formcheck.context.track import elapsed_s
+    from formcheck.context.lumbar import GPS_CLOCK, run_local_start
 
     with _open(db, create=False) as store:
         stored = store.runs(runner)
@@ -250,7 +245,7 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
             "sport": s.run.sport.value,
             "distance_km": None if s.run.distance_m is None else round(s.run.distance_m / 1000.0, 2),
             "duration_s": round(s.run.duration_s, 1),
-            "elapsed_s": None if (elapsed := elapsed_s(s.run)) is None else round(elapsed, 1),
+            "elapsed_s": None if s.run.elapsed_s is None else round(s.run.elapsed_s, 1),
             "gain_m": None if s.run.gain_m is None else round(s.run.gain_m, 1),
             "walk_breaks": _walk_break_count(s) if s.run.sport.value == "run" else None,  # runs only
         }
@@ -285,7 +280,8 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
             "-" if row["walk_breaks"] is None else str(row["walk_breaks"]),
         ]
         if not one_clock:
-            cells.insert(2, SHORT_CLOCK.get(str(row["clock"]), str(row["clock"])))
+            # kept narrow: the JSON says the clock in full
+            cells.insert(2, "GPS est." if row["clock"] == GPS_CLOCK else str(row["clock"]))
         table.add_row(*cells)
     out.print(table)
 
@@ -402,8 +398,7 @@ def context_command(
 
     if (run_id is None) == (date is None):
         raise UsageError("give exactly one of --run ID or --date YYYY-MM-DD.")
-    if tz is not None:
-        _zone(tz)
+    given = _zone(tz) if tz is not None else None  # a bad name fails before the store is opened
     day = None
     if date is not None:
         try:
@@ -413,7 +408,7 @@ def context_command(
         if problem := date_problem(day):
             raise UsageError(f"the date {day} {problem}: give the day of the run.", settings=("date",))
     with _open(db, create=False) as store:
-        zone = runner_zone(store, runner, _zone(tz) if tz is not None else None)
+        zone = runner_zone(store, runner, given)
         if day is None:
             targets = [store.run(run_id, runner)]  # type: ignore[arg-type]
         elif not (targets := runs_on_local_day(store, runner, day, zone)):

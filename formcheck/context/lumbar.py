@@ -113,6 +113,8 @@ def utc_offset_from_longitude(run: Run) -> dt.timedelta | None:
 
 
 ESTIMATED_BASIS = "local clock, zone estimated from GPS longitude"
+GPS_CLOCK = "local time estimated from GPS"
+"""Which clock :func:`run_local_start` gives when no zone is known but the track's longitude is."""
 NO_ZONE_BASIS = "lift times known, not the run's start on the same clock"
 
 
@@ -170,7 +172,7 @@ def run_local_start(run: Run, zone: dt.tzinfo | None = None) -> tuple[dt.datetim
     if zone is not None:
         return clock.start.astimezone(zone).replace(tzinfo=None), str(zone)
     if clock.local is not None:
-        return clock.local, "local time estimated from GPS"
+        return clock.local, GPS_CLOCK
     return clock.start.astimezone(dt.timezone.utc).replace(tzinfo=None), "UTC"
 
 

@@ -15,7 +15,6 @@ import math
 from typing import Any
 
 from formcheck.context.features import RunContext
-from formcheck.context.track import elapsed_s
 
 TOP_LEVEL_KEYS = ("run", "last_lumbar_session", "load", "hills", "walk_breaks", "experience")
 
@@ -62,7 +61,7 @@ def context_to_dict(ctx: RunContext) -> dict[str, Any]:
             "sport": run.sport.value,
             "distance_km": None if run.distance_m is None else round(run.distance_m / 1000.0, 3),
             "duration_s": round(run.duration_s, 1),
-            "elapsed_s": plain(elapsed_s(run), 1),
+            "elapsed_s": plain(run.elapsed_s, 1),
             "avg_heart_rate_bpm": plain(run.avg_heart_rate_bpm, 1),
             "device": run.device,
             "warnings": list(run.warnings) + list(ctx.walk_breaks.warnings),

@@ -205,18 +205,6 @@ def moving_median_speed(grid: TrackGrid, min_speed_mps: float = 1.8) -> float | 
     return float(np.median(moving)) if moving.size else None
 
 
-def elapsed_s(run: Run) -> float | None:
-    """First to last recorded point, pauses included: the clock walk breaks are placed on.
-
-    ``duration_s`` is the file's own total, which for FIT and TCX is timer time (pauses
-    left out): a break 35 minutes long in a 19-minute run is a pause, not an error, and
-    this is the time that shows it.
-    """
-    if len(run.points) < 2:
-        return None
-    return (run.points[-1].time - run.points[0].time).total_seconds()
-
-
 def sampled_fraction(run: Run) -> float | None:
     """How much of the activity's own duration its samples span (1.0 when all of it, or more with pauses).
 
@@ -224,7 +212,7 @@ def sampled_fraction(run: Run) -> float | None:
     climbs and walk breaks after the last sample are not in the track, and a cause must not
     read "flat" or "no walk break" from the part that is.
     """
-    elapsed = elapsed_s(run)
+    elapsed = run.elapsed_s
     if elapsed is None or run.duration_s <= 0:
         return None
     return elapsed / run.duration_s

@@ -46,6 +46,7 @@ class ActivityCall:
     reason: str
     hip_low_phase: float | None
     swing_knee_flexion_deg: float | None
+    too_short: bool = False  # "unknown" because the clip ends before gait can show, not because of the body
 
 
 def _hip_low_phase(body: Body, steps: list[Step]) -> float | None:
@@ -154,7 +155,7 @@ def classify_activity(body: Body, view: str, steps: list[Step], found_fraction: 
         span_s = float(body.time_s[-1] - body.time_s[0]) if body.n > 1 else 0.0
         if steps and span_s < TOO_SHORT_TO_TELL_S:
             return ActivityCall("unknown", f"only {len(steps)} step in {span_s:.1f} s: too short to tell walking, "
-                                "running or anything else; film at least 10 s", None, knee)  # fmt: skip
+                                "running or anything else; film at least 10 s", None, knee, too_short=True)  # fmt: skip
         return ActivityCall("other", "no alternating steps: the feet do not move like walking or running", None, knee)
     if view != "side":
         if cadence_spm is None:

@@ -93,10 +93,12 @@ def _leading_side(body: Body, frame: int, sign: int, legs: float) -> int | None:
     behind the hip, gave a "negative overstride" no contact can have.
     """
     hip = body.hip_mid[frame]
+    if not np.all(np.isfinite(hip)):
+        return None
     best, best_ahead = None, -np.inf
     for side in (0, 1):
         ankle = body.ankle(side)[frame]
-        if not (np.all(np.isfinite(ankle)) and np.all(np.isfinite(hip))):
+        if not np.all(np.isfinite(ankle)):
             continue
         if hip[1] - ankle[1] < MIN_ANKLE_DROP_LEGS * legs:  # y up: a standing ankle is far below the hip
             continue

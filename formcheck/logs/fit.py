@@ -62,7 +62,7 @@ def read_fit(data: bytes, name: str, *, progress: ProgressCallback | None = None
     draft.damaged = problem is not None
     run = finish_run(draft, name, "fit")
     if problem and broke:
-        covered_s = (run.points[-1].time - run.points[0].time).total_seconds()
+        covered_s = run.elapsed_s or 0.0
         note = (
             f"The FIT file breaks part-way ({problem}); kept the {len(run.points)} samples recorded "
             f"before the break (up to {run.points[-1].time:%H:%M:%S} UTC)."

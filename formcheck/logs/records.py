@@ -75,6 +75,18 @@ class Run:
     avg_heart_rate_bpm: float | None = None
     warnings: tuple[str, ...] = ()
 
+    @property
+    def elapsed_s(self) -> float | None:
+        """First to last recorded point, pauses included: the clock walk breaks are placed on.
+
+        ``duration_s`` is the file's own total, which for FIT and TCX is timer time (pauses
+        left out): a break 35 minutes long in a 19-minute run is a pause, not an error, and
+        this is the time that shows it. None with fewer than two points.
+        """
+        if len(self.points) < 2:
+            return None
+        return (self.points[-1].time - self.points[0].time).total_seconds()
+
 
 class SetKind(str, Enum):
     """How a set was logged; warm-ups are not hard sets."""

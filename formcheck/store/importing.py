@@ -30,11 +30,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from formcheck.errors import UsageError
 from formcheck.logs.records import LiftSet, Run, StrengthLog
 from formcheck.store.codec import encode_points, lift_key, run_key
 from formcheck.store.models import LiftSetRow, RunnerRow, RunRow, SegmentRow, SourceRow
-from formcheck.store.names import runner_name_problem
+from formcheck.store.names import require_runner_name
 
 _UTC = dt.timezone.utc
 _KEY_CHUNK = 500  # bound on IN (...) lists; SQLite allows 32k parameters, be modest
@@ -79,8 +78,7 @@ class ImportReport:
 
 
 def get_or_create_runner(session: Session, name: str) -> RunnerRow:
-    if problem := runner_name_problem(name):
-        raise UsageError(f"the runner's name {name!r} {problem}.", settings=("runner",))
+    require_runner_name(name)
     runner = session.scalars(select(RunnerRow).where(RunnerRow.name == name)).one_or_none()
     if runner is None:
         runner = RunnerRow(name=name, created_at=dt.datetime.now(_UTC))

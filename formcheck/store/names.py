@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from formcheck.errors import UsageError
+
 MAX_RUNNER_CHARS = 200
 BREAKING_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 """Control characters (tab, newline, NEL U+0085) and Unicode's line and paragraph separators (U+2028/9)."""
@@ -24,3 +26,13 @@ def runner_name_problem(name: str) -> str | None:
     if len(name) > MAX_RUNNER_CHARS:
         return f"is longer than {MAX_RUNNER_CHARS} characters"
     return None
+
+
+def require_runner_name(name: str) -> None:
+    """Raise the UsageError (about the ``runner`` setting) for a name the store must never hold.
+
+    The last guard where a runner row is created, for every way one is (an import, a check,
+    a journal entry, a batch's upsert): the front ends check first, in their own words.
+    """
+    if problem := runner_name_problem(name):
+        raise UsageError(f"the runner's name {name!r} {problem}.", settings=("runner",))

@@ -34,10 +34,15 @@ STAGES = (("import", "Reading logs"), ("analyse", "Watching the video"), ("conte
 
 
 def _runner(request: Request) -> str:
+    return _runner_or_default(request.query_params.get("runner"))
+
+
+def _runner_or_default(raw: str | None) -> str:
+    """The runner a page shows: the name given when the store could hold it, else ``default``."""
     from formcheck.web.submit import clean_runner
 
     try:
-        return clean_runner(request.query_params.get("runner"))
+        return clean_runner(raw)
     except UploadError:
         return "default"
 
@@ -107,8 +112,7 @@ async def new_check_form(request: Request) -> Response:
     except (UploadError, FormcheckError) as error:
         typed: dict[str, str] = getattr(error, "typed", {})
         status, message = (error.status, error.message) if isinstance(error, UploadError) else (400, for_web(error))
-        if any(key in typed for key in ("video", "runs", "lifts", "answers")) or request.headers.get(
-                "content-type", "").startswith("multipart/"):  # fmt: skip
+        if request.headers.get("content-type", "").startswith("multipart/"):  # the form: it may have held files
             message += " Your answers are kept below; choose the files again (a browser never keeps them)."
         return _render(request, "new.html", "new", status, sections=_sections(), error=message, typed=typed,
                        runner=typed.get("runner") or _runner(request))  # fmt: skip
@@ -160,8 +164,8 @@ async def journal_page(request: Request, saved: str | None = None, error: str | 
     from formcheck.store.journal import entries
 
     rows = await run_in_threadpool(entries, request.app.state.store, _runner(request))
-    return _render(request, "journal.html", "journal", entries=rows, today=dt.date.today().isoformat(),
-                   saved=saved if saved and len(saved) <= 10 else None, error=error)  # fmt: skip
+    shown = saved if saved and len(saved) <= 10 else None  # a date, nothing longer from the query
+    return _render(request, "journal.html", "journal", entries=rows, saved=shown, error=error)
 
 
 @router.post("/journal")
@@ -193,15 +197,10 @@ async def _journal_again(request: Request, raw: dict[str, str], error: str) -> H
     """The Journal page after a refused entry: the sentence, what was typed (to correct, not retype) and the
     runs journaled so far."""
     from formcheck.store.journal import entries
-    from formcheck.web.submit import clean_runner
 
-    try:
-        runner = clean_runner(raw.get("runner"))
-    except UploadError:
-        runner = "default"
+    runner = _runner_or_default(raw.get("runner"))
     rows = await run_in_threadpool(entries, request.app.state.store, runner)
-    return _render(request, "journal.html", "journal", 400, entries=rows, today=dt.date.today().isoformat(),
-                   error=error, runner=runner, typed=raw)  # fmt: skip
+    return _render(request, "journal.html", "journal", 400, entries=rows, error=error, runner=runner, typed=raw)
 
 
 @router.get("/login", response_class=HTMLResponse)
