@@ -127,7 +127,7 @@ def _clip_view(video: VideoArtifacts) -> ClipView:
 
 
 def _thresholds() -> tuple[list[dict[str, Any]], str | None]:
-    """The thresholds file grouped by cause section: [{section, title, rows: [{name, value, source}]}]."""
+    """The thresholds file grouped by cause section: [{section, title, rows: [{name, value, listed, source}]}]."""
     try:
         th = load_thresholds()
     except FormcheckError as error:
@@ -140,7 +140,7 @@ def _thresholds() -> tuple[list[dict[str, Any]], str | None]:
         groups.setdefault(section, []).append({
             "name": rest or name,
             "value": f"{len(value)} items" if listed else value,
-            "items": ", ".join(map(str, value)) if listed else None,
+            "listed": ", ".join(map(str, value)) if listed else None,
             "source": th[name].source,
         })  # fmt: skip
     out = [{"section": k, "title": k.replace("_", " ").capitalize(), "rows": v} for k, v in groups.items()]

@@ -41,6 +41,7 @@ ONSET_COLOUR = "#c2362f"
 SMOOTH_S = 31  # seconds in the pace running median
 STYLE = {
     "svg.fonttype": "none",  # text stays text: 3x smaller and faster than glyph paths, still selectable
+    "svg.hashsalt": "formcheck",  # fixed clip-path ids: the same check gives the same HTML (else random per run)
     "font.size": 9.5,
     "font.family": "DejaVu Sans",
     "axes.edgecolor": "#c5ccd6",

@@ -145,3 +145,22 @@ def test_engine_sentences_capitalised_escaped_and_code() -> None:
         "Run <code>formcheck journal add</code> &lt;after&gt; each run"
     )
     assert str(inline_code("`<script>`")) == "<code>&lt;script&gt;</code>"  # escaped first: never a tag
+
+
+def test_listed_thresholds_show_their_items_and_the_page_is_the_same_twice(tmp_path, real_inputs, real_video) -> None:
+    """A threshold that is a list (exercise-name patterns) shows its items; a row key named ``items`` once printed
+    ``<built-in method items of dict ...>`` 130 times, with a memory address that, with matplotlib's random SVG
+    clip-path ids, made two renderings of the same check differ."""
+    from formcheck.findings.thresholds import load_thresholds
+
+    thresholds = load_thresholds()
+    listed = next(name for name in thresholds.names() if isinstance(thresholds[name].value, (list, tuple)))
+    pages = []
+    for k in (1, 2):
+        (tmp_path / str(k)).mkdir()
+        write_report(tmp_path / str(k), make_result(), real_inputs, [real_video], make_meta())
+        pages.append((tmp_path / str(k) / "report.html").read_text(encoding="utf-8"))
+    assert "built-in method" not in pages[0]
+    first_item = str(thresholds[listed].value[0])
+    assert f"<code>{first_item}" in pages[0] or f", {first_item}" in pages[0]
+    assert pages[0] == pages[1]
