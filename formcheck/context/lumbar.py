@@ -1,4 +1,4 @@
-"""The lifting before a run that loaded the lower back: last such session, and the 72 h before.
+"""The lifting before a run that loaded the lower back: last such session, each of the week before, and the 72 h before.
 
 "Heavy deadlifts or squats the days before" is half the forum's answer to a
 lower-back pump on a run.  This module finds, from the runner's own strength
@@ -23,7 +23,8 @@ When it happened is said as precisely as the data allows and no more:
   estimated from GPS longitude"; with no GPS, hours stay null and ``hours_basis``
   is ``NO_ZONE_BASIS`` (the times are there, the run's zone is not);
 * date-only logs (FitNotes): ``hours_before`` null, only ``days_before``, and a
-  lift on the run's own date is left out because its order is unknown.
+  lift on the run's own date is left out because its order is unknown (it is
+  kept apart as ``unordered_same_day``, for the findings to mention).
 
 Sessions are calendar days; a session's time is its first lumbar-loading set.
 """
@@ -46,6 +47,7 @@ Classifier = Callable[[str], "str | None"]  # exercise name -> "none" | "moderat
 class LumbarConfig:
     window_h: float = 72.0
     best_lookback_days: int = 90
+    recent_days: int = 7  # sessions listed one by one (the findings' own window, 96 h, must fit inside)
 
 
 DEFAULT_LUMBAR = LumbarConfig()
@@ -89,6 +91,13 @@ class LumbarContext:
     last_session: LumbarSession | None
     window: LumbarWindow
     unclassified_exercises: tuple[str, ...]  # names in the window no taxonomy rule knows
+    recent_sessions: tuple[LumbarSession, ...] = ()
+    """Every lumbar-loading session of the ``recent_days`` before the run, latest first: the last one need not be
+    the hardest (light rows the evening before a heavy deadlift day two days earlier), and the findings judge each."""
+    unordered_same_day: LumbarSession | None = None
+    """Lumbar loading logged on the run's own day with no usable time (a date-only log): left out of the above,
+    since it may have come after the run, but not to be passed over in silence -- if it came first, it was the
+    closest session of all."""
 
 
 def taxonomy_classifier() -> Classifier:
@@ -224,15 +233,14 @@ def lumbar_context(
     by_day: dict[dt.date, list[LiftSet]] = defaultdict(list)
     for s in loading:
         by_day[s.performed_on].append(s)
-    last: LumbarSession | None = None
-    if by_day:
-        day = max(by_day)
-        day_sets = by_day[day]
+
+    def session(day_sets: list[LiftSet]) -> LumbarSession:
+        day = day_sets[0].performed_on
         timed = [s.started_at for s in day_sets if s.started_at is not None]
         hours, basis = clock.hours_before(min(timed)) if timed else (None, None)
         if timed and hours is None:  # not a date-only log: say what is missing instead
             basis = NO_ZONE_BASIS
-        last = LumbarSession(
+        return LumbarSession(
             date=day,
             hours_before=hours,
             hours_basis=basis,
@@ -261,4 +269,9 @@ def lumbar_context(
         tonnage_kg=sum(set_tonnage_kg(s) for s in window_loading if is_hard_set(s)),
     )
     unknown = _distinct([s.exercise for s in window_sets if classes[s.exercise] is None])
-    return LumbarContext(last, window, unknown)
+    last = session(by_day[max(by_day)]) if by_day else None
+    recent_days = sorted((day for day in by_day if (run_date - day).days <= cfg.recent_days), reverse=True)
+    unordered = [s for s in lifts if s.performed_on == run_date and classes[s.exercise] in LUMBAR_CLASSES
+                 and clock.hours_before(s.started_at)[0] is None]  # fmt: skip
+    return LumbarContext(last, window, unknown, tuple(session(by_day[day]) for day in recent_days),
+                         session(unordered) if unordered else None)

@@ -50,10 +50,17 @@ def lumbar_before(inputs: CheckInputs, day: dt.date | None = None) -> LumbarCont
     probe = Run(sport=Sport.RUN, start=noon, duration_s=0.0, distance_m=None, points=())
     dated = [replace(s, started_at=None) for s in inputs.lifts]  # date only: no hours pretended
     context = lumbar_context(probe, dated, classifier(inputs))
-    last = context.last_session
-    if last is not None and any(s.started_at is not None and s.performed_on == last.date for s in inputs.lifts):
-        context = replace(context, last_session=replace(last, hours_basis=NO_ZONE_BASIS))  # timed, but no run to time against
-    return context
+    timed_days = {s.performed_on for s in inputs.lifts if s.started_at is not None}
+
+    def unanchored(session: LumbarSession | None) -> LumbarSession | None:
+        """A session whose lifts had times: they are known, the run's start is not (there is no run to time against)."""
+        if session is None or session.date not in timed_days:
+            return session
+        return replace(session, hours_basis=NO_ZONE_BASIS)
+
+    return replace(context, last_session=unanchored(context.last_session),
+                   recent_sessions=tuple(map(unanchored, context.recent_sessions)),
+                   unordered_same_day=unanchored(context.unordered_same_day))  # fmt: skip
 
 
 def lumbar_days(inputs: CheckInputs) -> set[dt.date]:

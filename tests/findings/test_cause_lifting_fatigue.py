@@ -120,3 +120,43 @@ def test_timed_lifts_without_a_run_track_are_not_called_date_only() -> None:
     assert "1 day before the run (the lift times are known, not the run's start time: 0-48 h)" in found.evidence[0]
     dated = lifting_fatigue.assess(check(lifts=deadlift_day(days_before(1)), symptom_date=RUN_DAY), TH)
     assert "(the log has dates only: 0-48 h)" in dated.evidence[0]
+
+
+def _rows(day: dt.date, at: dt.datetime | None, kg: float = 40.0) -> list:
+    from training_builders import lift
+
+    return [lift(day, "Barbell Row", kg, 10, i + 1, at=at) for i in range(2)]
+
+
+@pytest.mark.parametrize("timed", [True, False])
+def test_light_work_after_a_heavy_session_never_lowers_the_score_or_takes_the_evidence(timed: bool) -> None:
+    """Heavy deadlifts 42 h before and light rows 16 h before: the deadlifts stay the evidence (the QA run saw 0.90
+    drop to 0.80 and quote the rows, since only the last session was judged) and the score can only rise."""
+    heavy_at = RUN_START - dt.timedelta(hours=42) if timed else None
+    light_at = RUN_START - dt.timedelta(hours=16) if timed else None
+    heavy = deadlift_day(heavy_at.date() if timed else days_before(2), sets=6, kg=150.0, at=heavy_at)
+    light = _rows(light_at.date() if timed else days_before(1), light_at)
+
+    def judged(lifts: list) -> Finding:
+        inputs = check(run=run_ctx(lifts=lifts), lifts=lifts) if timed else check(lifts=lifts, symptom_date=RUN_DAY)
+        found = lifting_fatigue.assess(inputs, TH)
+        assert isinstance(found, Finding)
+        return found
+
+    alone, both = judged(heavy), judged(heavy + light)
+    assert both.score >= alone.score and "stacked_sessions" in both.rules_fired
+    assert both.evidence[0].startswith("Deadlift 6 x 3 at 150 kg") and "Barbell Row" not in both.evidence[0]
+    assert both.measures["session_date"] == heavy[0].performed_on.isoformat()
+    assert judged(light).score < both.score  # the light rows alone argue less: they were not what was judged
+
+
+def test_a_deadlift_on_the_run_day_of_a_date_only_log_is_said_not_passed_over() -> None:
+    """FitNotes logs dates only: a session on the run's own day may have come after the run, so it is not counted,
+    but the finding says it is there instead of 'the last session was 20 days before'."""
+    lifts = deadlift_day(days_before(20), sets=2, reps=5) + deadlift_day(RUN_DAY, sets=3, kg=150.0)
+    found = lifting_fatigue.assess(check(lifts=lifts, symptom_date=RUN_DAY), TH)
+    assert isinstance(found, Finding) and found.score == 0.0
+    assert any(s.startswith(f"Deadlift 3 x 3 at 150 kg is logged on the day of the run ({RUN_DAY.isoformat()}) without a time")
+               for s in found.evidence)  # fmt: skip
+    assert "last lumbar-loading session known to be before the run" in found.against[0]
+    assert found.confidence == pytest.approx(0.75)  # the log covers the day; the nearest session's order is unknown

@@ -4,15 +4,21 @@ Why 96 h: after eccentric lumbar-extensor work, strength loss peaked at
 24-48 h and pain had resolved by 96 h (Pettitt et al. 2010).  Erectors still
 recovering from heavy pulls have less endurance left for an hour of holding
 the trunk up while running, which is the forum's commonest theory for a back
-pump.  The session comes from the run's context (hours when the logs carry
+pump.  The sessions come from the run's context (hours when the logs carry
 times) or, without an imported run, from the lift log against the symptom date
 (days only).  The rules: a session in the window, inside the 24-48 h peak, of
 the heavy class, with many hard sets, near the runner's own best, or several
-sessions stacked.
+sessions stacked.  Every session in the window is judged and the one the rules
+score highest is the evidence, so more lifting never lowers the score; a lift
+on the run's own day in a date-only log is said, not counted (its order is
+unknown).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from formcheck.context.lumbar import LumbarContext, LumbarSession
 from formcheck.findings.model import CheckInputs, Finding, NotAssessed
 from formcheck.findings.rules import Rules, fmt
 from formcheck.findings.thresholds import Thresholds
@@ -31,6 +37,31 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         return NotAssessed(CAUSE_ID, TITLE, "give the date of the run that hurt or its GPS track to assess it",
                            asks=("symptom.date", "date"))  # fmt: skip
 
+    rule_out = (
+        "Pumps on runs with no lumbar-loading lifting in the 4 days before (a symptom journal of every run shows it).",
+        "No pump on a run 24-48 h after a heavy deadlift or squat session.",
+    )
+    # Each session in the window is judged and the one that argues most is the evidence: the last session need
+    # not be the hardest (light rows the evening before, heavy deadlifts two days before), and logging more
+    # lifting must never make this cause look less likely.
+    window_h = float(th.value(f"{CAUSE_ID}.window_h"))
+    judged = [_judge(inputs, th, lumbar, day, session) for session in lumbar.recent_sessions if _in_window(session, window_h)]
+    if not judged:
+        judged = [_judge(inputs, th, lumbar, day, lumbar.last_session)]
+    r, available, expected = max(judged, key=lambda j: j[0].score)  # max keeps the first (latest) of equals
+    return r.finding(CAUSE_ID, TITLE, available=available, expected=expected, rule_out=rule_out, plan=("schedule_spacing",))
+
+
+def _in_window(session: LumbarSession, window_h: float) -> bool:
+    """Inside the hours after which lumbar-extensor soreness had resolved (by days, for a date-only log)."""
+    if session.hours_before is not None:
+        return session.hours_before <= window_h
+    return session.days_before <= window_h / 24.0
+
+
+def _judge(inputs: CheckInputs, th: Thresholds, lumbar: LumbarContext, day: dt.date,
+           session: LumbarSession | None) -> tuple[Rules, float, float]:  # fmt: skip
+    """The rules on one session (None: no lumbar loading logged before the run), with the evidence available."""
     r = Rules(th, CAUSE_ID)
     window_h = float(r.value("window_h"))
     peak_h = float(r.value("peak_h"))
@@ -42,18 +73,20 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         available -= 1.0
         since = "no lift before that day" if last_logged is None else f"the last one is {(day - last_logged).days} days before it"
         r.argue_against(f"The lift log may not cover the days before the run: {since}.")
-
-    session = lumbar.last_session
-    rule_out = (
-        "Pumps on runs with no lumbar-loading lifting in the 4 days before (a symptom journal of every run shows it).",
-        "No pump on a run 24-48 h after a heavy deadlift or squat session.",
-    )
+    unordered = lumbar.unordered_same_day
+    if unordered is not None:
+        available -= 0.5  # the nearest session's order against the run is unknown
+        r.note(
+            f"{'; '.join(session_sets(inputs, unordered))} is logged on the day of the run ({unordered.date.isoformat()}) "
+            "without a time, so whether it came before the run is not known and it is not counted; "
+            "if it did come first, it was the closest lumbar-loading session of all."
+        )
     if session is None:
         r.argue_against("No lumbar-loading lifts (deadlifts, squats, rows, good mornings, back extensions) are in the log before the run.")
-        return r.finding(CAUSE_ID, TITLE, available=available, expected=expected, rule_out=rule_out, plan=("schedule_spacing",))
+        return r, available, expected
 
     hours = session.hours_before
-    in_window = hours <= window_h if hours is not None else session.days_before <= window_h / 24.0
+    in_window = _in_window(session, window_h)
     sets = ", ".join(session_sets(inputs, session))
     r.measures.update(
         session_date=session.date.isoformat(), hours_before=hours, hours_basis=session.hours_basis,
@@ -61,11 +94,12 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         exercises=list(session.exercises),
     )
     if not in_window:
+        known = " known to be before the run" if unordered is not None else ""
         r.argue_against(
-            f"The last lumbar-loading session ({sets} on {session.date.isoformat()}) was {when(session)}: "
+            f"The last lumbar-loading session{known} ({sets} on {session.date.isoformat()}) was {when(session)}: "
             f"past the {fmt(window_h, 0)} h by which pain and disability had resolved after lumbar eccentric work (Pettitt et al. 2010)."
         )
-        return r.finding(CAUSE_ID, TITLE, available=available, expected=expected, rule_out=rule_out, plan=("schedule_spacing",))
+        return r, available, expected
 
     r.fire("session_in_window", f"{sets} on {session.date.isoformat()}, {when(session)}.")
     peak = hours <= peak_h if hours is not None else session.days_before <= peak_h / 24.0
@@ -102,5 +136,4 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             f"Exercises the taxonomy does not know ({', '.join(lumbar.unclassified_exercises)}) were left out; "
             "some may have loaded the back too."
         )
-    return r.finding(CAUSE_ID, TITLE, available=available, expected=expected, rule_out=rule_out,
-                     plan=("schedule_spacing",))
+    return r, available, expected
