@@ -32,6 +32,7 @@ from formcheck.check.training import TrainingInputs, read_logs, store_logs, trai
 from formcheck.check.validate import effective_height_cm, validate_request, video_folder_names, zone
 from formcheck.check.videos import ClipOutcome, analyse_clips
 from formcheck.findings.model import CheckInputs, FindingsResult
+from formcheck.findings.training import run_with_symptom_break
 from formcheck.logs.records import ParsedLog
 from formcheck.logs.strength_csv import normalise_units
 from formcheck.output_dir import atomic_output_dir, read_manifest, target_dir
@@ -147,7 +148,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
         with clock.stage("context"):
             training = training_inputs(store(), request.runner, day, tz)
         artifacts = tuple(clip.artifacts for clip in clips if clip.artifacts is not None)
-        inputs = CheckInputs(answers=answers, videos=tuple(a.measures for a in artifacts), run=training.run,
+        run = run_with_symptom_break(training.run, answers)
+        inputs = CheckInputs(answers=answers, videos=tuple(a.measures for a in artifacts), run=run,
                              history=training.history, lifts=training.lifts, lumbar_class=training.lumbar_class,
                              journal=training.journal, symptom_date=training.symptom_date, lift_tz=training.lift_tz,
                              weight_unit=_weight_unit(request.units, parsed))  # fmt: skip

@@ -34,7 +34,7 @@ and the summary warns when some breaks are inferred that way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -85,6 +85,11 @@ class WalkBreak:
     until_end: bool  # the run ended in this break (finished walking: cool-down or could not go on)
     likely_symptom_onset: bool
     in_gap_s: float = 0.0  # seconds of the break without any samples (inferred, not measured)
+
+    @property
+    def inferred(self) -> bool:
+        """Mostly a gap in the recording: the break is inferred from the distance around it, its timing not measured."""
+        return self.in_gap_s > 0.5 * self.duration_s
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
         speed = grid.speed_mps[a:b]
         steady_before = float(grid.t_s[a]) - (grid.t_s[kept[k - 1][1]] if k else running_from) >= cfg.steady_before_s
         gap_s = float(np.count_nonzero(grid.in_gap[a:b]))
-        inferred = gap_s > 0.5 * (b - a)
+        inferred = gap_s > 0.5 * (b - a)  # WalkBreak.inferred
         stopped = inferred or (np.isfinite(speed).any() and float(np.nanmedian(speed)) < cfg.stop_speed_mps)
         breaks.append(
             WalkBreak(
@@ -192,7 +197,7 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
         )
     pattern = "none" if not breaks else "intervals" if intervals else "isolated"
     warnings = grid.warnings
-    n_inferred = sum(b.in_gap_s > 0.5 * b.duration_s for b in breaks)
+    n_inferred = sum(b.inferred for b in breaks)
     if n_inferred:
         warnings += (
             f"{n_inferred} of {len(breaks)} walk break(s) lie mostly in recording gaps (no samples): "
@@ -207,3 +212,39 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
         signal=signal,
         warnings=warnings,
     )
+
+
+def symptom_break(breaks: tuple[WalkBreak, ...], minute: float | None, tolerance_min: float) -> tuple[WalkBreak | None, str]:
+    """The walk break the pump most likely forced, and how it was chosen (a phrase, or why none was).
+
+    The runner's own minute wins (the break nearest to it within the tolerance); else the break the track
+    flagged as the likely onset; else a lone break that was measured (one lying mostly in a recording gap was
+    inferred, and its time says nothing about the pump). One function for the findings, the JSON and the chart,
+    so they never point at two different breaks.
+    """
+    if minute is not None:
+        near = [b for b in breaks if abs(b.start_s / 60.0 - minute) <= tolerance_min]
+        if near:
+            best = min(near, key=lambda b: abs(b.start_s / 60.0 - minute))
+            return best, f" (you reported the pump at minute {minute:.0f})"
+        return None, f"No walk break in the track within {tolerance_min:.0f} min of minute {minute:.0f}, when you reported the pump."
+    flagged = [b for b in breaks if b.likely_symptom_onset]
+    if flagged:
+        return flagged[0], " (the first break after steady running)"
+    measured = [b for b in breaks if not b.inferred]
+    if len(breaks) == 1 and measured:
+        return breaks[0], ""
+    if measured:
+        return None, (f"{len(breaks)} walk breaks and none stands out as the pump: give the minute it started "
+                      "(with your answers about the run that hurt) to look at what came before it.")
+    if breaks:
+        return None, ("The only walk break lies mostly in a gap in the recording: inferred, not measured, so its "
+                      "time says nothing about when the pump began.")
+    return None, ""
+
+
+def with_symptom_break(summary: WalkBreakSummary, minute: float | None, tolerance_min: float) -> WalkBreakSummary:
+    """``summary`` with ``likely_symptom_onset`` set on exactly the break ``symptom_break`` chooses (or none)."""
+    chosen, _ = symptom_break(summary.breaks, minute, tolerance_min)
+    breaks = tuple(replace(b, likely_symptom_onset=b is chosen) for b in summary.breaks)
+    return replace(summary, breaks=breaks)

@@ -15,6 +15,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from formcheck.context.lumbar import LUMBAR_CLASSES, NO_ZONE_BASIS, LumbarContext, LumbarSession, lumbar_context
+from formcheck.answers.model import Answers
+from formcheck.context.features import RunContext
+from formcheck.context.walk_breaks import with_symptom_break
 from formcheck.findings.model import CheckInputs
 from formcheck.findings.rules import fmt
 from formcheck.logs.records import LiftSet, Run, Sport
@@ -118,3 +121,19 @@ def activity_days(inputs: CheckInputs, sport: Sport | None = Sport.RUN) -> set[d
 
 def lift_days(lifts: Iterable[LiftSet]) -> set[dt.date]:
     return {s.performed_on for s in lifts if is_hard_set(s)}
+
+
+def run_with_symptom_break(run: RunContext | None, answers: Answers) -> RunContext | None:
+    """The run with its walk breaks' ``likely_symptom_onset`` on the break the findings take as the pump's.
+
+    The track alone flags the first break after steady running; the runner's reported minute, when given, picks
+    another. The report's JSON and chart read the flag and the hills cause reads ``symptom_break``: setting the
+    flag from the same choice keeps them from pointing at two different breaks.
+    """
+    if run is None:
+        return None
+    from formcheck.findings.thresholds import load_thresholds
+
+    tolerance = float(load_thresholds().value("hills_efforts.onset_tolerance_min"))
+    minute = answers.symptom.minute_into_run
+    return replace(run, walk_breaks=with_symptom_break(run.walk_breaks, minute, tolerance))

@@ -192,15 +192,17 @@ def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:
 
 
 def _onsets(ctx: RunContext, minute_into_run: float | None) -> list[tuple[float, str, str]]:
-    """Where the symptom began: the minute the runner reported and/or the break the track calls the onset."""
-    out = []
+    """Where the symptom began: the minute the runner reported, else the break the findings took as the pump's.
+
+    With a reported minute the flagged break is the one nearest it (``findings.training.run_with_symptom_break``):
+    one line, not two that seem to disagree.
+    """
     if minute_into_run is not None:
-        out.append((60.0 * minute_into_run, f"you felt it (minute {minute_into_run:g})", ONSET_COLOUR))
+        return [(60.0 * minute_into_run, f"you felt it (minute {minute_into_run:g})", ONSET_COLOUR)]
     for b in ctx.walk_breaks.breaks:
         if b.likely_symptom_onset:
-            out.append((b.start_s, "likely onset (first break of a steady run)", "#7a1f1a"))
-            break
-    return out
+            return [(b.start_s, "likely onset (the walk break taken as the pump's)", "#7a1f1a")]
+    return []
 
 
 def run_chart(ctx: RunContext | None, minute_into_run: float | None = None, front_end: FrontEnd = "cli") -> Chart:

@@ -65,3 +65,40 @@ def test_the_reported_minute_picks_the_break_and_a_far_one_is_said() -> None:
     far = hills_efforts.assess(check(run=ctx, answers=answers(symptom={"minute_into_run": 18})), TH)
     assert "climb_before_break" not in far.rules_fired
     assert any(s.startswith("No walk break in the track within 5 min of minute 18") for s in far.evidence)
+
+
+def test_a_lone_break_inferred_from_a_recording_gap_is_not_taken_as_the_pumps() -> None:
+    """A 35-min 'stop' that is mostly a gap in the recording (the 2016-10-08 TCX) fired climb-before-break: its
+    timing is inferred, not measured, so it says nothing about when the pump began."""
+    from dataclasses import replace
+
+    ctx = run_ctx([(600, 3.0, 170.0, 150.0, 0.0), (600, 2.6, 168.0, 165.0, 8.0), WALK, (600, 3.0, 170.0, 150.0, 0.0)])
+    (brk,) = ctx.walk_breaks.breaks
+    assert "climb_before_break" in hills_efforts.assess(check(run=ctx), TH).rules_fired  # measured: used
+    gap = replace(brk, in_gap_s=brk.duration_s, likely_symptom_onset=False)
+    inferred = replace(ctx, walk_breaks=replace(ctx.walk_breaks, breaks=(gap,)))
+    found = hills_efforts.assess(check(run=inferred), TH)
+    assert "climb_before_break" not in found.rules_fired and "walk_break_min" not in found.measures
+    assert any(s.startswith("The only walk break lies mostly in a gap in the recording") for s in found.evidence)
+
+
+def test_the_flagged_break_is_the_one_the_finding_uses() -> None:
+    """The track flags the first break after steady running; a reported minute picks another. The JSON and chart
+    read the flag, so it must move to the finding's break (the QA run showed 10.4 min flagged, 32 min used)."""
+    from findings_builders import answers
+
+    from formcheck.findings.training import run_with_symptom_break
+
+    pieces = [(600, 3.0, 170.0, 150.0, 0.0), WALK, (600, 3.0, 170.0, 150.0, 0.0), (600, 2.6, 168.0, 165.0, 8.0),
+              WALK, (600, 3.0, 170.0, 150.0, 0.0)]  # breaks at 10 and 32 min
+    ctx = run_ctx(pieces)
+    assert [b.likely_symptom_onset for b in ctx.walk_breaks.breaks] == [True, False]  # the track's own guess
+    reported = answers(symptom={"minute_into_run": 33})
+    moved = run_with_symptom_break(ctx, reported)
+    assert [b.likely_symptom_onset for b in moved.walk_breaks.breaks] == [False, True]
+    found = hills_efforts.assess(check(run=moved, answers=reported), TH)
+    flagged = next(b for b in moved.walk_breaks.breaks if b.likely_symptom_onset)
+    assert found.measures["walk_break_min"] == round(flagged.start_s / 60.0, 1)
+    far = run_with_symptom_break(ctx, answers(symptom={"minute_into_run": 50}))
+    assert not any(b.likely_symptom_onset for b in far.walk_breaks.breaks)  # no break near the minute: none is the pump's
+    assert run_with_symptom_break(ctx, answers()).walk_breaks == ctx.walk_breaks  # no minute: the track's guess stands

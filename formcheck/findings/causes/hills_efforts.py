@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from formcheck.context.hills import DEFAULT_HILLS
 from formcheck.context.track import sampled_fraction
-from formcheck.context.walk_breaks import DEFAULT_WALK_BREAKS, WalkBreak
+from formcheck.context.walk_breaks import DEFAULT_WALK_BREAKS, symptom_break
 from formcheck.findings.model import CheckInputs, Finding, NotAssessed
 from formcheck.findings.rules import Rules, fmt
 from formcheck.findings.thresholds import Thresholds
@@ -23,29 +23,6 @@ TITLE = "Hills, hill sprints or a sudden effort"
 _BURST = (f"{100 * (DEFAULT_HILLS.burst_speed_ratio - 1):.0f} % faster than your running pace for "
           f"{fmt(DEFAULT_HILLS.burst_min_s, 0)} s or more")
 LEVINE = "Levine et al., J Athl Train 2007: lumbar position differed uphill vs level vs downhill at 5 deg grades"
-
-
-def _the_break(breaks: tuple[WalkBreak, ...], minute: float | None, tolerance_min: float) -> tuple[WalkBreak | None, str]:
-    """The walk break the pump most likely forced, and how it was chosen.
-
-    The runner's own minute wins (the break nearest to it within the tolerance);
-    else the break the context flagged as the likely onset; else a lone break.
-    """
-    if minute is not None:
-        near = [b for b in breaks if abs(b.start_s / 60.0 - minute) <= tolerance_min]
-        if near:
-            best = min(near, key=lambda b: abs(b.start_s / 60.0 - minute))
-            return best, f" (you reported the pump at minute {fmt(minute, 0)})"
-        return None, f"No walk break in the track within {fmt(tolerance_min, 0)} min of minute {fmt(minute, 0)}, when you reported the pump."
-    flagged = [b for b in breaks if b.likely_symptom_onset]
-    if flagged:
-        return flagged[0], " (the first break after steady running)"
-    if len(breaks) == 1:
-        return breaks[0], ""
-    if breaks:
-        return None, (f"{len(breaks)} walk breaks and none stands out as the pump: give the minute it started "
-                      "(with your answers about the run that hurt) to look at what came before it.")
-    return None, ""
 
 
 def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
@@ -73,7 +50,7 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             r.note(f"A rolling run: {gain}.")
         if hills.steep_segments:
             r.fire("steep_climbs", (
-                f"{len(hills.steep_segments)} steep climb(s) over {fmt(DEFAULT_HILLS.steep_grade_pct)} % grade, {fmt(hills.steep_climb_m, 0)} m in all, "
+                f"{len(hills.steep_segments)} steep climb(s) over {fmt(DEFAULT_HILLS.steep_grade_pct)} % grade, {fmt(hills.steep_climb_m, 0)} m of road in all (not height), "
                 f"steepest {max(s.grade_pct for s in hills.steep_segments):.1f} %."
             ))
         if hills.hard_hill_efforts:
@@ -86,11 +63,14 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         r.note(f"{hills.speed_bursts} speed burst(s) off the steep climbs ({_BURST}).")
 
     tolerance = float(r.value("onset_tolerance_min"))
-    brk, how = _the_break(walks.breaks, inputs.answers.symptom.minute_into_run, tolerance)
+    brk, how = symptom_break(walks.breaks, inputs.answers.symptom.minute_into_run, tolerance)
     if brk is None and how:
         r.note(how)
     if brk is not None:
         available += 1
+        if brk.inferred:
+            r.note(f"That break lies mostly in a gap in the recording ({fmt(brk.in_gap_s, 0)} s without samples): "
+                   "what came before it is measured, its start is inferred.")
         before = brk.preceded_by
         at = f"The walk break {fmt(brk.start_s / 60.0, 0)} min into the run{how}"
         r.measures.update(walk_break_min=round(brk.start_s / 60.0, 1), grade_before_pct=before.grade_pct,
