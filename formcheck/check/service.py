@@ -152,7 +152,8 @@ def run_check(request: CheckRequest, progress: Progress | None = None) -> CheckO
         inputs = CheckInputs(answers=answers, videos=tuple(a.measures for a in artifacts), run=run,
                              history=training.history, lifts=training.lifts, lumbar_class=training.lumbar_class,
                              journal=training.journal, symptom_date=training.symptom_date, lift_tz=training.lift_tz,
-                             weight_unit=_weight_unit(request.units, parsed))  # fmt: skip
+                             weight_unit=_weight_unit(request.units, parsed),
+                             unusable_videos=tuple(request.shown(c.path) for c in clips if c.artifacts is None))  # fmt: skip
         with clock.stage("findings"):
             result = _with_notes(assess(inputs), clips, training)
         meta = ReportMeta(created_at=dt.datetime.now(dt.timezone.utc), formcheck_version=__version__,

@@ -69,7 +69,8 @@ def _video_inputs(inputs: CheckInputs, used: list[str], missing: list[str]) -> N
         used.append(f"video {video.name} ({video.activity}, {video.view} view{length})")
     views = {v.view for v in running}
     if not running:
-        what = "no running was found in the video given" if inputs.videos else "no video"
+        what = ("no running was found in the video given" if inputs.videos
+                else f"no runner was found in {', '.join(inputs.unusable_videos)}" if inputs.unusable_videos else "no video")
         missing.append(f"a side-view running video ({what}): add one to assess trunk lean, head posture, cadence and overstride")
     elif "side" not in views:
         missing.append("a side-view running video: add one to assess trunk lean, head posture and overstride")

@@ -172,6 +172,7 @@ class CheckInputs:
     symptom_date: dt.date | None = None  # the day that hurt: the check's date, else answers, else the run's date
     lift_tz: dt.tzinfo | None = None  # zone of wall-clock lift times, when known
     weight_unit: str = "kg"  # how weights are shown: "lb" when the runner gave their logs in pounds (--units lb)
+    unusable_videos: tuple[str, ...] = ()  # clips given that gave no measures (nobody found): never "no video given"
 
     @property
     def running_videos(self) -> tuple[VideoMeasures, ...]:
@@ -179,10 +180,11 @@ class CheckInputs:
 
     def no_running_note(self) -> str:
         """Why no clip counts ("walk.mp4 shows walking, not running; "), or "" when one does or none was given."""
-        if self.running_videos or not self.videos:
+        if self.running_videos or not (self.videos or self.unusable_videos):
             return ""
-        clips = ", ".join(f"{v.name} shows {v.activity}" for v in self.videos)
-        return f"{clips}, not running; "
+        shown = [f"{v.name} shows {v.activity}" for v in self.videos]
+        unusable = [f"no runner was found in {name}" for name in self.unusable_videos]
+        return f"{', '.join(shown)}, not running; " if not unusable else f"{', '.join([*shown, *unusable])}; "
 
     def running_video_for(self, *metric_names: str) -> VideoMeasures | None:
         """The running clip that measured the named metrics over the most strides (None without running clips).

@@ -60,6 +60,7 @@ class ClipView:
     keyframes_reason: str | None
     lean: plots.Chart
     cadence: plots.Chart
+    not_running: str | None = None  # a clip of walking or another activity: its numbers are shown, not used
 
 
 def _lower_first(title: str) -> str:
@@ -123,7 +124,17 @@ def _clip_view(video: VideoArtifacts) -> ClipView:
         keyframes_reason=kf_reason,
         lean=plots.lean_chart(rows, why, video.summary),
         cadence=plots.cadence_chart(rows, why, video.summary),
+        not_running=_not_running_note(m.activity),
     )
+
+
+def _not_running_note(activity: str) -> str | None:
+    """What a clip of walking (or of no recognisable gait) is on the page: shown as measured, used by no finding."""
+    if activity == "running":
+        return None
+    what = f"shows {activity}, not running" if activity == "walking" else "shows no running formcheck could recognise"
+    return (f"This clip {what}: the measures below are shown as measured, and no finding uses them. "
+            "Film 20-30 s of running from the side to have your running form assessed.")
 
 
 def _thresholds() -> tuple[list[dict[str, Any]], str | None]:
@@ -206,6 +217,7 @@ def report_context(
         "plan": result.plan,
         "plan_titles": plan_titles,
         "clips": [_clip_view(v) for v in videos],
+        "unusable_videos": inputs.unusable_videos,
         "run_chart": plots.run_chart(inputs.run, inputs.answers.symptom.minute_into_run, meta.front_end),
         "run_facts": _run_facts(inputs),
         "days": days,
@@ -224,13 +236,19 @@ def report_context(
     }
 
 
+def _starts_with_file_name(text: str) -> bool:
+    """ "negative_walking_side_studio.mp4 shows walking": a file's name keeps its own case (it names a real file)."""
+    first = text.split(" ", 1)[0].rstrip(":,;")
+    return bool(re.search(r"\.[A-Za-z0-9]{2,4}$", first) or "_" in first or "/" in first)
+
+
 def inline_code(text: Any, capitalise: bool = True) -> markupsafe.Markup:
     """A sentence for the page: capitalised, escaped, then the engine's `backticked` commands shown as code.
 
     ``capitalise=False`` (the ``code_in`` filter) for a phrase set inside a sentence of the template.
     """
     text = str(text)
-    if capitalise:
+    if capitalise and not _starts_with_file_name(text):
         text = text[:1].upper() + text[1:]  # sentences from the rules may start lower-case ("the foot landed ...")
     escaped = str(markupsafe.escape(text))
     return markupsafe.Markup(re.sub(r"`([^`<>]+)`", r"<code>\1</code>", escaped))

@@ -153,6 +153,7 @@ def findings_to_dict(
             "used": list(result.inputs_used),
             "missing": list(result.inputs_missing),
             "files": {kind: list(names) for kind, names in meta.inputs.items()},
+            "videos_without_runner": list(inputs.unusable_videos),  # given, analysed, nobody found: no entry in videos
             "runner": meta.runner,
             "symptom_date": None if symptom_date is None else symptom_date.isoformat(),
             "run_label": meta.run_label,

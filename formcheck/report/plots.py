@@ -150,7 +150,11 @@ def lean_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary: M
 
 
 def cadence_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary: Mapping[str, Any]) -> Chart:
-    """Cadence of each stride: 2 steps per stride duration, in real time (120 / duration_s)."""
+    """Cadence of each stride: 2 steps per stride duration, in real time (120 / duration_s).
+
+    The +5-10 % band is a running step-up: a clip of walking gets no target, only its steps.
+    """
+    running = summary.get("activity", "running") == "running"
     metric = (summary.get("metrics") or {}).get("cadence_spm") or {}
     if rows is None:
         return Chart(None, why_not)
@@ -165,7 +169,8 @@ def cadence_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary
     mean = float(metric["value"])
 
     def draw(ax: plt.Axes, layout: Layout) -> None:
-        ax.axhspan(mean * 1.05, mean * 1.10, color=EARLY_COLOUR, alpha=0.12, linewidth=0, label="+5-10 % target band")
+        if running:
+            ax.axhspan(mean * 1.05, mean * 1.10, color=EARLY_COLOUR, alpha=0.12, linewidth=0, label="+5-10 % target band")
         ax.plot(times, cadence, "o-", color=ACCENT, linewidth=1.6, markersize=4.5, label="per stride")
         ax.axhline(mean, color=INK, linestyle="--", linewidth=1.1, label=f"mean {mean:.0f}")
         ax.set_xlabel("time in the clip (s)")
@@ -173,8 +178,9 @@ def cadence_chart(rows: Sequence[StrideRow] | None, why_not: str | None, summary
         ax.set_ylim(min(float(cadence.min()), mean) - 8, max(float(cadence.max()), mean * 1.10) + 8)
 
     steps = f" over {int(metric['n'])} steps" if metric.get("n") else ""  # the table's n counts steps, the dots strides
-    return _chart(draw, f"Mean {mean:.0f} steps/min{steps}; each dot is one of {len(good)} strides. The green band is your own cadence "
-                        "+5-10 %, the step-up to try only if you overstride (never a fixed 180).")  # fmt: skip
+    band = (" The green band is your own cadence +5-10 %, the step-up to try only if you overstride (never a fixed 180)."
+            if running else " This clip is not running, so there is no running target.")
+    return _chart(draw, f"Mean {mean:.0f} steps/min{steps}; each dot is one of {len(good)} strides.{band}")
 
 
 def _rolling_median(values: np.ndarray, window: int) -> np.ndarray:

@@ -145,6 +145,10 @@ def test_engine_sentences_capitalised_escaped_and_code() -> None:
         "Run <code>formcheck journal add</code> &lt;after&gt; each run"
     )
     assert str(inline_code("`<script>`")) == "<code>&lt;script&gt;</code>"  # escaped first: never a tag
+    # a file's name keeps its case: "Negative_walking_side_studio.mp4 shows walking" named no real file
+    assert str(inline_code("negative_walking_side_studio.mp4 shows walking")).startswith("negative_walking")
+    assert str(inline_code("walk.mp4: nobody was found")).startswith("walk.mp4")
+    assert str(inline_code("the foot landed ahead")).startswith("The foot")
 
 
 def test_listed_thresholds_show_their_items_and_the_page_is_the_same_twice(tmp_path, real_inputs, real_video) -> None:
@@ -164,3 +168,34 @@ def test_listed_thresholds_show_their_items_and_the_page_is_the_same_twice(tmp_p
     first_item = str(thresholds[listed].value[0])
     assert f"<code>{first_item}" in pages[0] or f", {first_item}" in pages[0]
     assert pages[0] == pages[1]
+
+
+def test_a_clip_with_nobody_in_it_is_not_called_no_video(tmp_path) -> None:
+    """A clip was given and analysed but no runner was found: the page, the JSON and the not-assessed causes say
+    so, instead of 'no video was given'."""
+    from formcheck.findings.engine import assess
+
+    inputs = CheckInputs(unusable_videos=("empty room.mp4",))
+    result = assess(inputs)
+    doc = write_report(tmp_path, result, inputs, [], make_meta())
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "no video was given" not in html
+    assert html.count("no runner was found in empty room.mp4") >= 3  # form section, plots, missing inputs
+    assert doc["inputs"]["videos_without_runner"] == ["empty room.mp4"] and doc["videos"] == []
+    trunk = next(n for n in result.not_assessed if n.cause == "trunk_lean")
+    assert trunk.needs.startswith("no runner was found in empty room.mp4; ")
+
+
+def test_a_walking_clip_is_labelled_and_gets_no_running_cadence_target(tmp_path, real_video) -> None:
+    """The same clip read as walking: its card says no finding uses it, and the cadence chart offers no running
+    step-up (the QA run showed a walking clip under 'Your running form' with a +5-10 % target band)."""
+    walking = VideoArtifacts(replace(real_video.measures, activity="walking"), {**real_video.summary, "activity": "walking"},
+                             real_video.analysis_dir)  # fmt: skip
+    write_report(tmp_path, make_result(), CheckInputs(videos=(walking.measures,)), [walking], make_meta())
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "This clip shows walking, not running: the measures below are shown as measured, and no finding uses them." in html
+    assert "target band" not in html and "This clip is not running, so there is no running target." in html
+    (tmp_path / "run").mkdir()
+    write_report(tmp_path / "run", make_result(), CheckInputs(videos=(real_video.measures,)), [real_video], make_meta())
+    running = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert "not running" not in running and "+5-10 %" in running
