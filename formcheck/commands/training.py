@@ -293,7 +293,6 @@ def _contexts(store: "Store", targets: list["StoredRun"], runner: str, zone: "dt
     """
     from formcheck.check.training import hr_max_besides
     from formcheck.context import HistoryRun, context_to_dict, run_context, taxonomy_classifier
-    from formcheck.context.lumbar import run_local_start
 
     history_rows = store.runs(runner, with_points=False)
     history = [HistoryRun.of(s.run) for s in history_rows]
@@ -302,11 +301,9 @@ def _contexts(store: "Store", targets: list["StoredRun"], runner: str, zone: "dt
     lifts = store.lift_sets(runner, until=last_day)
     docs = []
     for target in targets:
-        doc = context_to_dict(run_context(target.run, history, lifts, classify, run_id=target.id,
-                                          hr_max_bpm=hr_max_besides(history_rows, target.id), lift_tz=zone))  # fmt: skip
-        local, clock = run_local_start(target.run, zone)
-        doc["run"].update(local_start=local.isoformat(timespec="minutes"), clock=clock)
-        docs.append(doc)
+        docs.append(context_to_dict(run_context(target.run, history, lifts, classify, run_id=target.id,
+                                                hr_max_bpm=hr_max_besides(history_rows, target.id), lift_tz=zone),
+                                    zone))  # fmt: skip
     return docs
 
 

@@ -40,9 +40,16 @@ def plain(value: Any, digits: int = 2) -> Any:
     return str(value)
 
 
-def context_to_dict(ctx: RunContext) -> dict[str, Any]:
-    """The JSON document for one run."""
+def context_to_dict(ctx: RunContext, zone: dt.tzinfo | None = None) -> dict[str, Any]:
+    """The JSON document for one run; ``zone`` is the runner's (None: estimated from GPS, else UTC).
+
+    ``run.local_start`` and ``run.clock`` give the start on the runner's own clock, the day ``check --date`` takes:
+    a reader should not have to re-derive it from the UTC ``start`` (16:10 on the 16th is 00:10 UTC on the 17th).
+    """
+    from formcheck.context.lumbar import run_local_start
+
     run = ctx.run
+    local, clock = run_local_start(run, zone)
     lumbar = None
     if ctx.lumbar.last_session is not None:
         lumbar = plain(ctx.lumbar.last_session)
@@ -58,6 +65,8 @@ def context_to_dict(ctx: RunContext) -> dict[str, Any]:
         "run": {
             "id": ctx.run_id,
             "start": run.start.isoformat(),
+            "local_start": local.isoformat(timespec="minutes"),
+            "clock": clock,
             "sport": run.sport.value,
             "distance_km": None if run.distance_m is None else round(run.distance_m / 1000.0, 3),
             "duration_s": round(run.duration_s, 1),

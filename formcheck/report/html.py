@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from formcheck.context.lumbar import run_local_start
 from formcheck.findings.model import CheckInputs, Finding, FindingsResult
 from formcheck.findings.thresholds import load_thresholds
 from formcheck.errors import FormcheckError
@@ -169,7 +170,8 @@ def _run_facts(inputs: CheckInputs) -> list[tuple[str, str]]:
     if inputs.run is None:
         return []
     run, ctx = inputs.run.run, inputs.run
-    facts = [("Date", run.start.strftime("%a %d %b %Y, %H:%M UTC"))]
+    start, clock = run_local_start(run, inputs.lift_tz)  # the runner's day, as the page's title and calendar
+    facts = [("Date", f"{start:%a %d %b %Y, %H:%M} ({clock})")]
     if run.distance_m:
         facts.append(("Distance", f"{run.distance_m / 1000:.2f} km"))
     facts.append(("Duration", f"{run.duration_s / 60:.0f} min"))

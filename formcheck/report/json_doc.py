@@ -160,7 +160,7 @@ def findings_to_dict(
             "timings_s": {stage: _number(s, 2) for stage, s in meta.timings_s.items()},
         },
         "videos": clips,
-        "run": None if inputs.run is None else context_to_dict(inputs.run),
+        "run": None if inputs.run is None else context_to_dict(inputs.run, inputs.lift_tz),
         "disclaimer": DISCLAIMER,
     }
     return doc

@@ -199,3 +199,18 @@ def test_a_walking_clip_is_labelled_and_gets_no_running_cadence_target(tmp_path,
     write_report(tmp_path / "run", make_result(), CheckInputs(videos=(real_video.measures,)), [real_video], make_meta())
     running = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     assert "not running" not in running and "+5-10 %" in running
+
+
+def test_the_run_card_and_json_give_the_runners_clock_not_utc(tmp_path, real_inputs, real_video) -> None:
+    """The card said 'Mon 17 Nov 2025, 00:10 UTC' under a title of Sun 16 Nov: the runner's day is the page's day."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Pacific/Pago_Pago")  # UTC-11: the run (07:00 UTC) started at 20:00 the evening before
+    inputs = replace(real_inputs, lift_tz=zone)
+    start = inputs.run.run.start.astimezone(zone)
+    doc = write_report(tmp_path, make_result(), inputs, [real_video], make_meta())
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert f"{start:%a %d %b %Y, %H:%M} (Pacific/Pago_Pago)" in html and " UTC</div>" not in html
+    assert (doc["run"]["run"]["local_start"], doc["run"]["run"]["clock"]) == (f"{start:%Y-%m-%dT%H:%M}", "Pacific/Pago_Pago")
+    assert start.date() != inputs.run.run.start.astimezone(dt.timezone.utc).date()
