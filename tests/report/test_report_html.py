@@ -214,3 +214,18 @@ def test_the_run_card_and_json_give_the_runners_clock_not_utc(tmp_path, real_inp
     assert f"{start:%a %d %b %Y, %H:%M} (Pacific/Pago_Pago)" in html and " UTC</div>" not in html
     assert (doc["run"]["run"]["local_start"], doc["run"]["run"]["clock"]) == (f"{start:%Y-%m-%dT%H:%M}", "Pacific/Pago_Pago")
     assert start.date() != inputs.run.run.start.astimezone(dt.timezone.utc).date()
+
+
+def test_the_day_it_hurt_without_a_track_is_not_called_rest(tmp_path) -> None:
+    import datetime as dt
+
+    from formcheck.logs.records import LiftSet, SetKind
+
+    day = dt.date(2022, 12, 7)
+    lift = LiftSet(performed_on=day - dt.timedelta(days=1), started_at=None, workout="w", exercise="Deadlift", set_index=1,
+                   kind=SetKind.NORMAL, weight_kg=150.0, reps=5)  # fmt: skip
+    inputs = CheckInputs(lifts=(lift,), lumbar_class={"Deadlift": "heavy"}, symptom_date=day)
+    write_report(tmp_path, make_result(), inputs, [], make_meta(symptom_date=day))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    square = html.split('<span class="hurt-tag">it hurt</span>')[1].split('<div class="day')[0]
+    assert "the run that hurt (no track given)" in square and ">rest<" not in square

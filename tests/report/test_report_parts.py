@@ -82,3 +82,24 @@ def test_where_to_give_an_answer_for_each_front_end() -> None:
     assert where_to_give(("journal",), "web") == "the Journal page"
     assert with_where("give X to assess it", (), "web") == "give X to assess it"
     assert with_where("give X", ("history.injuries",), "cli") == "give X (`formcheck ask`, or [history] injuries in answers.toml)"
+
+
+def test_calendar_weights_in_the_runners_unit_and_runs_on_the_runners_day() -> None:
+    """A pounds log showed '149.685 kg × 8' (the README promises pounds), and a run at 16:10 in a UTC-8 zone
+    (00:10 UTC the next day) sat on the square after the day it hurt."""
+    from zoneinfo import ZoneInfo
+
+    from formcheck.context.load import HistoryRun
+    from formcheck.logs.records import Sport
+    from formcheck.logs.strength_csv import KG_PER_LB
+
+    lifts = (_lift(END - dt.timedelta(days=1), "Deadlift", 330 * KG_PER_LB, 8),)
+    late = dt.datetime.combine(END + dt.timedelta(days=1), dt.time(0, 10), tzinfo=dt.timezone.utc)  # 16:10 local on END
+    history = (HistoryRun(late, Sport.RUN, 1800.0, 5000.0, None),)
+    inputs = CheckInputs(lifts=lifts, history=history, lumbar_class={"Deadlift": "heavy"}, weight_unit="lb",
+                         lift_tz=ZoneInfo("America/Los_Angeles"))  # fmt: skip
+    days, _ = calendar_days(inputs, END)
+    assert days[-2].lifts[0].top == "330 lb × 8"
+    assert [r.label for r in days[-1].runs] == ["Run 5.0 km, 30 min"]
+    utc = calendar_days(CheckInputs(lifts=lifts, history=history), END + dt.timedelta(days=1))[0]
+    assert utc[-1].runs and utc[-3].lifts[0].top.endswith(" kg × 8")  # no zone, no run with GPS: UTC days, kilograms
