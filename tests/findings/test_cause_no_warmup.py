@@ -32,3 +32,14 @@ def test_a_real_warmup_and_a_late_pump_argue_against() -> None:
 
 def test_unanswered_is_not_assessed() -> None:
     assert isinstance(no_warmup.assess(check(), TH), NotAssessed)
+
+
+def test_a_cold_start_with_a_late_pump_is_not_a_possible_cause() -> None:
+    """'No warm-up' ranked as possible (35/100) while its own counter-evidence said the pump came at minute 22, well
+    after the body was warm: that evidence now lowers the score below 'possible', so no warm-up plan follows."""
+    early = no_warmup.assess(check(answers=answers(warmup={"done": False}, symptom={"minute_into_run": 6})), TH)
+    unknown = no_warmup.assess(check(answers=answers(warmup={"done": False})), TH)
+    late = no_warmup.assess(check(answers=answers(warmup={"done": False}, symptom={"minute_into_run": 22})), TH)
+    assert early.score > unknown.score > late.score
+    assert late.score < TH.value("scoring.possible") and "late_onset" in late.rules_fired
+    assert any("22 min into the run, well after the body was warm" in s for s in late.against)

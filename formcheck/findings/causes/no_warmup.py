@@ -4,7 +4,9 @@ Why it is a cause family at all: "did you warm up?" is one of the forum's
 answers, and a pump in the first minutes of a cold run fits it.  No study of
 warm-ups and back pumps was found (EVIDENCE.md has none), so the weights are
 low and the report says it is a low-cost thing to try, not an established
-cause.  Data: ``[warmup]`` done and minutes, and ``[symptom]`` minute_into_run.
+cause.  A pump long after the start lowers the score (``late_onset``, a negative
+weight): a cold start cannot explain what came once the body was warm.  Data:
+``[warmup]`` done and minutes, and ``[symptom]`` minute_into_run.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
         if onset <= early and cold:
             r.fire("early_onset", f"The pump came {fmt(onset, 0)} min into the run, within the first {fmt(early, 0)} min.")
         elif onset > early:
+            if cold:
+                r.fire("late_onset")  # a negative weight: a cold start does not explain a pump after the body was warm
             r.argue_against(f"The pump came {fmt(onset, 0)} min into the run, well after the body was warm.")
     return r.finding(
         CAUSE_ID, TITLE, available=1 + (onset is not None), expected=2,
