@@ -83,7 +83,7 @@ def load_catalogue() -> Catalogue:
 
 def _why(finding: Finding) -> str:
     first = f": {finding.evidence[0]}" if finding.evidence else ""
-    return f"{finding.title} (score {finding.score:.2f}){first}"
+    return f"{finding.title} (score {100 * finding.score:.0f}/100){first}"  # the scale the report and terminal show
 
 
 def _measure(findings: Sequence[Finding], key: str) -> Any:

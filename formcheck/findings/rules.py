@@ -53,6 +53,7 @@ class Rules:
     measures: dict[str, Any] = field(default_factory=dict)
     cite_weights: bool = False  # also list the source of each fired rule's weight among the finding's sources
     _score: float = 0.0
+    _notes: list[str] = field(default_factory=list)
 
     def value(self, name: str) -> Any:
         """The threshold ``<section>.<name>``, remembering its source for the finding."""
@@ -114,8 +115,8 @@ class Rules:
         return verdict
 
     def note(self, sentence: str) -> None:
-        """Evidence shown as context that adds nothing to the score."""
-        self.evidence.append(sentence)
+        """Evidence shown as context that adds nothing to the score (listed after what fired, see ``finding``)."""
+        self._notes.append(sentence)
 
     def argue_against(self, sentence: str) -> None:
         self.against.append(sentence)
@@ -142,7 +143,9 @@ class Rules:
             title=title,
             score=self.score,
             confidence=confidence,
-            evidence=tuple(self.evidence),
+            # what fired first: the plan's "why", the answer's detail and every one-line summary quote the first
+            # sentence, and a note ("the logs start later than your running") is context, not the reason
+            evidence=(*self.evidence, *self._notes),
             against=tuple(self.against),
             rule_out=tuple(rule_out),
             plan=tuple(plan),

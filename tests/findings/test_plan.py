@@ -36,7 +36,7 @@ def test_items_follow_the_ranking_and_each_says_why() -> None:
               finding("substances", 0.1, ("substances_review",))]
     plan = build_plan(ranked, (), TH)
     assert [p.id for p in plan] == ["schedule_spacing", "warmup_routine", "film_again"]
-    assert len(plan[0].why) == 2 and plan[0].why[0].startswith("lifting fatigue (score 0.90): lifting_fatigue evidence")
+    assert len(plan[0].why) == 2 and plan[0].why[0].startswith("lifting fatigue (score 90/100): lifting_fatigue evidence")
     assert all(p.why for p in plan)
     assert any("What should change - lifting fatigue" in s for s in plan[-1].steps)
 

@@ -75,3 +75,16 @@ def test_sentences_are_optional_and_a_second_cue_adds_its_weight_once() -> None:
 def test_a_mean_that_was_not_measured_is_a_programming_error() -> None:
     with pytest.raises(AssertionError, match="measured mean"):
         Rules(TH, "demo").mean_past_cue("high", MetricValue(None, "deg", None, 0, "no side view"), 10.0, 2.0)
+
+
+def test_what_fired_leads_the_evidence_and_notes_follow() -> None:
+    """The plan's 'why' and every one-line summary quote the first sentence: a note written before the rule fired
+    ('the logs start later than your running') was quoted as the reason for run/walk and rowing."""
+    rules = Rules(TH, "demo")
+    rules.note("context one")
+    rules.fire("high", "the reason")
+    rules.note("context two")
+    rules.fire("higher", "a second reason")
+    found = rules.finding("demo", "Demo", available=1, expected=1)
+    assert found.evidence == ("the reason", "a second reason", "context one", "context two")
+    assert found.score == pytest.approx(0.7)
