@@ -71,15 +71,18 @@ def _joined(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _long_pump_parts(answers: Answers, th: Thresholds) -> tuple[bool, bool]:
+    """(the pump lasted too long, the soreness lasted too long)."""
+    lasted, sore = answers.symptom.lasted_min, answers.symptom.hours_sore_after
+    return (lasted is not None and lasted >= th.value("red_flags.pump_lasting_min"),
+            sore is not None and sore >= th.value("red_flags.sore_after_h"))  # fmt: skip
+
+
 def _long_pump(answers: Answers, th: Thresholds) -> list[str]:
     """Sentences for a pump that lasted longer than a compartment pump or ordinary soreness should."""
-    out = []
-    lasted, sore = answers.symptom.lasted_min, answers.symptom.hours_sore_after
-    if lasted is not None and lasted >= th.value("red_flags.pump_lasting_min"):
-        out.append(f"the pump lasted {fmt(lasted, 0)} min")
-    if sore is not None and sore >= th.value("red_flags.sore_after_h"):
-        out.append(f"the back stayed sore for {fmt(sore, 0)} h")
-    return out
+    lasted, sore = _long_pump_parts(answers, th)
+    out = [f"the pump lasted {fmt(answers.symptom.lasted_min or 0, 0)} min"] if lasted else []
+    return out + ([f"the back stayed sore for {fmt(answers.symptom.hours_sore_after or 0, 0)} h"] if sore else [])
 
 
 def assess_red_flags(answers: Answers, th: Thresholds) -> tuple[RedFlag, ...]:
@@ -107,12 +110,15 @@ def assess_red_flags(answers: Answers, th: Thresholds) -> tuple[RedFlag, ...]:
             "today",
         ))
     elif long_pump:
+        # each comparison beside the answer it fits: "90 min ... longer than soreness (24-72 h)" contradicted itself
+        lasted, sore = _long_pump_parts(answers, th)
+        said = [f"{long_pump[0]}, longer than an exertional compartment pump usually takes to ease (10-20 min "
+                "after stopping, in the lower leg)"] if lasted else []
+        said += [f"{long_pump[-1]}, longer than ordinary muscle soreness lasts (24-72 h)"] if sore else []
         flags.append(RedFlag(
             "pump_not_easing",
-            f"You reported that {_joined(long_pump)}: longer than an exertional compartment pump usually takes "
-            "to ease (10-20 min after stopping in the lower leg) and longer than ordinary muscle soreness "
-            "(24-72 h). See a clinician in the next few days; go today if your urine turns dark or the "
-            "muscles become rigid and swollen (CDC/NIOSH).",
+            f"You reported that {'; and that '.join(said)}. See a clinician in the next few days; "
+            "go today if your urine turns dark or the muscles become rigid and swollen (CDC/NIOSH).",
             "soon",
         ))
     for name, message in _SOON.items():

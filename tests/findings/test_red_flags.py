@@ -51,3 +51,15 @@ def test_red_flags_come_first_and_never_as_causes() -> None:
     assert result.red_flags[0].urgency == "today"
     assert all("rhabdo" not in f.cause and "compartment" not in f.cause for f in result.findings)
     assert result.plan[0].id == "see_clinician" and "red flag (today)" in result.plan[0].why[0]
+
+
+def test_a_long_pump_is_compared_only_with_what_fits_its_answer() -> None:
+    """'the pump lasted 90 min: ... and longer than ordinary muscle soreness (24-72 h)' said 90 min outlasts 24 h."""
+    (pump,) = flags(symptom={"lasted_min": 90})
+    assert pump.message.startswith("You reported that the pump lasted 90 min, longer than an exertional compartment pump")
+    assert "24-72 h" not in pump.message
+    (sore,) = flags(symptom={"hours_sore_after": 96})
+    assert "the back stayed sore for 96 h, longer than ordinary muscle soreness lasts (24-72 h)." in sore.message
+    assert "compartment" not in sore.message
+    (both,) = flags(symptom={"lasted_min": 90, "hours_sore_after": 96})
+    assert "compartment" in both.message and "24-72 h" in both.message
