@@ -17,7 +17,10 @@ engine puts them first in every output, most urgent first:
 * ``soon``: the serious-pathology screen (night pain, fever, weight loss, a
   history of cancer, trauma, leg numbness): Chou et al. 2007 (ACP);
   Verhagen et al. 2016.  A pump that lasted far longer than a compartment
-  pump eases is also worth a clinician's look.
+  pump eases is also worth a clinician's look.  Age over 50 is on the same
+  cancer screen but is not specific alone (most runners over 50 with a back
+  pump have no cancer), so it is not a flag by itself: it is said with the
+  cancer-screen flags it strengthens (night pain, weight loss, cancer history).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from formcheck.findings.rules import fmt
 from formcheck.findings.thresholds import Thresholds
 
 _ORDER = {"emergency": 0, "today": 1, "soon": 2}
+_CANCER_SCREEN = ("night_pain", "weight_loss", "cancer_history")  # the flags age over 50 strengthens (Chou 2007)
 
 _CAUDA = {
     "saddle_numbness": "numbness in the saddle area",
@@ -121,7 +125,12 @@ def assess_red_flags(answers: Answers, th: Thresholds) -> tuple[RedFlag, ...]:
             "go today if your urine turns dark or the muscles become rigid and swollen (CDC/NIOSH).",
             "soon",
         ))
+    age = answers.runner.age
+    older = age is not None and age > th.value("red_flags.screening_age")
     for name, message in _SOON.items():
         if name in yes:
+            if older and name in _CANCER_SCREEN:
+                message += (f" You are {fmt(age, 0)}: age over {fmt(th.value('red_flags.screening_age'), 0)} is on the "
+                            "same screening list (Chou et al. 2007), so do not wait for it to pass.")
             flags.append(RedFlag(name, message, "soon"))
     return tuple(sorted(flags, key=lambda f: _ORDER[f.urgency]))

@@ -63,3 +63,14 @@ def test_a_long_pump_is_compared_only_with_what_fits_its_answer() -> None:
     assert "compartment" not in sore.message
     (both,) = flags(symptom={"lasted_min": 90, "hours_sore_after": 96})
     assert "compartment" in both.message and "24-72 h" in both.message
+
+
+def test_age_over_50_strengthens_the_cancer_screen_and_is_not_a_flag_alone() -> None:
+    """EVIDENCE.md lists age over 50 on the cancer screen (Chou 2007); alone it flags nothing, beside night pain it
+    is said, and beside a fever (the infection screen) it is not."""
+    assert flags(runner={"age": 62}) == ()
+    (night,) = flags(runner={"age": 62}, red_flags={"night_pain": True})
+    assert night.message.endswith("You are 62: age over 50 is on the same screening list (Chou et al. 2007), "
+                                  "so do not wait for it to pass.")  # fmt: skip
+    assert "You are" not in flags(runner={"age": 50}, red_flags={"night_pain": True})[0].message  # over 50, not 50
+    assert "You are" not in flags(runner={"age": 62}, red_flags={"fever": True})[0].message
