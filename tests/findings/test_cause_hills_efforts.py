@@ -102,3 +102,11 @@ def test_the_flagged_break_is_the_one_the_finding_uses() -> None:
     far = run_with_symptom_break(ctx, answers(symptom={"minute_into_run": 50}))
     assert not any(b.likely_symptom_onset for b in far.walk_breaks.breaks)  # no break near the minute: none is the pump's
     assert run_with_symptom_break(ctx, answers()).walk_breaks == ctx.walk_breaks  # no minute: the track's guess stands
+
+
+def test_hills_ask_for_hill_technique_not_the_posture_cues_a_video_must_justify() -> None:
+    """Posture cues were prescribed because of 165 m of climbing, beside a clip that measured an upright trunk and
+    a level head; hill technique carries its own 'lean from the ankles' cue."""
+    pieces = [(600, 3.0, 170.0, 150.0, 0.0), (600, 2.6, 168.0, 165.0, 8.0), WALK, (600, 3.0, 170.0, 150.0, 0.0)]
+    found = hills_efforts.assess(check(run=run_ctx(pieces)), TH)
+    assert found.score > 0 and found.plan == ("hill_technique",)

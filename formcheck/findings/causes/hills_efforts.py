@@ -96,5 +96,5 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     return r.finding(
         CAUSE_ID, TITLE, available=available, expected=expected,
         rule_out=("The same pump on flat runs at an even pace.",),
-        plan=("hill_technique", "posture_cues"),
+        plan=("hill_technique",),  # its own "lean from the ankles" cue: the posture cues are for a lean or head the video saw
     )
