@@ -47,7 +47,7 @@ def assess(inputs: CheckInputs, th: Thresholds | None = None) -> FindingsResult:
         red_flags=flags,
         findings=tuple(ranked),
         not_assessed=tuple(not_assessed),
-        plan=build_plan(ranked, flags, th, weight_unit=inputs.weight_unit),
+        plan=build_plan(ranked, flags, th, weight_unit=inputs.weight_unit, filmed=bool(inputs.running_videos)),
         correlations=correlations,
         journal_note=journal_note,
         inputs_used=tuple(used),

@@ -146,8 +146,13 @@ def build_plan(
     th: Thresholds,
     catalogue: Catalogue | None = None,
     weight_unit: str = "kg",
+    filmed: bool = True,
 ) -> tuple[PlanItem, ...]:
-    """The plan for ranked ``findings`` (highest first) and ``red_flags``; always ends with film_again."""
+    """The plan for ranked ``findings`` (highest first) and ``red_flags``; always ends with a video to take.
+
+    ``filmed`` False (no running clip was measured): that last item is the first film ("film_first"), since
+    "film again ... compare the two reports" asks for a second of something the runner never made.
+    """
     catalogue = catalogue or load_catalogue()
     floor = float(th.value("scoring.plan_min_score"))
     fired = [f for f in findings if f.score >= floor]
@@ -187,6 +192,11 @@ def build_plan(
         steps = tuple(s.replace("{load_step}", load_step) for s in steps)
         plan.append(PlanItem(item_id, item.title, steps, tuple(whys[item_id]), item.caveat))
 
+    if not filmed:
+        first = catalogue.items["film_first"]
+        why = ("no running video was measured: trunk lean, head posture, cadence and overstride were not assessed",)
+        plan.append(PlanItem("film_first", first.title, first.steps, why, first.caveat))
+        return tuple(plan)
     film = catalogue.items["film_again"]
     changes = [f"{f.title}: {catalogue.recheck[f.cause]}" for f in fired if f.cause in catalogue.recheck]
     if changes:

@@ -20,7 +20,7 @@ def test_no_inputs_assesses_nothing_and_says_what_each_input_would_add() -> None
     assert all(n.needs for n in result.not_assessed)
     assert any(m.startswith("a side-view running video") and "trunk lean" in m for m in result.inputs_missing)
     assert any("strength-log export" in m for m in result.inputs_missing)
-    assert result.inputs_used == () and [p.id for p in result.plan] == ["film_again"]
+    assert result.inputs_used == () and [p.id for p in result.plan] == ["film_first"]  # no video: the first film, not "again"
 
 
 def test_findings_are_ranked_by_score_with_ties_in_registry_order() -> None:

@@ -55,6 +55,6 @@ def test_any_answers_and_lifts_give_a_well_formed_result(answers: Answers, lifts
     assert len(result.findings) + len(result.not_assessed) == 12
     catalogue = load_catalogue()
     assert all(p.id in catalogue.items and p.why and p.steps for p in result.plan)
-    assert result.plan[-1].id == "film_again"
+    assert result.plan[-1].id == "film_first"  # no video in these inputs: the first film, never "film again"
     assert (result.plan[0].id == "see_clinician") == bool(result.red_flags or any(
         "see_clinician" in f.plan and f.score >= 0.25 for f in result.findings))

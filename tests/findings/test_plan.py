@@ -1,4 +1,4 @@
-"""The plan: every catalogue item has steps, each planned item says why, film_again always last."""
+"""The plan: every catalogue item has steps, each planned item says why, a video to take always last (film_again, or film_first without one)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_every_cause_asks_only_for_catalogue_items() -> None:
     result = assess(full)
     catalogue = load_catalogue()
     assert all(item in catalogue.items for f in result.findings for item in f.plan)
-    assert result.plan[0].id == "see_clinician" and result.plan[-1].id == "film_again"
+    assert result.plan[0].id == "see_clinician" and result.plan[-1].id == "film_first"  # no video given
     assert len(cause_modules()) == 12
 
 
@@ -120,3 +120,16 @@ def test_a_runner_who_runs_once_a_week_is_not_told_to_swap_a_run_for_rowing() ->
     assert steps == rowing.few_runs_steps and steps[0].startswith("Keep your runs, and add")
     often = finding("load_spike", 0.5, ("rowing_alternative",), runs_per_week=4)
     assert next(p for p in build_plan([often], (), TH) if p.id == "rowing_alternative").steps[0].startswith("Swap one run")
+
+
+def test_without_a_running_video_the_last_item_is_the_first_film_not_film_again() -> None:
+    """With no video, the only plan item was 'Film again in 4 weeks ... compare the two reports'."""
+    from formcheck.findings.engine import assess
+    from formcheck.findings.model import CheckInputs
+
+    first = build_plan([], (), TH, filmed=False)
+    assert [p.id for p in first] == ["film_first"] and first[0].title == "Film your running"
+    assert not any("compare the two reports" in s for s in first[0].steps)
+    assert "no running video was measured" in first[0].why[0]
+    assert assess(CheckInputs()).plan[-1].id == "film_first"
+    assert build_plan([], (), TH)[-1].id == "film_again"
