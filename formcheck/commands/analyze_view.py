@@ -18,8 +18,7 @@ LABELS = {
     "cadence_spm": "Cadence", "step_time_asymmetry_pct": "Step-time asymmetry L/R",
     "trunk_lean_deg": "Trunk lean (forward +)", "trunk_lean_drift_deg": "Trunk lean drift (last - first fifth)",
     "head_flexion_deg": "Head flexion (looking down +)", "forward_head_deg": "Forward head",
-    "vertical_oscillation_pct_leg": "Vertical oscillation", "vertical_oscillation_cm": "Vertical oscillation",
-    "overstride_pct_leg": "Overstride (foot ahead of hip)", "overstride_cm": "Overstride",
+    "vertical_oscillation_pct_leg": "Vertical oscillation", "overstride_pct_leg": "Overstride (foot ahead of hip)",
     "knee_flexion_at_contact_deg": "Knee flexion at contact", "ground_contact_ms": "Ground contact time",
 }  # fmt: skip
 
@@ -61,14 +60,20 @@ def print_summary(result: Any, out: Path, extra_files: list[Path] | None = None,
                       + (" (pose from cache)" if result.from_cache else ""))  # fmt: skip
     table = Table(show_header=True, header_style="bold")
     table.add_column("measure")
-    table.add_column("value", justify="right")
+    table.add_column("value", justify="right", no_wrap=True)  # "168.3 steps/min ± 12.1" on one line
     table.add_column("n", justify="right")
     table.add_column("note")
-    for name, m in s["metrics"].items():
+    metrics = s["metrics"]
+    for name, m in metrics.items():
+        if name.endswith("_cm"):
+            continue  # shown beside its share of leg length: one row a measure, not two rows of one label
         if m["value"] is None:
             value = "-"
         else:
             value = f"{m['value']:.1f} {m['unit']}" + (f" ± {m['sd']:.1f}" if m["sd"] is not None else "")
+            cm = metrics.get(name.removesuffix("_pct_leg") + "_cm") if name.endswith("_pct_leg") else None
+            if cm and cm["value"] is not None:
+                value += f" ({cm['value']:.1f} cm)"
         table.add_row(LABELS.get(name, name), value, str(m["n"]), escape(m["reason"] or ""))
     out_console.print(table)
     drift = s["drift"].get("trunk_lean_deg")

@@ -65,7 +65,7 @@ def verdict(finding: Finding, th: Thresholds) -> str:
 def _video_inputs(inputs: CheckInputs, used: list[str], missing: list[str]) -> None:
     running = inputs.running_videos
     for video in inputs.videos:
-        length = f", {fmt(video.duration_s, 0)} s" if video.duration_s else ""
+        length = f", {video.duration_s:.1f} s" if video.duration_s else ""  # as the clip card says it (6.5 s, not 6 s)
         used.append(f"video {video.name} ({video.activity}, {video.view} view{length})")
     views = {v.view for v in running}
     if not running:

@@ -189,3 +189,31 @@ def test_a_file_damaged_in_the_middle_still_gives_the_analysis_with_a_warning(da
     assert summary["pose"]["frames_analysed"] == 388
     assert any("damaged in the file" in w for w in summary["warnings"])
     assert summary["metrics"]["cadence_spm"]["value"] is not None  # the rest of the analysis is there
+
+
+def test_summary_table_has_one_row_a_measure_and_keeps_values_on_one_line(tmp_path, capsys, monkeypatch):
+    """'Vertical oscillation' and 'Overstride' each appeared twice (% and cm rows with one label), and at 80 columns
+    '± 12.1' wrapped away from '168.3 steps/min'."""
+    from types import SimpleNamespace
+
+    from formcheck.commands.analyze_view import print_summary
+
+    monkeypatch.setenv("COLUMNS", "80")
+    metric = lambda v, unit, sd=None, n=12, reason=None: {"value": v, "unit": unit, "sd": sd, "n": n, "reason": reason}  # noqa: E731
+    summary = {
+        "video": {"path": "clip.mp4"}, "activity": "running", "view": "side", "facing": "right",
+        "time_scale": {"slow_motion_detected": False, "factor": 1.0}, "warnings": [], "drift": {},
+        "metrics": {
+            "cadence_spm": metric(168.3, "steps/min", 12.1),
+            "vertical_oscillation_pct_leg": metric(9.6, "% leg length", 4.1),
+            "vertical_oscillation_cm": metric(8.1, "cm", 3.5),
+            "overstride_pct_leg": metric(37.5, "% leg length", 18.4),
+            "overstride_cm": metric(None, "cm", reason="runner's height not given"),
+        },
+    }  # fmt: skip
+    result = SimpleNamespace(summary=summary, track=SimpleNamespace(n_frames=100, found_fraction=1.0), from_cache=True)
+    print_summary(result, tmp_path)
+    out = capsys.readouterr().out
+    assert out.count("Vertical oscillation") == 1 and out.count("Overstride") == 1
+    assert "9.6 % leg length ± 4.1 (8.1 cm)" in out and "168.3 steps/min ± 12.1" in out
+    assert "37.5 % leg length ± 18.4 " in out and "(" not in out.split("37.5 % leg length ± 18.4")[1].split("\n")[0]
