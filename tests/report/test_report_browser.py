@@ -135,6 +135,13 @@ def test_report_renders_in_chromium(driver, reports: dict[str, Path], tmp_path: 
     assert errors == []
     # no sideways scrolling on a phone
     assert driver.execute_script("return document.documentElement.scrollWidth") <= width + 1
+    # the key frames stay legible on a phone (about 4-px labels when shrunk to fit): they pan inside their own box
+    frames = driver.execute_script("const i = document.querySelector('figure.photo .pan img'); const b = i.parentElement;"
+                                   " return [i.getBoundingClientRect().width, b.clientWidth, b.scrollWidth];")
+    if width < 700:
+        assert frames[0] >= 700 and frames[2] > frames[1], frames
+    else:
+        assert frames[0] <= frames[1] + 1, frames
 
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(width, height)
