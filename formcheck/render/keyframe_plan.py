@@ -75,10 +75,19 @@ def typical_stride(strides: list[Stride]) -> Stride:
 
 
 def stride_phases(stride: Stride, analysis: Analysis) -> dict[str, tuple[int, bool]]:
-    """Row of each phase and whether it was measured (False = placed at a fixed share of the stride)."""
+    """Row of each phase and whether it was measured (False = placed at a fixed share of the stride).
+
+    A running foot leaves the ground before the other one lands (there is a flight phase), so in a run the
+    toe-off is looked for only before the next contact: a later "toe-off" of the same label is the other foot's
+    (BlazePose swaps the legs' labels) and drew the front foot already down as the stance foot's push-off.
+    """
     span = stride.end_frame - stride.start_frame
+    last = stride.end_frame
+    if analysis.activity.activity == "running":
+        last = min((e.frame for e in analysis.events
+                    if e.kind == "contact" and stride.start_frame < e.frame < stride.end_frame), default=last)  # fmt: skip
     toe_offs = [e.frame for e in analysis.events
-                if e.kind == "toe_off" and e.foot == stride.foot and stride.start_frame < e.frame < stride.end_frame]  # fmt: skip
+                if e.kind == "toe_off" and e.foot == stride.foot and stride.start_frame < e.frame < last]  # fmt: skip
     if toe_offs:
         toe_off, measured = toe_offs[0], True
         mid = (stride.start_frame + toe_off) // 2
@@ -91,9 +100,13 @@ def stride_phases(stride: Stride, analysis: Analysis) -> dict[str, tuple[int, bo
 def _stride_frames(group: str, stride: Stride, number: int, total: int, analysis: Analysis,
                    track: PoseTrack) -> list[KeyFrame]:  # fmt: skip
     frames = []
+    contact_time = analysis.metrics.get("ground_contact_ms")
+    toe_off_doubtful = contact_time is not None and contact_time.value is None and "toe-off" in (contact_time.reason or "")
     for phase, (row, measured) in stride_phases(stride, analysis).items():
         label = PHASE_LABELS[phase]
-        if not measured and phase == "toe_off":
+        if measured and phase == "toe_off" and toe_off_doubtful:
+            label += " (uncertain in this clip)"  # the contact time was withheld for it: the picture says so too
+        elif not measured and phase == "toe_off":
             label += f" (not detected: {100 * TOE_OFF_ESTIMATE:.0f}% of stride)"
         elif not measured and phase == "midstance":
             label += f" ({100 * MIDSTANCE_WITHOUT_TOE_OFF:.0f}% of stride)"

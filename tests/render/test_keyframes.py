@@ -49,11 +49,19 @@ def test_typical_strides_come_from_the_first_and_last_fifth(treadmill):
         median = np.median([s.trunk_lean_deg for s in fifth])
         assert abs(chosen.trunk_lean_deg - median) == min(abs(s.trunk_lean_deg - median) for s in fifth)
         contact, mid, toe_off = (f.row for f in frames)
-        assert contact == chosen.start_frame < mid < toe_off < chosen.end_frame
-        toe_off_event = [e for e in treadmill.analysis.events if e.kind == "toe_off" and e.foot == chosen.foot
-                         and chosen.start_frame < e.frame < chosen.end_frame][0]  # fmt: skip
-        assert toe_off == toe_off_event.frame and mid == (contact + toe_off) // 2
-        assert stride_phases(chosen, treadmill.analysis)["toe_off"] == (toe_off, True)
+        events = treadmill.analysis.events
+        # a running foot leaves before the other lands: the "toe-off" at frame 55 after the other foot's contact at
+        # 52 was the other foot's (a label swap), drawn as the stance foot's push-off
+        other_lands = min(e.frame for e in events if e.kind == "contact" and chosen.start_frame < e.frame < chosen.end_frame)
+        assert contact == chosen.start_frame < mid < toe_off < other_lands
+        toe_offs = [e.frame for e in events if e.kind == "toe_off" and e.foot == chosen.foot
+                    and chosen.start_frame < e.frame < other_lands]  # fmt: skip
+        measured = bool(toe_offs)
+        assert stride_phases(chosen, treadmill.analysis)["toe_off"] == (toe_off, measured)
+        if measured:
+            assert toe_off == toe_offs[0] and mid == (contact + toe_off) // 2
+        doubtful = treadmill.analysis.metrics["ground_contact_ms"].value is None  # withheld: "toe-off too uncertain"
+        assert ("(uncertain in this clip)" in frames[2].title) == (measured and doubtful), frames[2].title
 
 
 def test_skeleton_is_drawn_at_the_hips_and_differs_from_the_raw_frame(treadmill, treadmill_out):
