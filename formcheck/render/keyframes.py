@@ -19,10 +19,12 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from formcheck.analysis.pipeline import Analysis
 from formcheck.pose.track import PoseTrack
@@ -39,7 +41,7 @@ SAME_WINDOW_S = 3.0
 """Planned frames closer than this share one streamed window: decoding through a
 3 s gap costs about what a seek (back to the previous keyframe) would."""
 COMBINED_NAME = "early_vs_late.jpg"
-CAPTION_SCALE = 0.42
+CAPTION_PX = 13  # caption text height in pixels (the strips are 18 px a line)
 GAP_PX = 4
 
 
@@ -105,12 +107,23 @@ def _clusters(rows: list[int], time_s: np.ndarray) -> list[list[int]]:
     return clusters
 
 
+@lru_cache(maxsize=1)
+def _caption_font() -> ImageFont.FreeTypeFont:
+    """DejaVu Sans, the font matplotlib ships: OpenCV's Hershey fonts are ASCII only ("Läufer" became "L??ufer")."""
+    from matplotlib import font_manager
+
+    return ImageFont.truetype(font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans")), CAPTION_PX)
+
+
 def _caption(width: int, lines: list[str]) -> np.ndarray:
+    from formcheck.render.plots import drawable  # matplotlib's font check, imported only when a caption is drawn
+
     line_h = 18
-    strip = np.full((line_h * len(lines) + 8, width, 3), BANNER_RGB, dtype=np.uint8)
-    for i, text in enumerate(lines):
-        cv2.putText(strip, text, (6, line_h * (i + 1)), cv2.FONT_HERSHEY_SIMPLEX, CAPTION_SCALE, TEXT_RGB, 1, cv2.LINE_AA)
-    return strip
+    image = Image.new("RGB", (width, line_h * len(lines) + 8), BANNER_RGB)
+    draw = ImageDraw.Draw(image)
+    for i, text in enumerate(lines):  # glyphs the font lacks (CJK in a file name) become "?", not empty boxes
+        draw.text((6, line_h * (i + 1) - 3), drawable(text), font=_caption_font(), fill=TEXT_RGB, anchor="ls")
+    return np.asarray(image).copy()
 
 
 def _tile_caption(key: KeyFrame, analysis: Analysis, track: PoseTrack) -> list[str]:

@@ -133,3 +133,13 @@ def test_front_view_gets_evenly_spaced_frames_titled_honestly(videos_dir, pose_t
     written = keyframes_module.write_keyframes(tmp_path, info, track, analysis)
     assert sorted(p.name for p in written) == sorted([f"frame_{i}.jpg" for i in range(1, 7)] + ["early_vs_late.jpg", "index.json"])
     assert read_rgb(tmp_path / "keyframes" / "frame_1.jpg").shape[0] == 960
+
+
+def test_captions_draw_non_ascii_names_instead_of_question_marks():
+    """OpenCV's Hershey font is ASCII only: the combined picture titled a clip 'L??ufer clip 1.mp4'."""
+    from formcheck.render.keyframes import _caption
+
+    umlaut, marks = _caption(300, ["Läufer.mp4"]), _caption(300, ["L??ufer.mp4"])
+    assert umlaut.shape == marks.shape == (26, 300, 3) and umlaut.dtype == np.uint8
+    assert (umlaut != marks).any()
+    assert (_caption(300, ["跑步.mp4"]) == _caption(300, ["??.mp4"])).all()  # a glyph the font lacks: "?", not a box
