@@ -109,7 +109,8 @@ def _metric_rows(summary_metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _clip_view(video: VideoArtifacts) -> ClipView:
+def _clip_view(video: VideoArtifacts, same_name: bool = False) -> ClipView:
+    """One clip's card; ``same_name`` when another clip of the check has its file name: its folder tells them apart."""
     m = video.measures
     rows, why = read_strides(video.analysis_dir)
     keyframes, kf_reason = read_keyframes(video.analysis_dir)
@@ -117,7 +118,7 @@ def _clip_view(video: VideoArtifacts) -> ClipView:
     if m.duration_s:
         description += f", {m.duration_s:.1f} s"
     return ClipView(
-        name=m.name,
+        name=f"{m.name} (videos/{video.analysis_dir.name})" if same_name and video.analysis_dir else m.name,
         description=description,
         metrics=_metric_rows(m.metrics),
         warnings=m.warnings,
@@ -218,7 +219,7 @@ def report_context(
         "where_journal": where_to_give(("journal",), meta.front_end),
         "plan": result.plan,
         "plan_titles": plan_titles,
-        "clips": [_clip_view(v) for v in videos],
+        "clips": [_clip_view(v, [w.measures.name for w in videos].count(v.measures.name) > 1) for v in videos],
         "unusable_videos": inputs.unusable_videos,
         "run_chart": plots.run_chart(inputs.run, inputs.answers.symptom.minute_into_run, meta.front_end),
         "run_facts": _run_facts(inputs),

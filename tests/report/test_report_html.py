@@ -229,3 +229,23 @@ def test_the_day_it_hurt_without_a_track_is_not_called_rest(tmp_path) -> None:
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     square = html.split('<span class="hurt-tag">it hurt</span>')[1].split('<div class="day')[0]
     assert "the run that hurt (no track given)" in square and ">rest<" not in square
+
+
+def test_two_clips_with_one_name_are_told_apart_by_their_folders(tmp_path, real_video) -> None:
+    """Two run.mp4 from two folders were both titled 'run.mp4', with no folder in the JSON to tell them apart."""
+    twin_dir = tmp_path / "videos" / "clip-2"
+    twin_dir.parent.mkdir()
+    twin_dir.symlink_to(real_video.analysis_dir, target_is_directory=True)
+    twin = replace(real_video, analysis_dir=twin_dir)
+    out = tmp_path / "out"
+    out.mkdir()
+    doc = write_report(out, make_result(), CheckInputs(videos=(real_video.measures, twin.measures)), [real_video, twin],
+                       make_meta())  # fmt: skip
+    name = real_video.measures.name
+    assert [v["folder"] for v in doc["videos"]] == [f"videos/{real_video.analysis_dir.name}", "videos/clip-2"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert f"<h3>{name} (videos/{real_video.analysis_dir.name})</h3>" in html and f"<h3>{name} (videos/clip-2)</h3>" in html
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    write_report(alone, make_result(), CheckInputs(videos=(real_video.measures,)), [real_video], make_meta())
+    assert f"<h3>{name}</h3>" in (alone / "report.html").read_text(encoding="utf-8")
