@@ -110,3 +110,16 @@ def test_hills_ask_for_hill_technique_not_the_posture_cues_a_video_must_justify(
     pieces = [(600, 3.0, 170.0, 150.0, 0.0), (600, 2.6, 168.0, 165.0, 8.0), WALK, (600, 3.0, 170.0, 150.0, 0.0)]
     found = hills_efforts.assess(check(run=run_ctx(pieces)), TH)
     assert found.score > 0 and found.plan == ("hill_technique",)
+
+
+def test_hill_sprints_and_steep_climbs_say_what_each_counts() -> None:
+    """'1 steep climb(s)' beside '6 sprint(s) on a steep climb' read as a contradiction: a steep climb is 100 m or
+    longer, a hill sprint any stretch over the grade."""
+    from dataclasses import replace
+
+    pieces = [(600, 3.0, 170.0, 150.0, 0.0), (600, 2.6, 168.0, 165.0, 8.0), WALK, (600, 3.0, 170.0, 150.0, 0.0)]
+    ctx = run_ctx(pieces)
+    sprinted = replace(ctx, hills=replace(ctx.hills, hill_sprints=6))
+    found = hills_efforts.assess(check(run=sprinted), TH)
+    assert any(s.startswith("6 sprint(s) up a grade over 4 % (") for s in found.evidence)
+    assert any(" steep climb(s) of 100 m or more over 4 % grade, " in s for s in found.evidence)

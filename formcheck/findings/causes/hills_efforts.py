@@ -50,7 +50,8 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
             r.note(f"A rolling run: {gain}.")
         if hills.steep_segments:
             r.fire("steep_climbs", (
-                f"{len(hills.steep_segments)} steep climb(s) over {fmt(DEFAULT_HILLS.steep_grade_pct)} % grade, {fmt(hills.steep_climb_m, 0)} m of road in all (not height), "
+                f"{len(hills.steep_segments)} steep climb(s) of {fmt(DEFAULT_HILLS.min_steep_m, 0)} m or more over "
+                f"{fmt(DEFAULT_HILLS.steep_grade_pct)} % grade, {fmt(hills.steep_climb_m, 0)} m of road in all (not height), "
                 f"steepest {max(s.grade_pct for s in hills.steep_segments):.1f} %."
             ))
         if hills.hard_hill_efforts:
@@ -58,7 +59,9 @@ def assess(inputs: CheckInputs, th: Thresholds) -> Finding | NotAssessed:
     else:
         r.argue_against("The track has no elevation, so climbs cannot be measured.")
     if hills.hill_sprints:
-        r.fire("hill_sprints", f"{hills.hill_sprints} sprint(s) on a steep climb ({_BURST}).")
+        # counted on any stretch over the steep grade, however short: "steep climbs" above are 100 m or longer, so
+        # six 40-m hill repeats are six sprints on what may be no "steep climb" at all
+        r.fire("hill_sprints", f"{hills.hill_sprints} sprint(s) up a grade over {fmt(DEFAULT_HILLS.steep_grade_pct)} % ({_BURST}).")
     elif hills.speed_bursts:
         r.note(f"{hills.speed_bursts} speed burst(s) off the steep climbs ({_BURST}).")
 
