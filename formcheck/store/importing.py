@@ -247,9 +247,47 @@ def _report(
     )
 
 
+TWIN_START_S = 2.0
+"""Two files of one run start within this of each other (formats round the first point's time differently)."""
+TWIN_DURATION_S = 3.0
+"""...and last within this, or 1 %, of each other: a FIT says timer time (2832 s), the same run's GPX from Strava
+first-to-last point (2833 s), so the whole-second duration in ``run_key`` alone stored one run twice."""
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.timezone.utc) if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _stored_twin(session: Session, runner_id: int, run: Run) -> RunRow | None:
+    """The stored run this one is another export of (same sport, start and length within the margins), if any."""
+    start = _utc(run.start)
+    margin = dt.timedelta(seconds=TWIN_START_S)
+    near = select(RunRow).where(RunRow.runner_id == runner_id, RunRow.sport == run.sport.value,
+                                RunRow.start >= start - margin, RunRow.start <= start + margin)  # fmt: skip
+    for row in session.scalars(near):
+        if abs(row.duration_s - run.duration_s) <= max(TWIN_DURATION_S, 0.01 * run.duration_s):
+            return row
+    return None
+
+
 def add_runs(session: Session, runner_name: str, runs: Sequence[Run], info: SourceInfo) -> ImportReport:
-    """Add or update the runs of one track file; call inside a transaction (the caller commits or rolls back)."""
+    """Add or update the runs of one track file; call inside a transaction (the caller commits or rolls back).
+
+    A run already stored from another file (another export of it: ``_stored_twin``) is not stored again: it
+    counts as unchanged, with a warning naming the stored run, so load and history never count it twice.
+    """
     batch = _batch(session, runner_name, info, RunRow, runs, [run_key(run) for run in runs], _run_values)
+    twins: list[str] = []
+    fresh = []
+    for run, key in batch.new:
+        twin = _stored_twin(session, batch.runner.id, run)
+        if twin is None:
+            fresh.append((run, key))
+        else:
+            twins.append(f"the {run.sport.value} of {_utc(run.start):%Y-%m-%d %H:%M} UTC is already stored (id {twin.id}, "
+                         f"{twin.source_format or 'another'} file): not stored twice")
+    batch.new = fresh
+    batch.unchanged += len(twins)
     rows = [_run_row(run, key, batch.runner.id, batch.source.id) for run, key in batch.new]
     session.add_all(rows)
     for run, _key, row in batch.changed:
@@ -258,7 +296,7 @@ def add_runs(session: Session, runner_name: str, runs: Sequence[Run], info: Sour
         row.source_id = batch.source.id
         row.segments = _segment_rows(run)
     session.flush()
-    warnings = tuple(w for run in runs for w in run.warnings)
+    warnings = tuple(w for run in runs for w in run.warnings) + tuple(twins)
     return _report(batch, info, "track", runner_name, warnings, tuple(row.id for row in rows))
 
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from formcheck.logs.records import Sport
 from formcheck.store import Store
 from formcheck.store.engine import _alembic_config, create_store_engine, current_revision, head_revision
 from formcheck.store.ingest import import_file
@@ -107,3 +108,22 @@ def test_migration_0004_rekeys_a_store_that_holds_the_duplicates(db_url: str, mo
         kg = read_log(STRONG_LB, units="kg").strength
         assert max(s.weight_kg or 0 for s in store.lift_sets()) == pytest.approx(max(s.weight_kg or 0 for s in kg.sets))
         assert _counts(import_file(store, STRONG_LB, units="kg")) == (0, 0, 4690)
+
+
+def test_another_export_of_a_stored_run_is_not_stored_twice(db_url: str) -> None:
+    """A FIT (timer time 2832 s) and Strava's GPX of the same run (first to last point, 2833 s) have different
+    whole-second durations: the run was stored twice and the next day's 7-day load doubled (9.0 -> 18.0 km)."""
+    from formcheck.store.importing import SourceInfo
+
+    start = dt.datetime(2015, 8, 15, 14, 45, 10, tzinfo=dt.timezone.utc)
+    with Store.open(db_url) as store:
+        fit = store.import_runs([make_run(start, minutes=2832 / 60, distance_m=9010.0)], SourceInfo("a" * 64, "/r.fit", "fit"))
+        gpx = store.import_runs([make_run(start + dt.timedelta(seconds=1), minutes=2833 / 60, distance_m=8970.0)],
+                                SourceInfo("b" * 64, "/r.gpx", "gpx"))  # fmt: skip
+        assert (_counts(fit), _counts(gpx)) == ((1, 0, 0), (0, 0, 1))
+        assert any("already stored (id" in w and "not stored twice" in w for w in gpx.warnings)
+        assert [s.run.distance_m for s in store.runs()] == [9010.0]
+        later = store.import_runs([make_run(start + dt.timedelta(minutes=50), minutes=20.0)], SourceInfo("c" * 64, "/c.gpx", "gpx"))
+        longer = store.import_runs([make_run(start, minutes=2900 / 60)], SourceInfo("d" * 64, "/d.gpx", "gpx"))
+        walk = store.import_runs([make_run(start, minutes=2832 / 60, sport=Sport.WALK)], SourceInfo("e" * 64, "/e.gpx", "gpx"))
+        assert (_counts(later), _counts(longer), _counts(walk)) == ((1, 0, 0), (1, 0, 0), (1, 0, 0))  # other activities
