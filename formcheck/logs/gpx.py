@@ -18,7 +18,7 @@ import gpxpy.gpx
 from formcheck.errors import LogFormatError
 from formcheck.logs.progress import ProgressCallback, Ticker
 from formcheck.logs.records import Run, Sport, TrackPoint
-from formcheck.logs.track_common import RunDraft, cadence_to_spm, finish_run, sport_from_name
+from formcheck.logs.track_common import RunDraft, cadence_to_spm, finish_run, sport_from_name, sport_from_speed
 
 
 def read_gpx(data: bytes, name: str, *, progress: ProgressCallback | None = None) -> list[Run]:
@@ -61,9 +61,27 @@ def _short(exc: BaseException) -> str:
     return text[:200]
 
 
+def _sport(track: gpxpy.gpx.GPXTrack) -> tuple[Sport, str | None]:
+    """The track's sport from its ``<type>`` or name, else guessed from its moving speed (with a warning saying so)."""
+    named = sport_from_name(track.type, track.name)
+    if named is not None:
+        return named, None
+    moving = track.get_moving_data()
+    speed = moving.moving_distance / moving.moving_time if moving and moving.moving_time else None
+    guessed = sport_from_speed(speed)
+    if guessed is None:
+        return Sport.OTHER, "The file does not say which sport this is (no <type>, no sport in its name): stored as 'other'."
+    seconds = round(1000 / speed) if speed else 0
+    pace = f", {seconds // 60}:{seconds % 60:02d} min/km moving" if speed else ""
+    return guessed, (f"The file does not say which sport this is (no <type>, no sport in its name): taken as "
+                     f"{'a ' if guessed is not Sport.OTHER else ''}{guessed.value} from its speed{pace}.")
+
+
 def _draft(track: gpxpy.gpx.GPXTrack, gpx: gpxpy.gpx.GPX, tick: Ticker) -> RunDraft:
-    sport = sport_from_name(track.type, track.name) or Sport.OTHER
+    sport, guess = _sport(track)
     draft = RunDraft(sport=sport, device=gpx.creator or None)
+    if guess:
+        draft.warnings.append(guess)
     untimed = 0
     total = max(1, _points(track))
     seen = 0

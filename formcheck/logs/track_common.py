@@ -14,6 +14,8 @@ sniffing the file happen once, in :mod:`formcheck.logs.boundary`.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -37,7 +39,13 @@ _SPORT_WORDS: dict[Sport, tuple[str, ...]] = {
 
 
 def sport_from_name(*names: str | None) -> Sport | None:
-    """The first of ``names`` that names a known sport, or None when none does."""
+    """The first of ``names`` that names a known sport, or None when none does.
+
+    A name is read whole ("running", "9") and then word by word, camelCase split ("Lunch Run", "TrailRun",
+    "VirtualRun", "Evening walk"): Strava names its GPX tracks that way and a GPX without ``<type>`` was
+    stored as "other", its cadence left at half and its load uncounted. A name whose words name two sports
+    says nothing.
+    """
     for name in names:
         if not name:
             continue
@@ -45,7 +53,23 @@ def sport_from_name(*names: str | None) -> Sport | None:
         for sport, words in _SPORT_WORDS.items():
             if key in words or any(key.startswith(w + "_") for w in words if not w.isdigit()):
                 return sport
+        tokens = {t.lower() for t in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", name)}
+        named = {sport for sport, words in _SPORT_WORDS.items() if tokens & {w for w in words if not w.isdigit()}}
+        if len(named) == 1:
+            return named.pop()
     return None
+
+
+RUN_SPEED_MPS = (2.0, 6.5)
+"""Moving speeds a run has (a 2:34-8:20 min/km average); slower is a walk, faster is not on foot."""
+
+
+def sport_from_speed(moving_speed_mps: float | None) -> Sport | None:
+    """A file that names no sport: the sport its average moving speed fits, None without one."""
+    if moving_speed_mps is None or not math.isfinite(moving_speed_mps) or moving_speed_mps <= 0:
+        return None
+    low, high = RUN_SPEED_MPS
+    return Sport.WALK if moving_speed_mps < low else Sport.RUN if moving_speed_mps <= high else Sport.OTHER
 
 
 def cadence_to_spm(raw: float | None, sport: Sport, fractional: float | None = None) -> float | None:

@@ -87,3 +87,40 @@ def test_gpx_spike_is_dropped_and_counted(tmp_path: Path) -> None:
     assert sum(p.lat_deg is None for p in run.points) == 1
     assert run.distance_m == pytest.approx(87, abs=3)  # 29 steps of 3 m, not +2 km
     assert any("Dropped 1 GPS position" in w for w in run.warnings)
+
+
+@pytest.mark.parametrize(("names", "sport"), [
+    (("Lunch Run",), Sport.RUN), (("TrailRun",), Sport.RUN), (("VirtualRun",), Sport.RUN), (("trail_running",), Sport.RUN),
+    (("Evening Walk",), Sport.WALK), (("Morning Row",), Sport.ROWING), (("9",), Sport.RUN), (("Morning run and row",), None),
+    (("Arrow head",), None), (("Lunch Ride",), None), ((None, "Lunch Run"), Sport.RUN),
+])  # fmt: skip
+def test_sport_from_a_strava_style_name(names: tuple, sport: Sport | None) -> None:
+    from formcheck.logs.track_common import sport_from_name
+
+    assert sport_from_name(*names) is sport
+
+
+def _gpx(path: Path, speed_mps: float, name: str = "", cad: int | None = 85) -> Path:
+    """60 fixes a second apart due north at ``speed_mps``, with Garmin's stride cadence, and no <type>."""
+    ext = (f"<extensions><gpxtpx:TrackPointExtension><gpxtpx:cad>{cad}</gpxtpx:cad></gpxtpx:TrackPointExtension>"
+           "</extensions>") if cad else ""  # fmt: skip
+    pts = "".join(f'<trkpt lat="{50.0 + i * speed_mps / 111_195.0:.7f}" lon="4.0"><time>2024-05-01T10:{i // 60:02d}:'
+                  f"{i % 60:02d}Z</time>{ext}</trkpt>" for i in range(120))  # fmt: skip
+    path.write_text('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1" '
+                    'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+                    f"<trk>{f'<name>{name}</name>' if name else ''}<trkseg>{pts}</trkseg></trk></gpx>")  # fmt: skip
+    return path
+
+
+def test_a_gpx_that_names_no_sport_is_taken_by_its_speed_and_says_so(tmp_path: Path) -> None:
+    """No <type> and a name like 'Lunch Run' was stored as 'other': cadence at half (85 for 170) and no load."""
+    (named,) = read_track(_gpx(tmp_path / "named.gpx", 3.0, "Lunch Run"))
+    assert named.sport is Sport.RUN and named.points[5].cadence_spm == 170.0 and not any("does not say" in w for w in named.warnings)
+    (jog,) = read_track(_gpx(tmp_path / "jog.gpx", 3.0))
+    assert jog.sport is Sport.RUN and jog.points[5].cadence_spm == 170.0
+    assert any(w.startswith("The file does not say which sport this is") and "taken as a run from its speed, 5:33 min/km" in w
+               for w in jog.warnings)  # fmt: skip
+    (walk,) = read_track(_gpx(tmp_path / "walk.gpx", 1.4))
+    assert walk.sport is Sport.WALK
+    (ride,) = read_track(_gpx(tmp_path / "ride.gpx", 8.0, cad=None))
+    assert ride.sport is Sport.OTHER and any("taken as other from its speed" in w for w in ride.warnings)
