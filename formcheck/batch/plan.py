@@ -4,9 +4,10 @@ Why the content hash and not the path or mtime: a clinic re-exports, renames
 and copies clips between machines; the same bytes analysed with the same
 settings (model, height, capture rate, window -- the key ``formcheck check``
 already stores under) give the same result, so they are done once. A clip is
-skipped only when the store has its row **and** its folder still holds a
-``summary.json``: a batch killed half-way, or run again after new clips
-arrived, does only the rest, while a deleted folder is rebuilt.
+skipped only when the store has its row **and** its folder still holds that
+result (its ``summary.json`` equal to the stored one): a batch killed half-way,
+or run again after new clips arrived, does only the rest, while a deleted
+folder, or one holding another clip's or another setting's results, is rebuilt.
 
 Output folders are ``<out>/<runner>/<video stem>``; two clips of one runner with
 the same stem (``a.mp4`` and ``a.mov``, or ``x/a.mp4`` and ``y/a.mp4``) get their
@@ -114,5 +115,29 @@ def plan_batch(items: list[BatchItem], out_root: Path, store: Store, default_hei
             if item.runner not in stored:
                 stored[item.runner] = _stored(store, item.runner)
             done = stored[item.runner].get((sha, key))
+            if done is not None and not _folder_holds(out_dir, done):
+                done = None  # the store has this clip, the folder holds something else: analyse it again
         planned.append(PlannedVideo(index, item, out_dir, key, sha, height, done))
     return planned
+
+
+def _without_path(summary: dict[str, Any]) -> dict[str, Any]:
+    video = summary.get("video")
+    return {**summary, "video": {k: v for k, v in video.items() if k != "path"}} if isinstance(video, dict) else summary
+
+
+def _folder_holds(out_dir: Path, stored: dict[str, Any]) -> bool:
+    """Whether the folder's ``summary.json`` is the stored result (this clip's bytes, these settings).
+
+    A summary.json in the folder is not enough: two clips swapped names, a clip removed so another took its
+    folder, a height given and then taken back, or a folder of the user's own all left a summary that was
+    another clip's or another setting's, and the batch reported "skipped" beside it with other numbers.
+    The path is left out: the same bytes may sit elsewhere now.
+    """
+    import json
+
+    try:
+        written = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(written, dict) and _without_path(written) == _without_path(stored)

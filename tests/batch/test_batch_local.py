@@ -97,6 +97,20 @@ def test_deleted_folder_is_rebuilt(first, tmp_path: Path) -> None:  # type: igno
     assert (options.out / "anna" / "legs" / "summary.json").is_file()
 
 
+def test_a_folder_holding_another_result_is_not_skipped(first) -> None:  # type: ignore[no-untyped-def]
+    """A summary.json is not enough: after two clips swapped names (or a height was given and taken back) the
+    folder held another clip's result, and the batch said 'skipped' beside it with the stored numbers."""
+    options, _ = first
+    legs = options.out / "anna" / "legs" / "summary.json"
+    grass = json.loads((options.out / "anna" / "grass" / "summary.json").read_text())
+    own_sha = json.loads(legs.read_text())["video"]["sha256"]
+    legs.write_text(json.dumps(grass))  # the grass clip's result in the legs clip's folder
+    again = run_batch(options)
+    assert statuses(again)["anna/legs.mp4"] == "analysed" and statuses(again)["anna/grass.mp4"] == "skipped"
+    assert json.loads(legs.read_text())["video"]["sha256"] == own_sha
+    assert statuses(run_batch(options))["anna/legs.mp4"] == "skipped"  # its own result again: a skip
+
+
 @pytest.mark.postgres
 def test_sqlite_and_postgresql_agree(first, postgres_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     options, _ = first
