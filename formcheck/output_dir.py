@@ -33,11 +33,13 @@ CLI decides how the folder was given.
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -278,6 +280,31 @@ def atomic_output_dir(out_dir: Path, *, inputs: Iterable[Path] = ()) -> Iterator
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def remove_abandoned(out_dir: Path, since: float) -> list[Path]:
+    """Remove the temporary folders :func:`atomic_output_dir` began for ``out_dir`` at or after ``since`` (epoch s).
+
+    For a writer that died without running any Python (a batch worker killed with SIGKILL, or by the kernel when
+    memory ran out): its ``.<name>.tmp-*`` folder stayed beside the results for good, even after a retry wrote
+    them. Only folders of that exact pattern, created since the dead writer was handed the clip, are removed:
+    an older one may be another live process's.
+    """
+    target = target_dir(out_dir)
+    removed = []
+    try:
+        candidates = list(target.parent.glob(f".{glob.escape(target.name)}.tmp-*"))
+    except OSError:
+        return []
+    for folder in candidates:
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_ctime >= since - 1.0:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def _swap_into_place(tmp: Path, target: Path) -> None:

@@ -33,10 +33,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 from formcheck.batch.work import VideoOutcome, VideoTask, analyse_task
 from formcheck.lifeline import die_with_parent
+from formcheck.output_dir import remove_abandoned
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,7 @@ class _Slot:
     conn: Connection
     task: VideoTask | None = None
     used: bool = False  # given a task at least once (a never-used worker may still be importing)
+    given_at: float = 0.0  # when the task was sent (epoch s): a dead worker's temporary folder is newer
 
 
 class LocalPool:
@@ -131,6 +134,7 @@ class LocalPool:
                     if slot.task is None and queue:
                         slot.task = queue.popleft()
                         slot.used = True
+                        slot.given_at = time.time()
                         slot.conn.send(slot.task)
                         busy += 1
                 ready = wait([s.conn for s in self._slots if s.task] + [s.process.sentinel for s in self._slots if s.task],
@@ -158,6 +162,7 @@ class LocalPool:
         slot.process.join(timeout=5)
         exitcode = slot.process.exitcode
         log.warning("worker died (exit code %s) analysing %s, attempt %d", exitcode, task.video, task.attempt + 1)
+        remove_abandoned(Path(task.out_dir), slot.given_at)  # its Python cleanup never ran
         slot.conn.close()
         index = self._slots.index(slot)
         self._slots[index] = self._start()

@@ -39,13 +39,16 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from formcheck.batch.local import MAX_RETRIES, died_message
 from formcheck.batch.ray_segments import SPLIT_ABOVE_S, plan_clip, submit_split
 from formcheck.batch.work import VideoOutcome, VideoTask, analyse_task
 from formcheck.errors import UsageError
+from formcheck.output_dir import remove_abandoned
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +135,7 @@ def run_ray(tasks: list[VideoTask], on_outcome: Callable[[VideoOutcome], None], 
 
     owned = _connect(address, num_cpus)
     pending: dict[Any, VideoTask] = {}
+    submitted = time.time()
     try:
         remote = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(analyse_task)
         for task in tasks:
@@ -141,7 +145,12 @@ def run_ray(tasks: list[VideoTask], on_outcome: Callable[[VideoOutcome], None], 
         while pending:
             ready, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
             for ref in ready:
-                on_outcome(_outcome_of(ref, pending.pop(ref)))
+                task = pending.pop(ref)
+                outcome = _outcome_of(ref, task)
+                # Ray retries a crashed worker by itself: an attempt killed mid-write (no Python cleanup) left its
+                # temporary folder, whatever the last attempt did, so it is swept once the clip is settled
+                remove_abandoned(Path(task.out_dir), submitted)
+                on_outcome(outcome)
     except KeyboardInterrupt:
         _cancel(list(pending))
         raise

@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 FAULT_ENV = "FORMCHECK_BATCH_FAULT"
 """Test hook, read by the parent and passed in the task: ``die:NAME`` makes the worker analysing the clip
 named NAME exit abruptly every time, ``die-once:NAME:MARKER`` only while the file MARKER does not exist
-(it creates it: works across Ray's own retries too), ``sleep:NAME:S`` sleeps S seconds inside the
-engine's write step (to interrupt a batch mid-write); several, comma-separated."""
+(it creates it: works across Ray's own retries too), ``die-once-writing:NAME:MARKER`` the same inside the
+write step (its temporary folder half-written), ``sleep:NAME:S`` sleeps S seconds inside the engine's write
+step (to interrupt a batch mid-write); several, comma-separated."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,9 @@ def _fault(task: VideoTask, when: str) -> None:
             os._exit(70)
         if when == "write" and kind == "sleep":
             time.sleep(float(arg or 30))
+        if when == "write" and kind == "die-once-writing" and not os.path.exists(arg):  # its temporary folder exists
+            Path(arg).touch()
+            os._exit(70)
 
 
 def one_thread_each() -> None:

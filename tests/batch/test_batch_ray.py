@@ -59,7 +59,7 @@ def test_ray_worker_death_is_retried_then_failed(ray_instance: None, clip_folder
     for name in ("grass.mp4", "legs.mp4"):
         (folder / name).symlink_to((clip_folder / "anna" / name).resolve())
     marker = tmp_path / "legs-died-once"
-    monkeypatch.setenv(FAULT_ENV, f"die:grass.mp4,die-once:legs.mp4:{marker}")
+    monkeypatch.setenv(FAULT_ENV, f"die:grass.mp4,die-once-writing:legs.mp4:{marker}")  # legs dies half-written
     options = BatchOptions(source=tmp_path / "in", out=tmp_path / "out", db=f"sqlite:///{tmp_path / 's.db'}",
                            ray="local", workers=2, show_progress=False)  # fmt: skip
     report = run_batch(options)
@@ -67,6 +67,7 @@ def test_ray_worker_death_is_retried_then_failed(ray_instance: None, clip_folder
     assert next(r.error for r in report.rows if r.video == "anna/grass.mp4") == (
         "the worker analysing it died 3 times; not retried again")
     assert marker.exists()
+    assert leftovers(tmp_path / "out") == []  # Ray's own retry wrote the results; the dead attempt's folder is gone
 
 
 def test_long_clip_split_into_segment_tasks_gives_the_same_result(ray_instance: None, clip_folder: Path,

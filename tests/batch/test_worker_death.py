@@ -38,3 +38,16 @@ def test_dying_worker_is_retried_then_failed(two_clips: Path, tmp_path: Path, mo
     assert grass.error == "the worker analysing it died 3 times (exit code 70); not retried again"
     assert marker.exists() and (tmp_path / "out" / "anna" / "legs" / "summary.json").is_file()
     assert leftovers(tmp_path / "out") == []
+
+
+def test_a_worker_dying_mid_write_leaves_no_temporary_folder(two_clips: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A worker killed while writing (SIGKILL, out of memory) runs no Python cleanup: its half-written
+    '.legs.tmp-*' folder stayed for good, beside the results the retry wrote."""
+    marker = tmp_path / "legs-died-writing"
+    monkeypatch.setenv(FAULT_ENV, f"die-once-writing:legs.mp4:{marker}")
+    options = BatchOptions(source=two_clips, out=tmp_path / "out", db=f"sqlite:///{tmp_path / 's.db'}", workers=1,
+                           show_progress=False)  # fmt: skip
+    report = run_batch(options)
+    assert marker.exists() and statuses(report) == {"anna/grass.mp4": "analysed", "anna/legs.mp4": "analysed"}
+    assert leftovers(tmp_path / "out") == [] and (tmp_path / "out" / "anna" / "legs" / "summary.json").is_file()
