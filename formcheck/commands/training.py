@@ -318,6 +318,8 @@ def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
 def _print_context(out: "Console", doc: dict[str, Any]) -> None:
     from rich.markup import escape
 
+    from formcheck.context.lumbar import NO_ZONE_BASIS
+
     run, lumbar, load, hills, exp = doc["run"], doc["last_lumbar_session"], doc["load"], doc["hills"], doc["experience"]
     paused = run["elapsed_s"] is not None and run["elapsed_s"] - run["duration_s"] >= 60  # walk breaks are on this clock
     out.print(f"[bold]run {run['id']}[/] {run['local_start'].replace('T', ' ')} ({escape(run['clock'])}) {run['sport']} {_fmt(run['distance_km'], ' km', 2)} "
@@ -326,8 +328,13 @@ def _print_context(out: "Console", doc: dict[str, Any]) -> None:
     if lumbar is None:
         out.print("  lumbar lifting before: none in the store")
     else:
-        when = (f"{lumbar['hours_before']:.0f} h before ({lumbar['hours_basis']})" if lumbar["hours_before"] is not None
-                else f"{lumbar['days_before']} day(s) before (no time of day in the log)")
+        if lumbar["hours_before"] is not None:
+            when = f"{lumbar['hours_before']:.0f} h before ({lumbar['hours_basis']})"
+        elif lumbar["hours_basis"] == NO_ZONE_BASIS:  # timed lifts, a run without GPS: the zone is what is missing
+            when = (f"{lumbar['days_before']} day(s) before (the lift times are known, the run's zone is not: "
+                    "give it with --tz for hours)")
+        else:
+            when = f"{lumbar['days_before']} day(s) before (no time of day in the log)"
         out.print(f"  last lumbar-loading session: {lumbar['date']}, {when}: "
                   f"{escape(', '.join(lumbar['exercises']))}; {lumbar['hard_sets']} hard sets, "
                   f"{lumbar['tonnage_kg']:.0f} kg tonnage")

@@ -464,3 +464,13 @@ def test_walk_breaks_are_on_the_clock_with_pauses_and_the_run_says_both_times(ca
     assert max(b["start_s"] + b["duration_s"] for b in doc["walk_breaks"]) <= doc["run"]["elapsed_s"] + 1
     code, out, _ = run_cli(capsys, "context", "--run", "1", "--db", sqlite_url)
     assert "in 0:19:11 of timer time, 0:38:42 from start to finish with pauses" in out
+
+
+def test_context_says_the_runs_zone_is_missing_not_the_lift_times(capsys, sqlite_url: str) -> None:
+    """Hevy logs clock times; the treadmill run has no GPS, so only the run's zone is missing. The table said
+    'no time of day in the log' while the JSON said the times were known."""
+    hevy = STRENGTH / "hevy_export_2022_2026.csv"
+    run_cli(capsys, "import", hevy, TRACKS / "run_treadmill_amazfit_hr_cadence_nogps.tcx", "--db", sqlite_url)
+    code, out, _ = run_cli(capsys, "context", "--date", "2025-12-19", "--db", sqlite_url)
+    assert code == 0 and "no time of day in the log" not in out
+    assert "(the lift times are known, the run's zone is not: give it with --tz for hours)" in " ".join(out.split())
