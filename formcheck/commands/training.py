@@ -36,6 +36,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from formcheck.logs.records import Run
     from formcheck.store import ImportReport, Store, StoredRun
 
 from formcheck.errors import FormcheckError
@@ -212,6 +213,17 @@ def import_command(
         )
 
 
+def _partial(run: "Run") -> str:
+    """" (first 5 min)" after a count from a track that holds only the start of the activity, else ""."""
+    from formcheck.context.hills import PARTIAL_TRACK
+    from formcheck.context.track import sampled_fraction
+
+    covered = sampled_fraction(run)
+    if covered is None or covered >= PARTIAL_TRACK or run.elapsed_s is None:
+        return ""
+    return f" (first {run.elapsed_s / 60:.0f} min)"
+
+
 def _walk_break_count(stored: "StoredRun") -> int:
     from formcheck.context import detect_walk_breaks, to_grid
 
@@ -276,8 +288,8 @@ def runs_command(db: DbOption = None, runner: RunnerOption = "default", as_json:
             row["sport"],
             "-" if row["distance_km"] is None else f"{row['distance_km']:.2f}",
             _duration(s.run.duration_s),
-            "-" if row["gain_m"] is None else f"{row['gain_m']:.0f}",
-            "-" if row["walk_breaks"] is None else str(row["walk_breaks"]),
+            "-" if row["gain_m"] is None else f"{row['gain_m']:.0f}" + _partial(s.run),
+            "-" if row["walk_breaks"] is None else str(row["walk_breaks"]) + _partial(s.run),
         ]
         if not one_clock:
             # kept narrow: the JSON says the clock in full
@@ -318,6 +330,7 @@ def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
 def _print_context(out: "Console", doc: dict[str, Any]) -> None:
     from rich.markup import escape
 
+    from formcheck.context.hills import PARTIAL_TRACK
     from formcheck.context.lumbar import NO_ZONE_BASIS
 
     run, lumbar, load, hills, exp = doc["run"], doc["last_lumbar_session"], doc["load"], doc["hills"], doc["experience"]
@@ -357,7 +370,9 @@ def _print_context(out: "Console", doc: dict[str, Any]) -> None:
               f"{len(hills['steep_segments'])} steep climb(s) >4%, {hills['hard_hill_efforts']} hard, "
               f"{hills['speed_bursts']} speed burst(s)")
     breaks = doc["walk_breaks"]
-    out.print(f"  walk breaks: {len(breaks)}")
+    covered = run["elapsed_s"] / run["duration_s"] if run["elapsed_s"] is not None and run["duration_s"] else None
+    part = f" in the first {run['elapsed_s'] / 60:.0f} min the track holds" if covered is not None and covered < PARTIAL_TRACK else ""
+    out.print(f"  walk breaks: {len(breaks)}{part}")
     for warning in doc["run"]["warnings"]:
         if "walk breaks" in warning:
             out.print(f"    warning: {escape(warning)}")

@@ -474,3 +474,16 @@ def test_context_says_the_runs_zone_is_missing_not_the_lift_times(capsys, sqlite
     code, out, _ = run_cli(capsys, "context", "--date", "2025-12-19", "--db", sqlite_url)
     assert code == 0 and "no time of day in the log" not in out
     assert "(the lift times are known, the run's zone is not: give it with --tz for hours)" in " ".join(out.split())
+
+
+def test_a_track_that_breaks_part_way_is_counted_over_what_it_holds(capsys, sqlite_url: str, monkeypatch) -> None:
+    """The malformed Strava FIT keeps 5 of its 59 minutes (0.93 of 11.27 km): its 15 m of climbing was given as
+    1.3 m/km of the whole run and its walk breaks as a plain 0."""
+    monkeypatch.setenv("COLUMNS", "120")
+    run_cli(capsys, "import", TRACKS / "run_strava_android_malformed.fit", "--db", sqlite_url)
+    code, out, _ = run_cli(capsys, "runs", "--db", sqlite_url)
+    assert code == 0 and "15 (first 5 min)" in out and "0 (first 5 min)" in out
+    code, out, _ = run_cli(capsys, "context", "--run", "1", "--db", sqlite_url)
+    assert "walk breaks: 0 in the first 5 min the track holds" in out
+    doc = json.loads(run_cli(capsys, "context", "--run", "1", "--json", "--db", sqlite_url)[1])
+    assert doc["hills"]["gain_m_per_km"] == pytest.approx(16.4, abs=0.2)  # 15.2 m over the 0.93 km sampled
