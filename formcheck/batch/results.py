@@ -140,14 +140,31 @@ class CsvRow:
         }  # fmt: skip
 
 
-def write_csv(path: Path, rows: Iterable[CsvRow]) -> None:
-    """Replace ``path`` with ``rows`` atomically (a temporary file beside it, then a rename)."""
+def earlier_rows(path: Path, now: set[tuple[str, str]]) -> list[dict[str, str]]:
+    """The rows of an earlier ``batch.csv`` at ``path`` for clips this batch does not list (``now``: runner, video).
+
+    Two batches of other folders into one ``--out`` share its ``batch.csv``: the second replaced the first's, and
+    with it the only record of the first's failures (failures are not stored). They are kept, as written.
+    """
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames != list(CSV_COLUMNS):
+                return []
+            return [row for row in reader if (row.get("runner", ""), row.get("video", "")) not in now]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def write_csv(path: Path, rows: Iterable[CsvRow], earlier: Iterable[Mapping[str, str]] = ()) -> None:
+    """Replace ``path`` with ``earlier`` rows (kept as they were) then ``rows``, atomically (a temporary file, a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
             writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
             writer.writeheader()
+            writer.writerows(earlier)
             writer.writerows(row.as_dict() for row in rows)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)

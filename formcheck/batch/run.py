@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,10 +34,11 @@ from typing import TYPE_CHECKING
 from formcheck.batch.discover import BatchItem, discover
 from formcheck.batch.plan import PlannedVideo, plan_batch
 from formcheck.batch.progress import BatchProgress
-from formcheck.batch.results import CSV_COLUMNS, CsvRow, save_analysis, write_csv
+from formcheck.batch.results import CSV_COLUMNS, CsvRow, earlier_rows, save_analysis, write_csv
 from formcheck.batch.work import FAULT_ENV, VideoOutcome, VideoTask
 from formcheck.errors import FormcheckError, InputFileError, UsageError
 from formcheck.heights import height_problem
+from formcheck.output_dir import remove_abandoned
 from formcheck.store.api import Store
 from formcheck.store.checks import VideoAnalysisRecord
 
@@ -148,10 +148,7 @@ def _remove_if_empty(folder: Path) -> None:
 
 def _sweep_temporary(video: PlannedVideo) -> None:
     """Remove what a killed worker may have left: ``output_dir``'s hidden temporary folders of this clip."""
-    parent = video.out_dir.parent
-    if parent.is_dir():
-        for leftover in parent.glob(f".{video.out_dir.name}.tmp-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+    remove_abandoned(video.out_dir, since=0.0)  # the clip was this batch's: any of its temporary folders
 
 
 def _size(path: Path) -> int:
@@ -206,10 +203,11 @@ def _run_planned(options: BatchOptions, items: list[BatchItem], workers: int, po
         tasks = [VideoTask(v.index, str(v.item.path.absolute()), str(v.out_dir), v.item.path.name, v.height_cm,
                            options.use_cache, fault, shares_cores=shares) for v in ordered]  # fmt: skip
         last_csv = [0.0]
+        earlier = earlier_rows(csv_path, {(v.item.runner, v.item.relative) for v in planned})
 
         def flush(force: bool = False) -> None:
             if force or time.monotonic() - last_csv[0] >= CSV_EVERY_S:
-                write_csv(csv_path, [rows[i] for i in sorted(rows)])
+                write_csv(csv_path, [rows[i] for i in sorted(rows)], earlier)
                 last_csv[0] = time.monotonic()
 
         with BatchProgress(len(tasks), len(rows), enabled=options.show_progress) as progress:
@@ -246,7 +244,7 @@ def _run_planned(options: BatchOptions, items: list[BatchItem], workers: int, po
                 flush(force=True)
                 finished = len(tasks) - len(todo)
                 raise BatchInterrupted(f"interrupted: {finished} of {len(tasks)} videos finished and were kept; "
-                                       f"{len(todo)} are marked interrupted in {csv_path}. Run the same command "
+                                       f"{len(todo)} {'is' if len(todo) == 1 else 'are'} marked interrupted in {csv_path}. Run the same command "
                                        "again to do the rest.") from None  # fmt: skip
             except FormcheckError:
                 if created:

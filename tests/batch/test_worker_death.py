@@ -51,3 +51,23 @@ def test_a_worker_dying_mid_write_leaves_no_temporary_folder(two_clips: Path, tm
     report = run_batch(options)
     assert marker.exists() and statuses(report) == {"anna/grass.mp4": "analysed", "anna/legs.mp4": "analysed"}
     assert leftovers(tmp_path / "out") == [] and (tmp_path / "out" / "anna" / "legs" / "summary.json").is_file()
+
+
+def test_a_second_batch_into_the_same_out_keeps_the_first_ones_rows(clip_folder: Path, tmp_path: Path) -> None:
+    """batch.csv was replaced by the next batch into the same --out, and with it the only record of the first
+    batch's failures (they are not stored)."""
+    import csv
+
+    first = tmp_path / "first" / "zoe"
+    first.mkdir(parents=True)
+    (first / "notes.mp4").write_text("not a video\n")
+    second = tmp_path / "second" / "anna"
+    second.mkdir(parents=True)
+    (second / "grass.mp4").symlink_to((clip_folder / "anna" / "grass.mp4").resolve())
+    common = dict(out=tmp_path / "out", db=f"sqlite:///{tmp_path / 's.db'}", workers=1, show_progress=False)
+    run_batch(BatchOptions(source=tmp_path / "first", **common))
+    report = run_batch(BatchOptions(source=tmp_path / "second", **common))
+    run_batch(BatchOptions(source=tmp_path / "second", **common))  # again: its own row is replaced, not added
+    with report.csv_path.open(newline="", encoding="utf-8") as handle:
+        rows = [(r["runner"], r["video"], r["status"], bool(r["error"])) for r in csv.DictReader(handle)]
+    assert rows == [("zoe", "zoe/notes.mp4", "failed", True), ("anna", "anna/grass.mp4", "skipped", False)]
