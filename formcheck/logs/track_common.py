@@ -230,7 +230,13 @@ def finish_run(
     distance_m = draft.distance_m if draft.distance_m and draft.distance_m > 0 else None
     duration_s = draft.duration_s if draft.duration_s and draft.duration_s > 0 else None
     if sample_m is not None and span_s > 0 and sample_m / span_s > plausibility.max_speed_mps(draft.sport):
-        sample_m = None  # the samples cannot be right either: nothing to check the file's totals against
+        # the samples cannot be right either: nothing to check the file's totals against; said at import, since the
+        # run was stored with no distance and no word why (only `context` said it, later)
+        warnings.append(f"The track covers {sample_m / 1000:.2f} km in {span_s / 60:.0f} min, {sample_m / span_s:.1f} m/s on "
+                        f"average: faster than a {draft.sport.value} can go "
+                        f"({plausibility.max_speed_mps(draft.sport):g} m/s), so its distance was not kept. If this "
+                        "was a ride or a drive, it is not a run: leave it out.")
+        sample_m = None
     duration_s, distance_m = _checked_totals(draft, duration_s, distance_m, span_s, sample_m, warnings)
     if distance_m is None and sample_m is not None:
         distance_m = sample_m

@@ -124,3 +124,16 @@ def test_a_gpx_that_names_no_sport_is_taken_by_its_speed_and_says_so(tmp_path: P
     assert walk.sport is Sport.WALK
     (ride,) = read_track(_gpx(tmp_path / "ride.gpx", 8.0, cad=None))
     assert ride.sport is Sport.OTHER and any("taken as other from its speed" in w for w in ride.warnings)
+
+
+def test_a_run_too_fast_to_be_one_says_why_its_distance_is_not_kept(tmp_path: Path) -> None:
+    """11 m/s for 30 min typed running (1799 steps of 11 m: 19.79 km) was stored with no distance, no word why."""
+    path = tmp_path / "ride.gpx"
+    pts = "".join(f'<trkpt lat="{50.0 + i * 11.0 / 111_195.0:.7f}" lon="4.0"><time>2024-05-01T10:{i // 60:02d}:'
+                  f"{i % 60:02d}Z</time></trkpt>" for i in range(1800))  # fmt: skip
+    path.write_text('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
+                    f"<trk><type>running</type><trkseg>{pts}</trkseg></trk></gpx>")  # fmt: skip
+    (run,) = read_track(path)
+    assert run.distance_m is None
+    assert any(w.startswith("The track covers 19.79 km in 30 min, 11.0 m/s on average: faster than a run can go")
+               for w in run.warnings), run.warnings  # fmt: skip
