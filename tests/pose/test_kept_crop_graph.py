@@ -31,6 +31,7 @@ def static_graphs_built(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]
         original(self, settings, static)
 
     monkeypatch.setattr(blazepose.BlazePose, "__init__", counting)
+    release_crop_graphs()  # an earlier test in this process may have asked to keep them (analyse_task does)
     try:
         yield built
     finally:
