@@ -14,9 +14,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from formcheck.context.lumbar import LUMBAR_CLASSES, NO_ZONE_BASIS, LumbarContext, LumbarSession, lumbar_context
 from formcheck.answers.model import Answers
 from formcheck.context.features import RunContext
+from formcheck.context.lumbar import LUMBAR_CLASSES, NO_ZONE_BASIS, LumbarContext, LumbarSession, lumbar_context
 from formcheck.context.walk_breaks import with_symptom_break
 from formcheck.findings.model import CheckInputs
 from formcheck.findings.rules import fmt
