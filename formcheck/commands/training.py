@@ -215,13 +215,10 @@ def import_command(
 
 def _partial(run: "Run") -> str:
     """" (first 5 min)" after a count from a track that holds only the start of the activity, else ""."""
-    from formcheck.context.hills import PARTIAL_TRACK
-    from formcheck.context.track import sampled_fraction
+    from formcheck.context.track import partial_minutes
 
-    covered = sampled_fraction(run)
-    if covered is None or covered >= PARTIAL_TRACK or run.elapsed_s is None:
-        return ""
-    return f" (first {run.elapsed_s / 60:.0f} min)"
+    minutes = partial_minutes(run.elapsed_s, run.duration_s)
+    return "" if minutes is None else f" (first {minutes:.0f} min)"
 
 
 def _walk_break_count(stored: "StoredRun") -> int:
@@ -330,8 +327,8 @@ def _fmt(value: Any, unit: str = "", digits: int = 1) -> str:
 def _print_context(out: "Console", doc: dict[str, Any]) -> None:
     from rich.markup import escape
 
-    from formcheck.context.hills import PARTIAL_TRACK
     from formcheck.context.lumbar import NO_ZONE_BASIS
+    from formcheck.context.track import partial_minutes
 
     run, lumbar, load, hills, exp = doc["run"], doc["last_lumbar_session"], doc["load"], doc["hills"], doc["experience"]
     paused = run["elapsed_s"] is not None and run["elapsed_s"] - run["duration_s"] >= 60  # walk breaks are on this clock
@@ -370,8 +367,8 @@ def _print_context(out: "Console", doc: dict[str, Any]) -> None:
               f"{len(hills['steep_segments'])} steep climb(s) >4%, {hills['hard_hill_efforts']} hard, "
               f"{hills['speed_bursts']} speed burst(s)")
     breaks = doc["walk_breaks"]
-    covered = run["elapsed_s"] / run["duration_s"] if run["elapsed_s"] is not None and run["duration_s"] else None
-    part = f" in the first {run['elapsed_s'] / 60:.0f} min the track holds" if covered is not None and covered < PARTIAL_TRACK else ""
+    minutes = partial_minutes(run["elapsed_s"], run["duration_s"])
+    part = "" if minutes is None else f" in the first {minutes:.0f} min the track holds"
     out.print(f"  walk breaks: {len(breaks)}{part}")
     for warning in doc["run"]["warnings"]:
         if "walk breaks" in warning:

@@ -19,12 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.context.track import TrackGrid, finite_mean, moving_median_speed, sampled_fraction, true_spans
+from formcheck.context.track import TrackGrid, finite_mean, moving_median_speed, partial_minutes, true_spans
 from formcheck.logs.records import Run
-
-
-PARTIAL_TRACK = 0.9
-"""A track whose samples span less than this share of the activity's duration holds only part of it."""
 
 
 @dataclass(frozen=True)
@@ -108,8 +104,7 @@ def measure_hills(
     """Climbing, steep stretches, hard efforts on them and speed bursts for one run."""
     gain, loss = _gain_loss(run, grid)
     km = (run.distance_m or 0.0) / 1000.0
-    covered = sampled_fraction(run)
-    if covered is not None and covered < PARTIAL_TRACK and grid.has_distance:
+    if partial_minutes(run.elapsed_s, run.duration_s) is not None and grid.has_distance:
         # the climbing is counted from the samples: per km of the distance they cover (a FIT file that broke
         # 5 min into a 59-min run gave its 15 m over 0.93 km as 1.3 m per km of the whole 11.27 km)
         km = float(np.nanmax(grid.distance_m) - np.nanmin(grid.distance_m)) / 1000.0

@@ -205,6 +205,21 @@ def moving_median_speed(grid: TrackGrid, min_speed_mps: float = 1.8) -> float | 
     return float(np.median(moving)) if moving.size else None
 
 
+PARTIAL_TRACK = 0.9
+"""A track whose samples span less than this share of the activity's duration holds only part of it."""
+
+
+def partial_minutes(elapsed_s: float | None, duration_s: float | None) -> float | None:
+    """Minutes a partial track covers (its samples span under ``PARTIAL_TRACK`` of the duration), else None.
+
+    From the two durations alone, so the ``runs``/``context`` tables (which read the JSON) and the hills
+    measures (which read the ``Run``) judge a track partial by one rule.
+    """
+    if elapsed_s is None or not duration_s or duration_s <= 0 or elapsed_s / duration_s >= PARTIAL_TRACK:
+        return None
+    return elapsed_s / 60.0
+
+
 def sampled_fraction(run: Run) -> float | None:
     """How much of the activity's own duration its samples span (1.0 when all of it, or more with pauses).
 

@@ -89,7 +89,12 @@ class WalkBreak:
     @property
     def inferred(self) -> bool:
         """Mostly a gap in the recording: the break is inferred from the distance around it, its timing not measured."""
-        return self.in_gap_s > 0.5 * self.duration_s
+        return mostly_in_gap(self.in_gap_s, self.duration_s)
+
+
+def mostly_in_gap(in_gap_s: float, duration_s: float) -> bool:
+    """More than half of a break without samples (``WalkBreak.inferred``, also judged before the break is built)."""
+    return in_gap_s > 0.5 * duration_s
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,7 @@ def detect_walk_breaks(grid: TrackGrid, cfg: WalkBreakConfig = DEFAULT_WALK_BREA
         speed = grid.speed_mps[a:b]
         steady_before = float(grid.t_s[a]) - (grid.t_s[kept[k - 1][1]] if k else running_from) >= cfg.steady_before_s
         gap_s = float(np.count_nonzero(grid.in_gap[a:b]))
-        inferred = gap_s > 0.5 * (b - a)  # WalkBreak.inferred
+        inferred = mostly_in_gap(gap_s, float(b - a))
         stopped = inferred or (np.isfinite(speed).any() and float(np.nanmedian(speed)) < cfg.stop_speed_mps)
         breaks.append(
             WalkBreak(

@@ -118,7 +118,7 @@ def _clip_view(video: VideoArtifacts, same_name: bool = False) -> ClipView:
     if m.duration_s:
         description += f", {m.duration_s:.1f} s"
     return ClipView(
-        name=f"{m.name} (videos/{video.analysis_dir.name})" if same_name and video.analysis_dir else m.name,
+        name=f"{m.name} ({video.folder})" if same_name and video.folder else m.name,
         description=description,
         metrics=_metric_rows(m.metrics),
         warnings=m.warnings,

@@ -130,8 +130,7 @@ def findings_to_dict(
 ) -> dict[str, Any]:
     """The ``findings.json`` document (plain JSON types only, finite numbers)."""
     # the clip's folder in the check's output: two clips named run.mp4 (from two folders) are videos/run, videos/run-2
-    clips = [{**video_to_dict(v.measures, v.summary), "folder": f"videos/{v.analysis_dir.name}" if v.analysis_dir else None}
-             for v in videos]  # fmt: skip
+    clips = [{**video_to_dict(v.measures, v.summary), "folder": v.folder} for v in videos]
     if not videos:  # the engine may have measures without artefacts (e.g. from the store)
         clips = [video_to_dict(m) for m in inputs.videos]
     symptom_date = meta.symptom_date or inputs.symptom_date

@@ -52,6 +52,11 @@ class VideoArtifacts:
     summary: dict[str, Any]
     analysis_dir: Path | None = None  # holds strides.csv, keyframes/ (index.json, *.jpg), plots/
 
+    @property
+    def folder(self) -> str | None:
+        """The clip's folder in the check's output (``videos/run-2``): what tells two clips of one name apart."""
+        return None if self.analysis_dir is None else f"videos/{self.analysis_dir.name}"
+
 
 @dataclass(frozen=True)
 class ReportMeta:

@@ -25,7 +25,8 @@ _POINT_FIELDS = tuple(f.name for f in fields(TrackPoint) if f.name != "time")
 _UTC = dt.timezone.utc
 
 
-def _as_utc(value: dt.datetime) -> dt.datetime:
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """``value`` in UTC; a naive value is taken as UTC already."""
     return value.replace(tzinfo=_UTC) if value.tzinfo is None else value.astimezone(_UTC)
 
 
@@ -36,12 +37,12 @@ def encode_points(points: tuple[TrackPoint, ...] | list[TrackPoint]) -> bytes:
     """
     if not points:
         return zlib.compress(json.dumps({"v": POINTS_FORMAT_VERSION, "n": 0}).encode())
-    t0 = _as_utc(points[0].time)
+    t0 = as_utc(points[0].time)
     payload: dict[str, object] = {
         "v": POINTS_FORMAT_VERSION,
         "n": len(points),
         "t0": t0.isoformat(),
-        "t_us": [_micros(_as_utc(p.time) - t0) for p in points],
+        "t_us": [_micros(as_utc(p.time) - t0) for p in points],
     }
     for name in _POINT_FIELDS:
         column = [getattr(p, name) for p in points]
@@ -81,7 +82,7 @@ def run_key(run: Run) -> str:
     starts at the same second and lasts the same time, whatever the file
     format, so it is stored once.
     """
-    start = _as_utc(run.start).replace(microsecond=0)
+    start = as_utc(run.start).replace(microsecond=0)
     return f"{start.strftime('%Y-%m-%dT%H:%M:%SZ')}|{run.sport.value}|{round(run.duration_s)}"
 
 
@@ -97,6 +98,6 @@ def lift_key(lift: LiftSet) -> str:
     when = ""
     if lift.started_at is not None:
         moment = lift.started_at
-        when = _as_utc(moment).strftime("%H:%M:%SZ") if moment.tzinfo else moment.strftime("%H:%M:%S")
+        when = as_utc(moment).strftime("%H:%M:%SZ") if moment.tzinfo else moment.strftime("%H:%M:%S")
     name = " ".join(lift.exercise.split()).casefold()
     return f"{lift.performed_on.isoformat()}|{when}|{name}|{lift.set_index}"[:400]

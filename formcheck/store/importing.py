@@ -31,7 +31,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from formcheck.logs.records import LiftSet, Run, StrengthLog
-from formcheck.store.codec import encode_points, lift_key, run_key
+from formcheck.store.codec import as_utc, encode_points, lift_key, run_key
 from formcheck.store.models import LiftSetRow, RunnerRow, RunRow, SegmentRow, SourceRow
 from formcheck.store.names import require_runner_name
 
@@ -254,13 +254,9 @@ TWIN_DURATION_S = 3.0
 first-to-last point (2833 s), so the whole-second duration in ``run_key`` alone stored one run twice."""
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.timezone.utc) if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-
-
 def _stored_twin(session: Session, runner_id: int, run: Run) -> RunRow | None:
     """The stored run this one is another export of (same sport, start and length within the margins), if any."""
-    start = _utc(run.start)
+    start = as_utc(run.start)
     margin = dt.timedelta(seconds=TWIN_START_S)
     near = select(RunRow).where(RunRow.runner_id == runner_id, RunRow.sport == run.sport.value,
                                 RunRow.start >= start - margin, RunRow.start <= start + margin)  # fmt: skip
@@ -284,7 +280,7 @@ def add_runs(session: Session, runner_name: str, runs: Sequence[Run], info: Sour
         if twin is None:
             fresh.append((run, key))
         else:
-            twins.append(f"the {run.sport.value} of {_utc(run.start):%Y-%m-%d %H:%M} UTC is already stored (id {twin.id}, "
+            twins.append(f"the {run.sport.value} of {as_utc(run.start):%Y-%m-%d %H:%M} UTC is already stored (id {twin.id}, "
                          f"{twin.source_format or 'another'} file): not stored twice")
     batch.new = fresh
     batch.unchanged += len(twins)
